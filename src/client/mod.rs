@@ -1,0 +1,11 @@
+//! The hand-written layer over the generated client: connection options, response status tracking
+//! and the error type every send returns.
+
+mod error;
+mod hooks;
+mod options;
+mod send;
+
+pub use error::SendError;
+pub use options::{ClientOptions, DEFAULT_API_VERSION, GRAPH_BASE_URL};
+pub use send::SendEventsExt;

@@ -1,0 +1,11 @@
+#![doc = include_str!("../README.md")]
+#![deny(missing_docs)]
+
+pub mod client;
+pub mod generated;
+pub mod secret;
+pub mod values;
+
+pub use client::{ClientOptions, SendError, SendEventsExt};
+pub use generated::{Client, types};
+pub use secret::{AccessToken, AppSecret};
