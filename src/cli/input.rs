@@ -15,3 +15,12 @@ pub(crate) fn read_input(path: &Path) -> Result<Vec<u8>, String> {
         std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
     }
 }
+
+/// How to name `path` in messages: "standard input" for `-`.
+pub(crate) fn input_name(path: &Path) -> String {
+    if path == Path::new("-") {
+        "standard input".to_owned()
+    } else {
+        path.display().to_string()
+    }
+}

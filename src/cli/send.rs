@@ -10,7 +10,7 @@ use capi_kit::{AccessToken, SendEventsExt};
 use clap::Args;
 
 use super::EXIT_USAGE;
-use super::input::read_input;
+use super::input::{input_name, read_input};
 
 /// Send a request body (a JSON `EventRequest`) to the events edge.
 ///
@@ -58,8 +58,16 @@ pub(crate) fn run(args: SendArgs) -> ExitCode {
 
 fn send(args: SendArgs) -> Result<ExitCode, String> {
     let bytes = read_input(&args.file)?;
-    let mut request: EventRequest = serde_json::from_slice(&bytes)
-        .map_err(|e| format!("{} is not a valid EventRequest: {e}", args.file.display()))?;
+    let mut request: EventRequest =
+        serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(&bytes))
+            .map_err(|e| {
+                format!(
+                    "{} is not a valid EventRequest: at {}: {}",
+                    input_name(&args.file),
+                    e.path(),
+                    e.inner()
+                )
+            })?;
     if let Some(code) = args.test_event_code {
         request.test_event_code = Some(code);
     }
