@@ -37,7 +37,10 @@ async fn send(client: &Client) -> Result<Value, SendError> {
 fn assert_token_hidden(err: &SendError) {
     let shown = format!("{err} | {err:?} | {:?}", std::error::Error::source(err));
     assert!(!shown.contains(TOKEN), "token leaked: {shown}");
-    assert!(!shown.contains("access_token="), "URL with token leaked: {shown}");
+    assert!(
+        !shown.contains("access_token="),
+        "URL with token leaked: {shown}"
+    );
 }
 
 #[tokio::test]
@@ -68,7 +71,10 @@ async fn sends_exactly_the_request_the_spec_describes() {
     assert_eq!(response.fbtrace_id.as_deref(), Some("AbC123"));
 
     let received = &server.received_requests().await.unwrap()[0];
-    assert_eq!(received.url.query(), Some(format!("access_token={TOKEN}&appsecret_proof=abc123").as_str()));
+    assert_eq!(
+        received.url.query(),
+        Some(format!("access_token={TOKEN}&appsecret_proof=abc123").as_str())
+    );
     assert_eq!(received.headers["content-type"], "application/json");
     let body: Value = serde_json::from_slice(&received.body).unwrap();
     let expected: Value = serde_json::from_str(EVERY_FIELD).unwrap();
@@ -98,7 +104,11 @@ async fn an_explicit_empty_data_processing_options_reaches_the_wire() {
     let received = &server.received_requests().await.unwrap()[0];
     let wire: Value = serde_json::from_slice(&received.body).unwrap();
     assert_eq!(wire["data"][0]["data_processing_options"], json!([]));
-    assert!(wire["data"][0].get("data_processing_options_country").is_none());
+    assert!(
+        wire["data"][0]
+            .get("data_processing_options_country")
+            .is_none()
+    );
 }
 
 #[tokio::test]
@@ -119,7 +129,10 @@ async fn a_graph_400_comes_back_typed_with_code_and_subcode() {
     assert_eq!(err.code(), Some(100));
     assert_eq!(err.subcode(), Some(2804003));
     assert_eq!(err.fbtrace_id(), Some("A6UyEgg_HdoiRX9duxcBOjb"));
-    assert_eq!(err.graph_error().unwrap().error_user_title.as_deref(), Some("Event Timestamp Too Old"));
+    assert_eq!(
+        err.graph_error().unwrap().error_user_title.as_deref(),
+        Some("Event Timestamp Too Old")
+    );
     assert!(!err.is_transient());
     assert!(err.to_string().contains("2804003"), "{err}");
     assert_token_hidden(&err);
@@ -174,7 +187,10 @@ async fn a_200_that_is_not_an_event_response_is_undecodable_with_its_status() {
         .mount(&server)
         .await;
     let err = send(&client_for(&server)).await.unwrap_err();
-    assert!(matches!(err, SendError::UndecodableResponse { .. }), "{err:?}");
+    assert!(
+        matches!(err, SendError::UndecodableResponse { .. }),
+        "{err:?}"
+    );
     assert_eq!(err.status().map(|s| s.as_u16()), Some(200));
 }
 
@@ -199,8 +215,14 @@ async fn an_undeclared_status_is_reported_with_its_body() {
 #[tokio::test]
 async fn a_refused_connection_is_a_transport_error_without_the_token() {
     // Bind a port, then free it, so nothing listens there.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let client = ClientOptions::new(format!("http://127.0.0.1:{port}")).build().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let client = ClientOptions::new(format!("http://127.0.0.1:{port}"))
+        .build()
+        .unwrap();
     let err = send(&client).await.unwrap_err();
     assert!(matches!(err, SendError::Transport(_)), "{err:?}");
     assert!(err.is_transient());
@@ -214,10 +236,16 @@ async fn the_request_timeout_is_configurable() {
         .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(5)))
         .mount(&server)
         .await;
-    let options = ClientOptions { request_timeout: Duration::from_millis(200), ..ClientOptions::new(server.uri()) };
+    let options = ClientOptions {
+        request_timeout: Duration::from_millis(200),
+        ..ClientOptions::new(server.uri())
+    };
     let started = std::time::Instant::now();
     let err = send(&options.build().unwrap()).await.unwrap_err();
-    assert!(started.elapsed() < Duration::from_secs(4), "timeout not applied");
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "timeout not applied"
+    );
     match &err {
         SendError::Transport(e) => assert!(e.is_timeout(), "{e:?}"),
         other => panic!("expected a timeout, got {other:?}"),
@@ -236,7 +264,10 @@ async fn a_missing_parameter_sends_nothing() {
         .send_checked()
         .await
         .unwrap_err();
-    assert!(matches!(&err, SendError::InvalidRequest(msg) if msg.contains("pixel_id")), "{err:?}");
+    assert!(
+        matches!(&err, SendError::InvalidRequest(msg) if msg.contains("pixel_id")),
+        "{err:?}"
+    );
     assert!(server.received_requests().await.unwrap().is_empty());
     assert_token_hidden(&err);
 }
@@ -247,4 +278,16 @@ fn the_request_builder_does_not_show_the_token_in_debug() {
     let builder = client.send_events().pixel_id("1").access_token(TOKEN);
     let shown = format!("{builder:?}");
     assert!(!shown.contains(TOKEN), "{shown}");
+}
+
+#[tokio::test]
+async fn https_is_supported_by_the_default_build() {
+    // Nothing listens there: the point is that an https URL gets as far as connecting, which a
+    // reqwest without TLS would refuse before trying.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let client = ClientOptions::new(format!("https://127.0.0.1:{port}")).build().unwrap();
+    match send(&client).await.unwrap_err() {
+        SendError::Transport(e) => assert!(e.is_connect(), "{e:?}"),
+        other => panic!("expected a connect error, got {other:?}"),
+    }
 }
