@@ -284,8 +284,14 @@ fn the_request_builder_does_not_show_the_token_in_debug() {
 async fn https_is_supported_by_the_default_build() {
     // Nothing listens there: the point is that an https URL gets as far as connecting, which a
     // reqwest without TLS would refuse before trying.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let client = ClientOptions::new(format!("https://127.0.0.1:{port}")).build().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let client = ClientOptions::new(format!("https://127.0.0.1:{port}"))
+        .build()
+        .unwrap();
     match send(&client).await.unwrap_err() {
         SendError::Transport(e) => assert!(e.is_connect(), "{e:?}"),
         other => panic!("expected a connect error, got {other:?}"),
