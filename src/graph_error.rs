@@ -1,0 +1,107 @@
+//! The Graph error envelope: built from a rule violation, or for the other failures Graph reports.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use sha2::{Digest, Sha256};
+
+use crate::generated::types::{GraphError, GraphErrorEnvelope};
+use crate::rules::Violation;
+
+/// Graph's `message` for every parameter error.
+pub const INVALID_PARAMETER_MESSAGE: &str = "Invalid parameter";
+
+/// The envelope Graph sends (HTTP 400) when `violation` rejects a request, as in the bodies quoted in
+/// facts §5.2: `Invalid parameter`, `OAuthException`, code 100, the rule's subcode and title, a message
+/// naming the blame path, `is_transient: false` and a fresh `fbtrace_id`.
+pub fn rejection(violation: &Violation) -> GraphErrorEnvelope {
+    let rule = violation.rule.rule();
+    GraphErrorEnvelope {
+        error: GraphError {
+            message: INVALID_PARAMETER_MESSAGE.to_owned(),
+            type_: "OAuthException".to_owned(),
+            code: rule.code,
+            error_subcode: Some(rule.error_subcode),
+            is_transient: Some(false),
+            error_user_title: Some(rule.error_user_title.to_owned()),
+            error_user_msg: Some(violation.message.clone()),
+            fbtrace_id: Some(fbtrace_id()),
+            error_data: None,
+        },
+    }
+}
+
+/// A Graph error envelope with no subcode or user texts (token errors, throttling, server errors).
+pub fn envelope(
+    type_: &str,
+    code: i64,
+    message: impl Into<String>,
+    is_transient: bool,
+) -> GraphErrorEnvelope {
+    GraphErrorEnvelope {
+        error: GraphError {
+            message: message.into(),
+            type_: type_.to_owned(),
+            code,
+            error_subcode: None,
+            is_transient: Some(is_transient),
+            error_user_title: None,
+            error_user_msg: None,
+            fbtrace_id: Some(fbtrace_id()),
+            error_data: None,
+        },
+    }
+}
+
+/// A fresh trace id in Graph's shape: 23 characters of `[A-Za-z0-9_-]`, different on every call.
+pub fn fbtrace_id() -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let count = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let digest = Sha256::new()
+        .chain_update(count.to_le_bytes())
+        .chain_update(nanos.to_le_bytes())
+        .chain_update(std::process::id().to_le_bytes())
+        .finalize();
+    digest
+        .iter()
+        .take(23)
+        .map(|b| char::from(ALPHABET[usize::from(b & 63)]))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::{BlamePath, RuleId};
+
+    #[test]
+    fn a_violation_becomes_graph_s_envelope() {
+        let violation = Violation::new(
+            RuleId::EventTimeRequired,
+            BlamePath::event(0).key("event_time"),
+            "The parameter $['data'][0]['event_time'] is required.",
+        );
+        let body = serde_json::to_value(rejection(&violation)).unwrap();
+        let error = &body["error"];
+        assert_eq!(error["message"], "Invalid parameter");
+        assert_eq!(error["type"], "OAuthException");
+        assert_eq!(error["code"], 100);
+        assert_eq!(error["error_subcode"], 2_804_019);
+        assert_eq!(error["is_transient"], false);
+        assert_eq!(error["error_user_title"], "Server-side API parameter error");
+        assert_eq!(
+            error["error_user_msg"],
+            "The parameter $['data'][0]['event_time'] is required."
+        );
+        assert_eq!(error["fbtrace_id"].as_str().unwrap().len(), 23);
+    }
+
+    #[test]
+    fn trace_ids_are_fresh() {
+        let ids: std::collections::HashSet<String> = (0..1000).map(|_| fbtrace_id()).collect();
+        assert_eq!(ids.len(), 1000);
+    }
+}

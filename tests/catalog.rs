@@ -1,0 +1,63 @@
+//! The rule catalog: exported to `conformance/rules.json` without drift, and stated in the spec.
+
+use std::collections::BTreeSet;
+
+use capi_kit::rules::{RuleId, catalog::catalog_json};
+
+const RULES_JSON: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/conformance/rules.json");
+
+/// Regenerate with `CAPI_BLESS=1 cargo test --test catalog`.
+#[test]
+fn conformance_rules_json_matches_the_catalog() {
+    let expected = serde_json::to_string_pretty(&catalog_json()).unwrap() + "\n";
+    if std::env::var_os("CAPI_BLESS").is_some() {
+        std::fs::write(RULES_JSON, &expected).unwrap();
+    }
+    let actual = std::fs::read_to_string(RULES_JSON).unwrap_or_default();
+    assert!(
+        actual == expected,
+        "conformance/rules.json is out of date with src/rules/catalog.rs; run `CAPI_BLESS=1 cargo test --test catalog`"
+    );
+}
+
+#[test]
+fn ids_are_unique_and_round_trip() {
+    let ids: BTreeSet<&str> = RuleId::ALL.iter().map(|r| r.as_str()).collect();
+    assert_eq!(ids.len(), RuleId::ALL.len());
+    for rule in RuleId::ALL {
+        assert_eq!(RuleId::from_id(rule.as_str()), Some(*rule));
+        let info = rule.rule();
+        assert_eq!(info.code, 100);
+        assert!(
+            !info.summary.is_empty()
+                && !info.source.is_empty()
+                && !info.error_user_title.is_empty()
+        );
+    }
+}
+
+#[test]
+fn the_spec_states_exactly_the_catalog_s_rules() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/openapi/conversions-api.yaml"
+    ))
+    .unwrap();
+    let spec: serde_json::Value = serde_yaml::from_str(&text).unwrap();
+    let mut in_spec = BTreeSet::new();
+    for schema in spec["components"]["schemas"].as_object().unwrap().values() {
+        for rule in schema
+            .get("x-capi-rules")
+            .and_then(|r| r.as_array())
+            .into_iter()
+            .flatten()
+        {
+            in_spec.insert(rule["id"].as_str().unwrap().to_owned());
+        }
+    }
+    let in_catalog: BTreeSet<String> = RuleId::ALL.iter().map(|r| r.as_str().to_owned()).collect();
+    assert_eq!(
+        in_spec, in_catalog,
+        "x-capi-rules in the spec and the catalog differ"
+    );
+}
