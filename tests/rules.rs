@@ -449,3 +449,50 @@ fn reporting_order_is_request_then_lowest_event_then_catalog() {
         ]
     );
 }
+
+#[test]
+fn the_report_lists_every_structural_problem_and_still_checks_sound_events() {
+    let mut broken = website_event();
+    broken["event_time"] = json!("yesterday");
+    broken["surprise"] = json!(1);
+    broken["user_data"]["em"] = json!("raw@example.com");
+    let mut old = website_event();
+    old["event_time"] = json!(0);
+    let body = json!({"data": [broken, old], "trace": -2});
+    let bytes = serde_json::to_vec(&body).unwrap();
+    let report = rules::report_bytes(&bytes, &ctx());
+    let found: Vec<(String, String)> = report
+        .violations
+        .iter()
+        .map(|v| (v.rule.to_string(), v.path.to_string()))
+        .collect();
+    // The first is what check_bytes reports; the rest in reporting order.
+    assert_eq!(report.verdict(), rules::check_bytes(&bytes, &ctx()));
+    for expected in [
+        ("request.trace.range", "$['trace']"),
+        ("event.unknown_key", "$['data'][0]"),
+        ("structure.invalid_value", "$['data'][0]['event_time']"),
+        ("user_data.hash_format", "$['data'][0]['user_data']['em']"),
+        ("event_time.too_old", "$['data'][1]['event_time']"),
+    ] {
+        assert!(
+            found.contains(&(expected.0.into(), expected.1.into())),
+            "{expected:?} missing from {found:?}"
+        );
+    }
+    assert_eq!(report.events, 2);
+}
+
+#[test]
+fn unknown_nested_keys_are_warnings_not_violations() {
+    let mut event = website_event();
+    event["user_data"]["emial"] = json!("x");
+    event["custom_data"]["my_property"] = json!("custom properties are fine");
+    let report = rules::report_bytes(
+        &serde_json::to_vec(&json!({"data": [event]})).unwrap(),
+        &ctx(),
+    );
+    assert!(report.is_accepted(), "{:?}", report.violations);
+    let paths: Vec<String> = report.warnings.iter().map(|w| w.path.to_string()).collect();
+    assert_eq!(paths, ["$['data'][0]['user_data']['emial']"]);
+}

@@ -1,0 +1,331 @@
+//! The spec's own schema, through a JSON Schema library: every structural violation, and warnings.
+//!
+//! Used only off the happy path: by the all-violations report, which must list every structural
+//! problem (the typed parse stops at the first), and by the property test that keeps the typed path
+//! and the schema in agreement. `build.rs` converts the spec's OpenAPI 3.0 schemas to JSON Schema.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::LazyLock;
+
+use jsonschema::error::ValidationErrorKind;
+use jsonschema::paths::LocationSegment;
+use serde_json::Value;
+
+use super::catalog::RuleId;
+use super::path::{BlamePath, Segment};
+use super::report::{Violation, Warning};
+
+const SCHEMA_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/event_request.schema.json"));
+
+/// Keys of `user_data` whose values are SHA-256 digests.
+const HASHED_KEYS: [&str; 16] = [
+    "em", "ph", "fn", "ln", "db", "ge", "ct", "st", "zp", "country", "f5first", "f5last", "fi",
+    "dobd", "dobm", "doby",
+];
+
+/// Rules the schema can express and the typed parse cannot (patterns, lengths, bounds): the semantic
+/// rules enforce them on typed values, and the schema enforces them on anything else.
+pub const SCHEMA_EXPRESSIBLE: [RuleId; 7] = [
+    RuleId::DataEmpty,
+    RuleId::DataTooMany,
+    RuleId::TraceRange,
+    RuleId::EventNameRequired,
+    RuleId::UrlScheme,
+    RuleId::HashFormat,
+    RuleId::CurrencyFormat,
+];
+
+struct SpecSchema {
+    validator: jsonschema::Validator,
+    /// Property names of each object schema, for unknown-key warnings.
+    properties: HashMap<String, BTreeSet<String>>,
+}
+
+static SCHEMA: LazyLock<SpecSchema> = LazyLock::new(|| {
+    let document: Value = serde_json::from_str(SCHEMA_JSON).expect("build.rs writes valid JSON");
+    let validator =
+        jsonschema::validator_for(&document).expect("the converted spec is a valid JSON Schema");
+    let properties = document["$defs"]
+        .as_object()
+        .expect("$defs")
+        .iter()
+        .filter_map(|(name, schema)| {
+            let keys = schema
+                .get("properties")?
+                .as_object()?
+                .keys()
+                .cloned()
+                .collect();
+            Some((name.clone(), keys))
+        })
+        .collect();
+    SpecSchema {
+        validator,
+        properties,
+    }
+});
+
+/// True when `request` (with `null` members already removed) is valid against the spec's schema.
+pub fn is_valid(request: &Value) -> bool {
+    SCHEMA.validator.is_valid(request)
+}
+
+/// Removes object members whose value is `null`: Graph reads them as absent. An unknown key on an
+/// event stays, even as `null`, because the event rejects unknown keys whatever their value.
+pub fn strip_nulls(request: &mut Value) {
+    fn strip(value: &mut Value) {
+        match value {
+            Value::Object(map) => {
+                map.retain(|_, v| !v.is_null());
+                map.values_mut().for_each(strip);
+            }
+            Value::Array(items) => items.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    let Value::Object(top) = request else {
+        return strip(request);
+    };
+    top.retain(|_, v| !v.is_null());
+    for (key, value) in top.iter_mut() {
+        match (key.as_str(), value) {
+            ("data", Value::Array(events)) => {
+                let known = SCHEMA.properties.get("ServerEvent");
+                for event in events.iter_mut() {
+                    if let Value::Object(event) = event {
+                        event.retain(|k, v| {
+                            !v.is_null() || known.is_some_and(|known| !known.contains(k))
+                        });
+                        event.values_mut().for_each(strip);
+                    } else {
+                        strip(event);
+                    }
+                }
+            }
+            (_, value) => strip(value),
+        }
+    }
+}
+
+/// Every structural violation of `request` (nulls stripped), as rules of the catalog.
+pub fn violations(request: &Value) -> Vec<Violation> {
+    SCHEMA
+        .validator
+        .iter_errors(request)
+        .flat_map(|error| {
+            let path = error
+                .instance_path()
+                .segments()
+                .fold(BlamePath::root(), |path, segment| match segment {
+                    LocationSegment::Property(key) => path.key(key.into_owned()),
+                    LocationSegment::Index(index) => path.index(index),
+                });
+            map_error(path, error.kind(), request)
+        })
+        .collect()
+}
+
+fn last_key(path: &BlamePath) -> Option<&str> {
+    path.segments()
+        .iter()
+        .rev()
+        .find_map(|segment| match segment {
+            Segment::Key(key) => Some(key.as_ref()),
+            Segment::Index(_) => None,
+        })
+}
+
+fn is_event(path: &BlamePath) -> bool {
+    path.segments().len() == 2 && path.event_index().is_some()
+}
+
+fn value_at<'a>(request: &'a Value, path: &BlamePath) -> Option<&'a Value> {
+    path.segments()
+        .iter()
+        .try_fold(request, |value, segment| match segment {
+            Segment::Key(key) => value.get(key.as_ref()),
+            Segment::Index(index) => value.get(*index),
+        })
+}
+
+fn invalid(path: BlamePath) -> Violation {
+    let message = format!("The parameter {path} has an invalid type or value.");
+    Violation::new(RuleId::InvalidValue, path, message)
+}
+
+fn map_error(path: BlamePath, kind: &ValidationErrorKind, request: &Value) -> Vec<Violation> {
+    let key = last_key(&path).map(str::to_owned);
+    let key = key.as_deref();
+    let top = path.segments().len() == 1;
+    let violation =
+        |rule: RuleId, message: String| vec![Violation::new(rule, path.clone(), message)];
+    match kind {
+        ValidationErrorKind::Required { property } => {
+            let property = property.as_str().unwrap_or_default().to_owned();
+            let rule = match (
+                path.segments().is_empty(),
+                is_event(&path),
+                property.as_str(),
+            ) {
+                (true, _, "data") => RuleId::DataRequired,
+                (_, true, "event_name") => RuleId::EventNameRequired,
+                (_, true, "event_time") => RuleId::EventTimeRequired,
+                (_, true, "user_data") => RuleId::UserDataRequired,
+                (_, true, "action_source") => RuleId::ActionSourceRequired,
+                _ => RuleId::InvalidValue,
+            };
+            let at = path.clone().key(property);
+            vec![Violation::new(
+                rule,
+                at.clone(),
+                format!("The parameter {at} is required."),
+            )]
+        }
+        ValidationErrorKind::AdditionalProperties { unexpected } if is_event(&path) => unexpected
+            .iter()
+            .map(|name| {
+                Violation::new(
+                    RuleId::EventUnknownKey,
+                    path.clone(),
+                    format!("Unexpected key \"{name}\" on param \"{path}\"."),
+                )
+            })
+            .collect(),
+        ValidationErrorKind::MinItems { .. } if top && key == Some("data") => violation(
+            RuleId::DataEmpty,
+            format!("The parameter {path} must hold at least one event."),
+        ),
+        ValidationErrorKind::MaxItems { .. } if top && key == Some("data") => violation(
+            RuleId::DataTooMany,
+            format!("The parameter {path} holds more than 1,000 events."),
+        ),
+        ValidationErrorKind::MinItems { .. } | ValidationErrorKind::MaxItems { .. }
+            if key == Some("extinfo") =>
+        {
+            violation(
+                RuleId::ExtinfoLength,
+                format!("The parameter {path} must hold exactly 16 values."),
+            )
+        }
+        ValidationErrorKind::Minimum { .. } if top && key == Some("trace") => violation(
+            RuleId::TraceRange,
+            format!("The parameter {path} must be a non-negative integer."),
+        ),
+        ValidationErrorKind::MinLength { .. } if key == Some("event_name") => violation(
+            RuleId::EventNameRequired,
+            format!("The parameter {path} is required."),
+        ),
+        ValidationErrorKind::Pattern { .. }
+            if matches!(key, Some("event_source_url" | "referrer_url")) =>
+        {
+            violation(
+                RuleId::UrlScheme,
+                format!("The parameter {path} must be a URL starting with http:// or https://."),
+            )
+        }
+        ValidationErrorKind::Pattern { .. } if key == Some("currency") => violation(
+            RuleId::CurrencyFormat,
+            format!(
+                "The parameter {path} must be a three-letter ISO 4217 currency code such as USD."
+            ),
+        ),
+        // A hashed key fails as a whole (`oneOf` string | array) or, for single-value keys, by pattern.
+        ValidationErrorKind::Pattern { .. } | ValidationErrorKind::OneOfNotValid { .. }
+            if key.is_some_and(|k| HASHED_KEYS.contains(&k))
+                && holds_strings(value_at(request, &path)) =>
+        {
+            violation(
+                RuleId::HashFormat,
+                format!(
+                    "The parameter {path} must be the SHA-256 of the normalized value, as 64 lowercase hex digits (optionally followed by .<appendix>); raw customer information is not accepted."
+                ),
+            )
+        }
+        ValidationErrorKind::Enum { .. }
+            if path
+                .segments()
+                .iter()
+                .any(|s| matches!(s, Segment::Key(k) if k == "data_processing_options")) =>
+        {
+            violation(
+                RuleId::LduOption,
+                format!("The parameter {path} must be [] or [\"LDU\"]."),
+            )
+        }
+        ValidationErrorKind::Type { .. }
+            if matches!(key, Some("value" | "net_revenue" | "predicted_ltv"))
+                && path.segments().len() == 4 =>
+        {
+            violation(
+                RuleId::CustomDataNumber,
+                format!("The parameter {path} must be a finite number."),
+            )
+        }
+        _ => vec![invalid(path.clone())],
+    }
+}
+
+fn holds_strings(value: Option<&Value>) -> bool {
+    match value {
+        Some(Value::String(_)) => true,
+        Some(Value::Array(items)) => items.iter().all(Value::is_string),
+        _ => false,
+    }
+}
+
+/// Warnings for keys the spec does not know inside an event's nested objects (not `custom_data`,
+/// which takes custom properties by design): Graph ignores them, so a typo silently loses data.
+pub fn unknown_key_warnings(request: &Value) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+    let Some(events) = request.get("data").and_then(Value::as_array) else {
+        return warnings;
+    };
+    for (index, event) in events.iter().enumerate() {
+        let at = || BlamePath::event(index);
+        let mut check = |object: Option<&Value>, schema: &str, path: BlamePath| {
+            let (Some(Value::Object(map)), Some(known)) = (object, SCHEMA.properties.get(schema))
+            else {
+                return;
+            };
+            for key in map.keys().filter(|key| !known.contains(*key)) {
+                warnings.push(Warning {
+                    path: path.clone().key(key.clone()),
+                    message: format!(
+                        "Graph ignores the unknown key \"{key}\" in {path}; check its spelling."
+                    ),
+                });
+            }
+        };
+        check(event.get("user_data"), "UserData", at().key("user_data"));
+        check(event.get("app_data"), "AppData", at().key("app_data"));
+        check(
+            event.get("original_event_data"),
+            "OriginalEventData",
+            at().key("original_event_data"),
+        );
+        check(
+            event.get("attribution_data"),
+            "AttributionData",
+            at().key("attribution_data"),
+        );
+        check(
+            event.pointer("/attribution_data/attribution_setting"),
+            "AttributionSetting",
+            at().key("attribution_data").key("attribution_setting"),
+        );
+        for (i, item) in event
+            .pointer("/custom_data/contents")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            check(
+                Some(item),
+                "Content",
+                at().key("custom_data").key("contents").index(i),
+            );
+        }
+    }
+    warnings
+}
