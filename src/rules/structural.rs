@@ -20,23 +20,35 @@ const REQUIRED_EVENT_KEYS: [(&str, RuleId); 4] = [
 ///
 /// The happy path is a plain typed parse; only a failing body is parsed again with path tracking.
 pub fn parse(bytes: &[u8]) -> Result<EventRequest, Violation> {
-    serde_json::from_slice(bytes).map_err(|_| locate(bytes))
+    // JSON is UTF-8 (RFC 8259). Checked up front because the typed parse skips ignored values
+    // (unknown nested keys) without looking at their bytes.
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        Violation::new(
+            RuleId::MalformedJson,
+            BlamePath::root(),
+            format!(
+                "The request body is not valid UTF-8 (at byte {}).",
+                e.valid_up_to()
+            ),
+        )
+    })?;
+    serde_json::from_str(text).map_err(|_| locate(text))
 }
 
 /// Parses again, tracking the path, to find where and why the body does not fit the spec's types.
-fn locate(bytes: &[u8]) -> Violation {
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+fn locate(text: &str) -> Violation {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
     match serde_path_to_error::deserialize::<_, EventRequest>(&mut deserializer) {
         // The value itself fits; what failed is the trailing data after it.
         Ok(_) => match deserializer.end() {
-            Err(err) => classify(BlamePath::root(), &err),
+            Err(err) => classify(BlamePath::root(), &err, text),
             Ok(()) => Violation::new(
                 RuleId::MalformedJson,
                 BlamePath::root(),
                 "The request body could not be read.",
             ),
         },
-        Err(err) => classify(blame_path(err.path()), err.inner()),
+        Err(err) => classify(blame_path(err.path()), err.inner(), text),
     }
 }
 
@@ -72,12 +84,29 @@ fn is_event(path: &BlamePath) -> bool {
 
 /// Maps serde's description of a failure at `path` to a rule and a message that never repeats the
 /// offending value (it may be customer information).
-fn classify(path: BlamePath, error: &serde_json::Error) -> Violation {
+fn classify(path: BlamePath, error: &serde_json::Error, text: &str) -> Violation {
     use serde_json::error::Category;
-    if matches!(
+    let syntax = matches!(
         error.classify(),
         Category::Syntax | Category::Eof | Category::Io
-    ) {
+    );
+    // serde_json also reports some shape errors as syntax (a number where an enum's string should
+    // be, a 17th value in a 16-value array): only a body that is not JSON at all is malformed.
+    if syntax
+        && !path.segments().is_empty()
+        && serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()
+    {
+        let rule = match path.segments().last() {
+            Some(Segment::Key(key)) if key == "extinfo" => RuleId::ExtinfoLength,
+            _ => RuleId::InvalidValue,
+        };
+        let message = match rule {
+            RuleId::ExtinfoLength => format!("The parameter {path} must hold exactly 16 values."),
+            _ => format!("The parameter {path} has an invalid value."),
+        };
+        return Violation::new(rule, path, message);
+    }
+    if syntax {
         return Violation::new(
             RuleId::MalformedJson,
             BlamePath::root(),
