@@ -3,6 +3,9 @@
 
 pub mod client;
 pub mod generated;
+pub mod graph_error;
+pub mod pii;
+pub mod rules;
 pub mod secret;
 pub mod values;
 

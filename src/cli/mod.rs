@@ -4,8 +4,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod hash;
 mod input;
 mod send;
+mod validate;
 
 /// Tooling for Meta's Conversions API events edge (`POST /{api_version}/{pixel_id}/events`).
 #[derive(Debug, Parser)]
@@ -18,6 +20,14 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Send(send::SendArgs),
+    /// Normalize customer information as Meta specifies and print its SHA-256.
+    Hash(hash::HashArgs),
+    /// Check a request body or NDJSON events against every rule and list all violations.
+    ///
+    /// Every violation and warning is listed (Graph reports only the first violation) with its
+    /// rule id, its path in Graph's style (`$['data'][3]['user_data']['em']`) and a message.
+    /// Messages never repeat customer information and input lines are never echoed.
+    Validate(validate::ValidateArgs),
 }
 
 /// Exit code for bad usage, unreadable input or a request that could not be built.
@@ -28,5 +38,7 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Send(args) => send::run(args),
+        Command::Hash(args) => hash::run(args),
+        Command::Validate(args) => validate::run(args),
     }
 }

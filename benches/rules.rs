@@ -1,0 +1,114 @@
+//! The reference validator on a realistic batch: 1,000 website Purchase events of about 1.1 KB each
+//! (8 hashed customer fields, IP, browser user agent, fbc, fbp, custom_data with contents).
+//!
+//! Run with `cargo bench --bench rules`; throughput is in events per second. Targets (issue 3):
+//! bytes -> verdict at least 300,000 events/s (aim 500,000), typed request -> verdict at least
+//! 2,000,000 events/s.
+//!
+//! On a shared machine criterion's wall-clock figures include time spent waiting for a core; set
+//! `CAPI_BENCH_CPU_TIME=1` to also print each function's throughput per second of on-CPU time of the
+//! benchmarking thread (Linux, from `/proc/thread-self/schedstat`).
+
+mod support;
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use capi_kit::rules::{self, Context, MAX_EVENTS};
+use capi_kit::types::EventRequest;
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+
+/// Arrival time of the benchmarked requests; every event is at most an hour older.
+const NOW: i64 = 1_763_800_000;
+
+fn bench(c: &mut Criterion) {
+    let body = support::purchase_batch(MAX_EVENTS, NOW);
+    let ctx = Context::at(NOW);
+    let request: EventRequest = serde_json::from_slice(&body).expect("the batch parses");
+    let verdict = rules::check_bytes(&body, &ctx);
+    assert!(
+        verdict.is_accepted(),
+        "the benchmark batch must be accepted: {verdict:?}"
+    );
+    assert!(rules::report_bytes(&body, &ctx).is_accepted());
+    println!(
+        "batch: {} events, {} bytes, {:.0} bytes per event on average",
+        MAX_EVENTS,
+        body.len(),
+        body.len() as f64 / MAX_EVENTS as f64
+    );
+
+    if std::env::var_os("CAPI_BENCH_CPU_TIME").is_some() {
+        cpu_time("check_bytes", || rules::check_bytes(black_box(&body), &ctx));
+        cpu_time("check_request", || {
+            rules::check_request(black_box(&request), &ctx)
+        });
+        cpu_time("report_bytes", || {
+            rules::report_bytes(black_box(&body), &ctx)
+        });
+        cpu_time("serde_json_parse_only", || {
+            serde_json::from_slice::<EventRequest>(black_box(&body)).expect("parses")
+        });
+    }
+
+    let mut group = c.benchmark_group("rules_batch_1000");
+    group.throughput(Throughput::Elements(MAX_EVENTS as u64));
+    group.sample_size(30);
+    group.warm_up_time(Duration::from_secs(2));
+    group.measurement_time(Duration::from_secs(7));
+
+    group.bench_function("check_bytes", |b| {
+        b.iter(|| rules::check_bytes(black_box(&body), &ctx))
+    });
+    group.bench_function("check_request", |b| {
+        b.iter(|| rules::check_request(black_box(&request), &ctx))
+    });
+    group.bench_function("report_bytes", |b| {
+        b.iter(|| rules::report_bytes(black_box(&body), &ctx))
+    });
+    group.bench_function("serde_json_parse_only", |b| {
+        b.iter(|| serde_json::from_slice::<EventRequest>(black_box(&body)).expect("parses"))
+    });
+    group.finish();
+}
+
+/// Nanoseconds the current thread has spent on a CPU, where Linux tells.
+fn thread_cpu_ns() -> Option<u64> {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// Runs `f` (one 1,000-event batch) for about three seconds and prints events per second of
+/// on-CPU time and of wall-clock time.
+fn cpu_time<T>(name: &str, mut f: impl FnMut() -> T) {
+    for _ in 0..20 {
+        black_box(f());
+    }
+    let (Some(cpu_start), wall_start) = (thread_cpu_ns(), Instant::now()) else {
+        println!("{name}: no per-thread CPU time on this system");
+        return;
+    };
+    let mut batches = 0u64;
+    while wall_start.elapsed() < Duration::from_secs(3) {
+        for _ in 0..10 {
+            black_box(f());
+        }
+        batches += 10;
+    }
+    let wall = wall_start.elapsed().as_secs_f64();
+    let cpu = thread_cpu_ns().map_or(f64::NAN, |end| (end - cpu_start) as f64 / 1e9);
+    let events = (batches * MAX_EVENTS as u64) as f64;
+    println!(
+        "{name:<22} {:>10.0} events/s on-CPU ({:>6.0} ns/event), {:>10.0} events/s wall-clock",
+        events / cpu,
+        cpu * 1e9 / events,
+        events / wall
+    );
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

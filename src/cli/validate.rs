@@ -1,0 +1,552 @@
+//! `capi validate`: every violation and warning of a request body, or of an NDJSON file of events
+//! validated in batches as a client would send them.
+
+use std::collections::BTreeMap;
+use std::io::{self, BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use capi_kit::rules::{self, BlamePath, Context, MAX_EVENTS, Report, RuleId};
+use clap::{Args, ValueEnum};
+use serde::Serialize;
+use serde::de::IgnoredAny;
+use serde_json::Value;
+
+use super::EXIT_USAGE;
+use super::input::{input_name, read_input};
+
+/// Check a request body, or a file of events, against every rule of the events edge.
+///
+/// Lists every violation and warning found (Graph reports only the first violation) with its rule
+/// id, its path in Graph's style (`$['data'][3]['user_data']['em']`) and a message. Messages never
+/// repeat customer information and input lines are never echoed, so the output is safe to share.
+#[derive(Debug, Args)]
+#[command(after_long_help = AFTER_LONG_HELP)]
+pub(crate) struct ValidateArgs {
+    /// File holding a request body or NDJSON events, or `-` for standard input.
+    #[arg(value_name = "FILE|-")]
+    file: PathBuf,
+    /// How to read the input (see "Input formats" in --help).
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = InputFormat::Auto)]
+    input: InputFormat,
+    /// Output: a table for people, or one JSON document for machines.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = OutputFormat::Table)]
+    format: OutputFormat,
+    /// Evaluate time rules as if the request arrived at this Unix time (seconds), e.g. to check an
+    /// archived file. Default: now, by the system clock.
+    #[arg(long, value_name = "UNIX_SECONDS", allow_negative_numbers = true)]
+    now: Option<i64>,
+}
+
+const AFTER_LONG_HELP: &str = "\
+Input formats (--input):
+  request  One JSON EventRequest body, {\"data\": [...], ...}, exactly as POSTed to the events edge.
+  ndjson   One event object per line; blank lines are skipped. Events are validated in batches of
+           1,000, in file order, as a client would send them: each batch is the body
+           {\"data\": [...]} built from those lines. Every finding names its line, and its path
+           within the batch ($['data'][k] of batch b is the k-th event line of that batch). A line
+           that is not JSON is reported on its own (its content is not shown) and left out of its
+           batch; it makes the result rejected.
+  auto     (default) A single JSON object with a \"data\" key, or with no event key at all, is a
+           request; input whose first non-blank line is JSON on its own is NDJSON; anything else
+           is read as a request (so a broken body is reported with its line and column).
+
+Output (--format):
+  table    One row per violation and warning (LINE and BATCH columns for NDJSON), then one summary
+           line: Accepted or Rejected, with counts.
+  json     One JSON document: the input format, the clock used (now), every request or batch with
+           its report (events, violations, warnings; for NDJSON each finding also has its line),
+           the lines that are not JSON, and totals.
+
+Time rules:
+  event_time may be at most 7 days old (62 days for physical_store) and at most 1 hour in the
+  future, relative to the request's arrival. --now UNIX_SECONDS sets that arrival time; without
+  it the system clock is used.
+
+Exit codes:
+  0  every request (every batch) would be accepted
+  1  some request or batch would be rejected, or some NDJSON line is not JSON
+  2  bad usage, or the input could not be read
+
+Examples:
+  capi validate examples/requests/seed-two-purchases.json --now 1611320000
+  capi validate events.ndjson --format json > report.json
+  gzip -dc events.ndjson.gz | capi validate -
+";
+
+/// How to read the input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum InputFormat {
+    /// Detect: a request body or NDJSON.
+    Auto,
+    /// One JSON `EventRequest` body.
+    Request,
+    /// One event per line, validated in batches of 1,000.
+    Ndjson,
+}
+
+/// How to print the findings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum OutputFormat {
+    /// A table for people, with a summary line.
+    Table,
+    /// One JSON document for machines.
+    Json,
+}
+
+/// Keys of a `ServerEvent` that a request body does not have at its top level.
+const EVENT_KEYS: [&str; 8] = [
+    "event_name",
+    "event_time",
+    "user_data",
+    "action_source",
+    "custom_data",
+    "event_source_url",
+    "event_id",
+    "app_data",
+];
+
+pub(crate) fn run(args: ValidateArgs) -> ExitCode {
+    let bytes = match read_input(&args.file) {
+        Ok(bytes) => bytes,
+        Err(message) => {
+            eprintln!("capi validate: {message}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let ctx = args.now.map_or_else(Context::now, Context::at);
+    let kind = match args.input {
+        InputFormat::Auto => detect(&bytes),
+        InputFormat::Request => Kind::Request,
+        InputFormat::Ndjson => Kind::Ndjson,
+    };
+    let outcome = match kind {
+        Kind::Request => validate_request(&bytes, &ctx),
+        Kind::Ndjson => validate_ndjson(&bytes, &ctx),
+    };
+    let name = input_name(&args.file);
+    let mut out = BufWriter::new(io::stdout().lock());
+    let written = match args.format {
+        OutputFormat::Table => write_table(&mut out, &name, &outcome),
+        OutputFormat::Json => write_json(&mut out, &ctx, &outcome),
+    }
+    .and_then(|()| out.flush());
+    if let Err(err) = written {
+        eprintln!("capi validate: cannot write the result: {err}");
+        return ExitCode::from(EXIT_USAGE);
+    }
+    if outcome.is_accepted() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+enum Kind {
+    Request,
+    Ndjson,
+}
+
+/// Decides whether `bytes` are one request body or NDJSON events.
+fn detect(bytes: &[u8]) -> Kind {
+    if let Ok(keys) = serde_json::from_slice::<BTreeMap<String, IgnoredAny>>(bytes) {
+        let is_event =
+            !keys.contains_key("data") && EVENT_KEYS.iter().any(|k| keys.contains_key(*k));
+        return if is_event {
+            Kind::Ndjson
+        } else {
+            Kind::Request
+        };
+    }
+    let first_line = bytes
+        .split(|&b| b == b'\n')
+        .map(<[u8]>::trim_ascii)
+        .find(|line| !line.is_empty());
+    match first_line {
+        Some(line) if serde_json::from_slice::<IgnoredAny>(line).is_ok() => Kind::Ndjson,
+        _ => Kind::Request,
+    }
+}
+
+/// One request as validated: a whole request body, or one batch of NDJSON lines.
+struct Batch {
+    /// The 1-based input line of each event of the batch; empty for a request body.
+    lines: Vec<usize>,
+    report: Report,
+}
+
+impl Batch {
+    /// The input line of the event a path points into, for NDJSON.
+    fn line_of(&self, path: &BlamePath) -> Option<usize> {
+        path.event_index()
+            .and_then(|index| self.lines.get(index).copied())
+    }
+}
+
+/// An NDJSON line that could not be read as JSON.
+#[derive(Serialize)]
+struct BadLine {
+    line: usize,
+    rule: RuleId,
+    message: String,
+}
+
+struct Outcome {
+    kind: Kind,
+    batches: Vec<Batch>,
+    bad_lines: Vec<BadLine>,
+}
+
+impl Outcome {
+    fn is_accepted(&self) -> bool {
+        self.bad_lines.is_empty() && self.batches.iter().all(|b| b.report.is_accepted())
+    }
+
+    fn events(&self) -> usize {
+        self.batches.iter().map(|b| b.report.events).sum()
+    }
+
+    fn violations(&self) -> usize {
+        self.batches.iter().map(|b| b.report.violations.len()).sum()
+    }
+
+    fn warnings(&self) -> usize {
+        self.batches.iter().map(|b| b.report.warnings.len()).sum()
+    }
+
+    fn rejected(&self) -> usize {
+        self.batches
+            .iter()
+            .filter(|b| !b.report.is_accepted())
+            .count()
+    }
+}
+
+fn validate_request(bytes: &[u8], ctx: &Context) -> Outcome {
+    Outcome {
+        kind: Kind::Request,
+        batches: vec![Batch {
+            lines: Vec::new(),
+            report: rules::report_bytes(bytes, ctx),
+        }],
+        bad_lines: Vec::new(),
+    }
+}
+
+fn validate_ndjson(bytes: &[u8], ctx: &Context) -> Outcome {
+    let mut events: Vec<(usize, &[u8])> = Vec::new();
+    let mut bad_lines = Vec::new();
+    for (index, line) in bytes.split(|&b| b == b'\n').enumerate() {
+        let number = index + 1;
+        let line = line.trim_ascii();
+        if line.is_empty() {
+            continue;
+        }
+        match check_line(line) {
+            Ok(()) => events.push((number, line)),
+            Err(problem) => bad_lines.push(BadLine {
+                line: number,
+                rule: RuleId::MalformedJson,
+                message: format!("Line {number} {problem}; it is left out of its batch."),
+            }),
+        }
+    }
+
+    let mut batches = Vec::new();
+    if events.is_empty() && bad_lines.is_empty() {
+        // Nothing to send: what Graph would say to an empty batch.
+        batches.push(Batch {
+            lines: Vec::new(),
+            report: rules::report_bytes(br#"{"data":[]}"#, ctx),
+        });
+    }
+    let mut body = Vec::new();
+    for chunk in events.chunks(MAX_EVENTS) {
+        body.clear();
+        body.extend_from_slice(br#"{"data":["#);
+        for (k, (_, line)) in chunk.iter().enumerate() {
+            if k > 0 {
+                body.push(b',');
+            }
+            body.extend_from_slice(line);
+        }
+        body.extend_from_slice(b"]}");
+        batches.push(Batch {
+            lines: chunk.iter().map(|(number, _)| *number).collect(),
+            report: rules::report_bytes(&body, ctx),
+        });
+    }
+    Outcome {
+        kind: Kind::Ndjson,
+        batches,
+        bad_lines,
+    }
+}
+
+/// Checks that one NDJSON line is a single JSON value; the error never quotes the line.
+fn check_line(line: &[u8]) -> Result<(), String> {
+    let text = std::str::from_utf8(line)
+        .map_err(|e| format!("is not UTF-8 text (byte {})", e.valid_up_to() + 1))?;
+    serde_json::from_str::<IgnoredAny>(text)
+        .map(drop)
+        .map_err(|e| {
+            // serde_json's syntax messages name what was expected, never the input itself.
+            let message = e.to_string();
+            let reason = message
+                .rsplit_once(" at line ")
+                .map_or(message.as_str(), |(reason, _)| reason);
+            format!("is not valid JSON (column {}: {reason})", e.column())
+        })
+}
+
+/// One row of the table.
+struct Row<'a> {
+    /// Sort key: the input line, or the first line of the batch for request-level findings.
+    order: usize,
+    line: Option<usize>,
+    batch: Option<usize>,
+    level: &'static str,
+    rule: String,
+    path: String,
+    message: &'a str,
+}
+
+fn rows(outcome: &Outcome) -> Vec<Row<'_>> {
+    let mut rows = Vec::new();
+    for (b, batch) in outcome.batches.iter().enumerate() {
+        let batch_number = (outcome.kind == Kind::Ndjson).then_some(b + 1);
+        let first_line = batch.lines.first().copied().unwrap_or(0);
+        for violation in &batch.report.violations {
+            let line = batch.line_of(&violation.path);
+            rows.push(Row {
+                order: line.unwrap_or(first_line),
+                line,
+                batch: batch_number,
+                level: "error",
+                rule: violation.rule.to_string(),
+                path: violation.path.to_string(),
+                message: &violation.message,
+            });
+        }
+        for warning in &batch.report.warnings {
+            let line = batch.line_of(&warning.path);
+            rows.push(Row {
+                order: line.unwrap_or(first_line),
+                line,
+                batch: batch_number,
+                level: "warning",
+                rule: warning_rule(warning).unwrap_or_else(|| "-".to_owned()),
+                path: warning.path.to_string(),
+                message: &warning.message,
+            });
+        }
+    }
+    for bad in &outcome.bad_lines {
+        rows.push(Row {
+            order: bad.line,
+            line: Some(bad.line),
+            batch: None,
+            level: "error",
+            rule: bad.rule.to_string(),
+            path: "-".to_owned(),
+            message: &bad.message,
+        });
+    }
+    // Stable: keeps the reporting order within one line.
+    rows.sort_by_key(|row| row.order);
+    rows
+}
+
+/// A warning's rule id, when the library gives warnings one.
+fn warning_rule(warning: &rules::Warning) -> Option<String> {
+    match serde_json::to_value(warning).ok()?.get("rule")? {
+        Value::String(rule) => Some(rule.clone()),
+        _ => None,
+    }
+}
+
+fn write_table(out: &mut impl Write, name: &str, outcome: &Outcome) -> io::Result<()> {
+    let rows = rows(outcome);
+    let ndjson = outcome.kind == Kind::Ndjson;
+    let opt = |n: Option<usize>| n.map_or_else(|| "-".to_owned(), |n| n.to_string());
+    if !rows.is_empty() {
+        let mut table: Vec<Vec<String>> = Vec::with_capacity(rows.len() + 1);
+        let mut header = Vec::new();
+        if ndjson {
+            header.extend(["LINE".to_owned(), "BATCH".to_owned()]);
+        }
+        header.extend(["LEVEL", "RULE", "PATH", "MESSAGE"].map(str::to_owned));
+        table.push(header);
+        for row in &rows {
+            let mut cells = Vec::new();
+            if ndjson {
+                cells.extend([opt(row.line), opt(row.batch)]);
+            }
+            cells.extend([
+                row.level.to_owned(),
+                row.rule.clone(),
+                row.path.clone(),
+                row.message.to_owned(),
+            ]);
+            table.push(cells);
+        }
+        let columns = table[0].len();
+        let widths: Vec<usize> = (0..columns - 1)
+            .map(|c| {
+                table
+                    .iter()
+                    .map(|r| r[c].chars().count())
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        for cells in &table {
+            let mut text = String::new();
+            for (c, cell) in cells.iter().enumerate() {
+                if c + 1 < columns {
+                    text.push_str(&format!("{cell:<width$}  ", width = widths[c]));
+                } else {
+                    text.push_str(cell);
+                }
+            }
+            writeln!(out, "{}", text.trim_end())?;
+        }
+        writeln!(out)?;
+    }
+    writeln!(out, "{}", summary(name, outcome))
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The last line for people: the verdict and the counts.
+fn summary(name: &str, outcome: &Outcome) -> String {
+    let verdict = if outcome.is_accepted() {
+        "Accepted"
+    } else {
+        "Rejected"
+    };
+    let mut text = format!("{verdict}: {name}: ");
+    match outcome.kind {
+        Kind::Request => text.push_str(&format!(
+            "request ({})",
+            plural(outcome.events(), "event", "events")
+        )),
+        Kind::Ndjson => text.push_str(&format!(
+            "NDJSON, {} in {} ({} rejected)",
+            plural(outcome.events(), "event", "events"),
+            plural(outcome.batches.len(), "batch", "batches"),
+            outcome.rejected()
+        )),
+    }
+    text.push_str(&format!(
+        ", {}, {}",
+        plural(outcome.violations(), "violation", "violations"),
+        plural(outcome.warnings(), "warning", "warnings")
+    ));
+    if !outcome.bad_lines.is_empty() {
+        text.push_str(&format!(
+            ", {} not JSON",
+            plural(outcome.bad_lines.len(), "line", "lines")
+        ));
+    }
+    text.push('.');
+    text
+}
+
+#[derive(Serialize)]
+struct JsonOutput<'a> {
+    input: Kind,
+    now: i64,
+    accepted: bool,
+    requests: Vec<JsonBatch>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    invalid_lines: Option<&'a [BadLine]>,
+    totals: Totals,
+}
+
+#[derive(Serialize)]
+struct JsonBatch {
+    /// 1-based batch number (the request body is batch 1).
+    batch: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    first_line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_line: Option<usize>,
+    accepted: bool,
+    /// The library's `Report`; for NDJSON each violation and warning also has its `line`.
+    report: Value,
+}
+
+#[derive(Serialize)]
+struct Totals {
+    requests: usize,
+    accepted_requests: usize,
+    rejected_requests: usize,
+    events: usize,
+    violations: usize,
+    warnings: usize,
+    invalid_lines: usize,
+}
+
+fn write_json(out: &mut impl Write, ctx: &Context, outcome: &Outcome) -> io::Result<()> {
+    let requests = outcome
+        .batches
+        .iter()
+        .enumerate()
+        .map(|(b, batch)| {
+            let mut report = serde_json::to_value(&batch.report).map_err(io::Error::other)?;
+            if outcome.kind == Kind::Ndjson {
+                let violations = batch.report.violations.iter().map(|v| &v.path);
+                add_lines(&mut report, "violations", violations, batch);
+                let warnings = batch.report.warnings.iter().map(|w| &w.path);
+                add_lines(&mut report, "warnings", warnings, batch);
+            }
+            Ok(JsonBatch {
+                batch: b + 1,
+                first_line: batch.lines.first().copied(),
+                last_line: batch.lines.last().copied(),
+                accepted: batch.report.is_accepted(),
+                report,
+            })
+        })
+        .collect::<io::Result<Vec<_>>>()?;
+    let document = JsonOutput {
+        input: outcome.kind,
+        now: ctx.now,
+        accepted: outcome.is_accepted(),
+        requests,
+        invalid_lines: (outcome.kind == Kind::Ndjson).then_some(&outcome.bad_lines[..]),
+        totals: Totals {
+            requests: outcome.batches.len(),
+            accepted_requests: outcome.batches.len() - outcome.rejected(),
+            rejected_requests: outcome.rejected(),
+            events: outcome.events(),
+            violations: outcome.violations(),
+            warnings: outcome.warnings(),
+            invalid_lines: outcome.bad_lines.len(),
+        },
+    };
+    serde_json::to_writer_pretty(&mut *out, &document).map_err(io::Error::other)?;
+    writeln!(out)
+}
+
+/// Adds `"line"` to each item of `report[key]` whose path points into an event of the batch.
+fn add_lines<'p>(
+    report: &mut Value,
+    key: &str,
+    paths: impl Iterator<Item = &'p BlamePath>,
+    batch: &Batch,
+) {
+    let Some(items) = report.get_mut(key).and_then(Value::as_array_mut) else {
+        return;
+    };
+    for (item, path) in items.iter_mut().zip(paths) {
+        if let (Some(object), Some(line)) = (item.as_object_mut(), batch.line_of(path)) {
+            object.insert("line".to_owned(), line.into());
+        }
+    }
+}

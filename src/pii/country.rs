@@ -1,0 +1,182 @@
+//! `CountryCode`: ISO 3166-1 alpha-2 from a code or an English country name (data from `celes`).
+
+use std::fmt;
+use std::str::FromStr;
+use std::sync::OnceLock;
+
+use celes::Country;
+
+use super::{Field, PiiError, Reason};
+
+/// An ISO 3166-1 alpha-2 country code, lowercase (`us`, `gb`, …).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CountryCode([u8; 2]);
+
+impl CountryCode {
+    /// The code in lowercase, as Meta wants it normalized.
+    pub fn as_str(&self) -> &str {
+        // Built only from ASCII letters (see `from_celes`).
+        std::str::from_utf8(&self.0).unwrap_or("")
+    }
+
+    /// The code in uppercase, as libphonenumber names regions.
+    pub fn to_uppercase(self) -> [u8; 2] {
+        self.0.map(|b| b.to_ascii_uppercase())
+    }
+
+    /// Reads a country from an alpha-2 code (`US`), an alpha-3 code (`USA`) or an English name or
+    /// common alias (`United States`, `The Netherlands`, `Côte d'Ivoire`), in any case, ignoring
+    /// spaces, digits and punctuation. Two letters are always read as an alpha-2 code, which must
+    /// be assigned (`uk` is not; `gb` is).
+    pub fn parse(value: &str) -> Result<Self, Reason> {
+        if let &[a, b] = value.as_bytes()
+            && a.is_ascii_alphabetic()
+            && b.is_ascii_alphabetic()
+        {
+            let code = CountryCode([a.to_ascii_lowercase(), b.to_ascii_lowercase()]);
+            return if is_assigned_alpha2(code) {
+                Ok(code)
+            } else {
+                Err(Reason::UnknownCountry)
+            };
+        }
+        let mut letters = [0u8; 64];
+        let mut len = 0;
+        for c in value.chars() {
+            let Some(ascii) = fold_to_ascii_letter(c) else {
+                continue;
+            };
+            if len == letters.len() {
+                return Err(Reason::UnknownCountry);
+            }
+            letters[len] = ascii.to_ascii_lowercase();
+            len += 1;
+        }
+        let letters = std::str::from_utf8(&letters[..len]).map_err(|_| Reason::UnknownCountry)?;
+        let country = match len {
+            0 => return Err(Reason::NothingLeft),
+            2 => Country::from_alpha2(letters),
+            3 => Country::from_alpha3(letters),
+            _ => letters
+                .parse::<Country>()
+                .or_else(|_| Country::from_alias(letters))
+                .or_else(|_| Country::from_name(letters)),
+        };
+        country
+            .ok()
+            .and_then(Self::from_celes)
+            .ok_or(Reason::UnknownCountry)
+    }
+
+    fn from_celes(country: Country) -> Option<Self> {
+        match country.alpha2.as_bytes() {
+            &[a, b] if a.is_ascii_alphabetic() && b.is_ascii_alphabetic() => Some(CountryCode([
+                a.to_ascii_lowercase(),
+                b.to_ascii_lowercase(),
+            ])),
+            _ => None,
+        }
+    }
+}
+
+/// Index of a lowercase alpha-2 code in a 26 x 26 table.
+fn alpha2_index(code: CountryCode) -> usize {
+    usize::from(code.0[0].wrapping_sub(b'a')) * 26 + usize::from(code.0[1].wrapping_sub(b'a'))
+}
+
+/// True for the alpha-2 codes `celes` lists (built once into a table: the common two-letter
+/// input then costs one lookup).
+fn is_assigned_alpha2(code: CountryCode) -> bool {
+    static ASSIGNED: OnceLock<[bool; 26 * 26]> = OnceLock::new();
+    let assigned = ASSIGNED.get_or_init(|| {
+        let mut table = [false; 26 * 26];
+        for country in Country::get_countries() {
+            if let Some(slot) =
+                CountryCode::from_celes(country).and_then(|code| table.get_mut(alpha2_index(code)))
+            {
+                *slot = true;
+            }
+        }
+        table
+    });
+    assigned.get(alpha2_index(code)).copied().unwrap_or(false)
+}
+
+/// ASCII letters as they are; Latin letters with diacritics (as in `Côte d'Ivoire`, `Curaçao`,
+/// `Réunion`, `Åland`, `Türkiye`) as their base letter; anything else dropped.
+fn fold_to_ascii_letter(c: char) -> Option<u8> {
+    if c.is_ascii_alphabetic() {
+        return u8::try_from(c).ok();
+    }
+    let base = match c.to_lowercase().next().unwrap_or(c) {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => b'a',
+        'ç' | 'ć' | 'č' => b'c',
+        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ė' | 'ę' | 'ě' => b'e',
+        'ì' | 'í' | 'î' | 'ï' | 'ī' | 'ı' => b'i',
+        'ñ' | 'ń' | 'ň' => b'n',
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ő' => b'o',
+        'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' | 'ű' => b'u',
+        'ý' | 'ÿ' => b'y',
+        'ś' | 'š' | 'ş' => b's',
+        'ž' | 'ź' | 'ż' => b'z',
+        'ğ' => b'g',
+        'ł' => b'l',
+        'ř' => b'r',
+        'ť' | 'ţ' => b't',
+        'ď' => b'd',
+        _ => return None,
+    };
+    Some(base)
+}
+
+impl FromStr for CountryCode {
+    type Err = PiiError;
+
+    /// Like [`CountryCode::parse`], with the error naming the `country` field.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        CountryCode::parse(s).map_err(|reason| PiiError::new(Field::Country, reason))
+    }
+}
+
+impl fmt::Display for CountryCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for CountryCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "CountryCode({})", self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(value: &str) -> Result<String, Reason> {
+        CountryCode::parse(value).map(|c| c.to_string())
+    }
+
+    #[test]
+    fn codes_and_english_names() {
+        assert_eq!(code("US").as_deref(), Ok("us"));
+        assert_eq!(code(" us ").as_deref(), Ok("us"));
+        assert_eq!(code("USA").as_deref(), Ok("us"));
+        assert_eq!(code("United States").as_deref(), Ok("us"));
+        assert_eq!(code("united states of america").as_deref(), Ok("us"));
+        assert_eq!(code("The Netherlands").as_deref(), Ok("nl"));
+        assert_eq!(code("Côte d'Ivoire").as_deref(), Ok("ci"));
+        assert_eq!(code("Türkiye").as_deref(), Ok("tr"));
+        assert_eq!(code("United Kingdom").as_deref(), Ok("gb"));
+    }
+
+    #[test]
+    fn unassigned_codes_and_unknown_names_are_rejected() {
+        assert_eq!(code("uk"), Err(Reason::UnknownCountry));
+        assert_eq!(code("zz"), Err(Reason::UnknownCountry));
+        assert_eq!(code("Atlantis"), Err(Reason::UnknownCountry));
+        assert_eq!(code("12"), Err(Reason::NothingLeft));
+        assert_eq!(code(&"a".repeat(100)), Err(Reason::UnknownCountry));
+    }
+}

@@ -1,0 +1,71 @@
+//! Customer information (`user_data`): normalization and SHA-256 per field, as Meta specifies.
+//!
+//! Graph only matches customer information that was normalized exactly as Meta documents before
+//! hashing; a different normalization silently stops events from matching. The rules follow Meta's
+//! customer-information documentation first and, where it is silent, Meta's Python Business SDK.
+//!
+//! | key | rule | example |
+//! |---|---|---|
+//! | `em` | trim, lowercase; `something@domain.tld` | `John_Smith@gmail.com` → `john_smith@gmail.com` |
+//! | `ph` | digits with country code, no leading zeros; national numbers + a country → international (libphonenumber) | `(650)555-1212` (US) → `16505551212` |
+//! | `fn`, `ln` | lowercase; spaces, punctuation, symbols removed; letters of every script kept (UTF-8) | `Valéry` → `valéry`, `O'Brien` → `obrien` |
+//! | `db` | `YYYYMMDD` from common formats; year 1900 to this year | `2/16/1997` → `19970216` |
+//! | `ge` | `f` or `m` | `Female` → `f` |
+//! | `ct` | as names, digits removed too | `New York` → `newyork` |
+//! | `st` | as cities; US state names → ANSI code | `California` → `ca` |
+//! | `zp` | lowercase, no spaces or dashes; US ZIP+4 → 5 digits | `M1 1AE` → `m11ae` |
+//! | `country` | ISO 3166-1 alpha-2, lowercase, from a code or English name | `United States` → `us` |
+//! | `external_id` | trim, lowercase (hashing is recommended, not required) | `User-42` → `user-42` |
+//! | `f5first`, `f5last`, `fi` | first 5 / 1 characters of the normalized name | `Christopher` → `chris` |
+//! | `dobd`, `dobm`, `doby` | `DD` (01-31), `MM` (01-12), `YYYY` | `5` → `05` |
+//!
+//! Every value is trimmed first. A value that is already a SHA-256 or MD5 hex digest is passed on
+//! lowercased, and one carrying Meta's parameter-builder `.appendix` is passed on as given: neither
+//! is hashed again. Errors ([`PiiError`]) name the field and the reason, never the value.
+//!
+//! ```
+//! use capi_kit::pii::{self, Field};
+//!
+//! assert_eq!(pii::normalize(Field::Country, "United States").unwrap(), "us");
+//! assert_eq!(
+//!     pii::hash(Field::Email, "John_Smith@gmail.com").unwrap(),
+//!     "62a14e44f765419d10fea99367361a727c12365e2520f32218d505ed9aa0f62f"
+//! );
+//! ```
+//!
+//! For many values use a [`Normalizer`] (it reuses its buffer); for a whole customer, [`Customer`]
+//! builds the hashed [`UserData`](crate::types::UserData).
+
+mod country;
+mod currency;
+mod customer;
+mod date;
+mod error;
+mod field;
+mod hash;
+mod normalize;
+mod phone;
+mod state;
+mod text;
+
+pub use country::CountryCode;
+pub use currency::is_iso4217_currency;
+pub use customer::Customer;
+pub use error::{PiiError, Reason};
+pub use field::{Field, UnknownField};
+pub use hash::{Sha256Hex, sha256_hex};
+pub use normalize::{Normalized, Normalizer};
+
+/// Normalizes one value for `field` (phone numbers must carry their country code; use
+/// [`Normalizer::with_phone_country`] otherwise). An already-hashed value is returned lowercased.
+pub fn normalize(field: Field, value: &str) -> Result<String, PiiError> {
+    Normalizer::new()
+        .normalize(field, value)
+        .map(|normalized| normalized.as_str().to_owned())
+}
+
+/// Normalizes one value for `field` and returns its SHA-256 as 64 lowercase hex digits (or the
+/// value itself, when it was already hashed).
+pub fn hash(field: Field, value: &str) -> Result<String, PiiError> {
+    Normalizer::new().hash(field, value)
+}

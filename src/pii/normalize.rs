@@ -1,0 +1,353 @@
+//! `Normalizer`: applies each field's rule into a reused buffer, and hashes the result.
+
+use super::hash::{AlreadyHashed, already_hashed, sha256_hex};
+use super::text::{is_name_char, is_place_char, is_postcode_char, lower, lower_filter};
+use super::{CountryCode, Field, PiiError, Reason, date, phone, state};
+
+/// What normalizing one value produced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Normalized<'a> {
+    /// The normalized value, ready to be hashed.
+    Value(&'a str),
+    /// The value was already a SHA-256 or MD5 hex digest (passed on lowercased) or a digest with
+    /// the parameter builder's `.appendix` (passed on as given). It must not be hashed again.
+    AlreadyHashed(&'a str),
+}
+
+impl<'a> Normalized<'a> {
+    /// The normalized value, or the hash that was passed through.
+    pub fn as_str(&self) -> &'a str {
+        match *self {
+            Normalized::Value(value) | Normalized::AlreadyHashed(value) => value,
+        }
+    }
+
+    /// True when the input was already hashed.
+    pub fn is_already_hashed(&self) -> bool {
+        matches!(self, Normalized::AlreadyHashed(_))
+    }
+}
+
+/// Normalizes and hashes customer information, reusing one buffer across calls.
+///
+/// Create one per thread (or per batch) and call it for every value: on the common ASCII path a
+/// value is normalized without allocating. The optional phone country makes national phone
+/// numbers international (see [`Field::Phone`]).
+///
+/// ```
+/// use capi_kit::pii::{Field, Normalizer};
+///
+/// let mut normalizer = Normalizer::new();
+/// let hashed = normalizer.hash(Field::Email, " John_Smith@gmail.com ").unwrap();
+/// assert!(hashed.starts_with("62a14e44"));
+///
+/// let mut us = Normalizer::with_phone_country("us".parse().unwrap());
+/// assert_eq!(us.normalize(Field::Phone, "(650)555-1212").unwrap().as_str(), "16505551212");
+/// ```
+#[derive(Clone, Default)]
+pub struct Normalizer {
+    phone_country: Option<CountryCode>,
+    buf: String,
+}
+
+impl std::fmt::Debug for Normalizer {
+    /// Shows the settings only: the buffer may hold customer information.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Normalizer")
+            .field("phone_country", &self.phone_country)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Normalizer {
+    /// A normalizer without a phone country: phone numbers must carry their country code.
+    pub fn new() -> Self {
+        Normalizer::default()
+    }
+
+    /// A normalizer that reads national phone numbers as numbers of `country`.
+    pub fn with_phone_country(country: CountryCode) -> Self {
+        Normalizer {
+            phone_country: Some(country),
+            buf: String::new(),
+        }
+    }
+
+    /// The country national phone numbers are read in, if any.
+    pub fn phone_country(&self) -> Option<CountryCode> {
+        self.phone_country
+    }
+
+    /// Sets or clears the country national phone numbers are read in.
+    pub fn set_phone_country(&mut self, country: Option<CountryCode>) {
+        self.phone_country = country;
+    }
+
+    /// Normalizes `value` for `field`; the result borrows the normalizer's buffer.
+    pub fn normalize(&mut self, field: Field, value: &str) -> Result<Normalized<'_>, PiiError> {
+        let trimmed = value.trim();
+        if trimmed.is_empty() {
+            return Err(PiiError::new(field, Reason::Empty));
+        }
+        self.buf.clear();
+        match already_hashed(trimmed) {
+            Some(AlreadyHashed::Digest) => {
+                lower(trimmed, &mut self.buf);
+                return Ok(Normalized::AlreadyHashed(&self.buf));
+            }
+            Some(AlreadyHashed::WithAppendix) => {
+                self.buf.push_str(trimmed);
+                return Ok(Normalized::AlreadyHashed(&self.buf));
+            }
+            None => {}
+        }
+        apply_rule(field, trimmed, self.phone_country, &mut self.buf)
+            .map_err(|reason| PiiError::new(field, reason))?;
+        Ok(Normalized::Value(&self.buf))
+    }
+
+    /// Normalizes `value` for `field` and appends its SHA-256 (64 lowercase hex digits) to `out`,
+    /// or the value itself when it was already hashed. On error nothing is appended.
+    pub fn hash_into(
+        &mut self,
+        field: Field,
+        value: &str,
+        out: &mut String,
+    ) -> Result<(), PiiError> {
+        match self.normalize(field, value)? {
+            Normalized::Value(normalized) => out.push_str(sha256_hex(normalized).as_str()),
+            Normalized::AlreadyHashed(hash) => out.push_str(hash),
+        }
+        Ok(())
+    }
+
+    /// Normalizes `value` for `field` and returns its SHA-256 (64 lowercase hex digits), or the
+    /// value itself when it was already hashed.
+    pub fn hash(&mut self, field: Field, value: &str) -> Result<String, PiiError> {
+        let mut out = String::with_capacity(64);
+        self.hash_into(field, value, &mut out)?;
+        Ok(out)
+    }
+}
+
+/// Applies `field`'s rule to a trimmed, non-empty value that is not a hash.
+fn apply_rule(
+    field: Field,
+    value: &str,
+    phone_country: Option<CountryCode>,
+    out: &mut String,
+) -> Result<(), Reason> {
+    match field {
+        Field::Email => email(value, out),
+        Field::Phone => phone::normalize(value, phone_country, out),
+        Field::FirstName | Field::LastName => filtered(value, is_name_char, out),
+        Field::F5First | Field::F5Last => {
+            filtered(value, is_name_char, out)?;
+            truncate_chars(out, 5);
+            Ok(())
+        }
+        Field::FirstInitial => {
+            filtered(value, is_name_char, out)?;
+            truncate_chars(out, 1);
+            Ok(())
+        }
+        Field::DateOfBirth => date::normalize_db(value, out),
+        Field::Gender => gender(value, out),
+        Field::City => filtered(value, is_place_char, out),
+        Field::State => {
+            filtered(value, is_place_char, out)?;
+            // Two letters are already a code; every state name is longer.
+            if out.len() > 2
+                && let Some(code) = state::us_state_code(out)
+            {
+                out.clear();
+                out.push_str(code);
+            }
+            Ok(())
+        }
+        Field::Zip => zip(value, out),
+        Field::Country => {
+            out.push_str(CountryCode::parse(value)?.as_str());
+            Ok(())
+        }
+        Field::ExternalId => {
+            lower(value, out);
+            Ok(())
+        }
+        Field::DobDay => date::normalize_day(value, out),
+        Field::DobMonth => date::normalize_month(value, out),
+        Field::DobYear => date::normalize_year(value, out),
+    }
+}
+
+/// Lowercases and keeps the characters `keep` accepts; something must be left.
+fn filtered(value: &str, keep: impl Fn(char) -> bool, out: &mut String) -> Result<(), Reason> {
+    lower_filter(value, out, keep);
+    if out.is_empty() {
+        Err(Reason::NothingLeft)
+    } else {
+        Ok(())
+    }
+}
+
+/// Keeps the first `n` characters (not bytes) of `s`.
+fn truncate_chars(s: &mut String, n: usize) {
+    if let Some((index, _)) = s.char_indices().nth(n) {
+        s.truncate(index);
+    }
+}
+
+/// Meta: trim, lowercase. Validity as Meta's Python SDK checks it (`.+@.+\..+`): something, `@`,
+/// then a domain with a dot that is neither its first nor its last character. Control characters
+/// (line breaks included) are refused.
+fn email(value: &str, out: &mut String) -> Result<(), Reason> {
+    let has_control = if value.is_ascii() {
+        value.bytes().any(|b| b.is_ascii_control())
+    } else {
+        value.chars().any(char::is_control)
+    };
+    if has_control {
+        return Err(Reason::InvalidEmail);
+    }
+    lower(value, out);
+    // `@` and `.` are ASCII, so byte positions are character boundaries.
+    let bytes = out.as_bytes();
+    let valid = bytes
+        .iter()
+        .skip(1)
+        .position(|&b| b == b'@')
+        .is_some_and(|at| {
+            let domain = &bytes[at + 2..];
+            domain
+                .iter()
+                .enumerate()
+                .any(|(j, &b)| b == b'.' && j > 0 && j + 1 < domain.len())
+        });
+    if valid {
+        Ok(())
+    } else {
+        Err(Reason::InvalidEmail)
+    }
+}
+
+/// Meta: the initial, `f` or `m`. Accepts the initials and the English words for them.
+fn gender(value: &str, out: &mut String) -> Result<(), Reason> {
+    lower(value, out);
+    let initial = match out.as_str() {
+        "f" | "female" | "woman" => "f",
+        "m" | "male" | "man" => "m",
+        _ => return Err(Reason::UnknownGender),
+    };
+    out.clear();
+    out.push_str(initial);
+    Ok(())
+}
+
+/// Meta: lowercase, no spaces and no dash; the first 5 digits of a US ZIP+4.
+fn zip(value: &str, out: &mut String) -> Result<(), Reason> {
+    lower_filter(value, out, is_postcode_char);
+    if out.len() == 9 && out.bytes().all(|b| b.is_ascii_digit()) {
+        out.truncate(5);
+    }
+    match out.chars().count() {
+        0 => Err(Reason::NothingLeft),
+        1 => Err(Reason::ZipTooShort),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn norm(field: Field, value: &str) -> Result<String, Reason> {
+        Normalizer::new()
+            .normalize(field, value)
+            .map(|n| n.as_str().to_owned())
+            .map_err(|e| e.reason)
+    }
+
+    #[test]
+    fn email_is_trimmed_lowercased_and_checked() {
+        assert_eq!(
+            norm(Field::Email, "  John_Smith@Gmail.com\t").as_deref(),
+            Ok("john_smith@gmail.com")
+        );
+        for bad in [
+            "john",
+            "@gmail.com",
+            "john@gmail",
+            "john@.com",
+            "john@gmail.",
+            "a\n@b.c",
+        ] {
+            assert_eq!(
+                norm(Field::Email, bad),
+                Err(Reason::InvalidEmail),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn names_lose_punctuation_and_spaces() {
+        assert_eq!(norm(Field::FirstName, "Mary").as_deref(), Ok("mary"));
+        assert_eq!(
+            norm(Field::LastName, "O'Brien-Smith").as_deref(),
+            Ok("obriensmith")
+        );
+        assert_eq!(norm(Field::FirstName, "Valéry").as_deref(), Ok("valéry"));
+        assert_eq!(norm(Field::FirstName, "정").as_deref(), Ok("정"));
+        assert_eq!(norm(Field::FirstName, "..."), Err(Reason::NothingLeft));
+        assert_eq!(norm(Field::F5First, "Christopher").as_deref(), Ok("chris"));
+        assert_eq!(norm(Field::F5Last, "Lê Văn").as_deref(), Ok("lêvăn"));
+        assert_eq!(norm(Field::FirstInitial, " Émile").as_deref(), Ok("é"));
+    }
+
+    #[test]
+    fn places_states_zips() {
+        assert_eq!(norm(Field::City, "New York").as_deref(), Ok("newyork"));
+        assert_eq!(norm(Field::City, "St. John's").as_deref(), Ok("stjohns"));
+        assert_eq!(norm(Field::State, "CA").as_deref(), Ok("ca"));
+        assert_eq!(norm(Field::State, "New York").as_deref(), Ok("ny"));
+        assert_eq!(
+            norm(Field::State, "Île-de-France").as_deref(),
+            Ok("îledefrance")
+        );
+        assert_eq!(norm(Field::Zip, "94035-1234").as_deref(), Ok("94035"));
+        assert_eq!(norm(Field::Zip, "M1 1AE").as_deref(), Ok("m11ae"));
+        assert_eq!(norm(Field::Zip, "00-950").as_deref(), Ok("00950"));
+        assert_eq!(norm(Field::Zip, "7"), Err(Reason::ZipTooShort));
+    }
+
+    #[test]
+    fn gender_country_external_id() {
+        assert_eq!(norm(Field::Gender, "Female").as_deref(), Ok("f"));
+        assert_eq!(norm(Field::Gender, "M").as_deref(), Ok("m"));
+        assert_eq!(norm(Field::Gender, "x"), Err(Reason::UnknownGender));
+        assert_eq!(norm(Field::Country, "United States").as_deref(), Ok("us"));
+        assert_eq!(
+            norm(Field::ExternalId, " ABC-123 ").as_deref(),
+            Ok("abc-123")
+        );
+    }
+
+    #[test]
+    fn hashes_pass_through_and_blank_is_empty() {
+        let sha = "62A14E44F765419D10FEA99367361A727C12365E2520F32218D505ED9AA0F62F";
+        let mut n = Normalizer::new();
+        let out = n.normalize(Field::Email, sha).unwrap();
+        assert!(out.is_already_hashed());
+        assert_eq!(out.as_str(), sha.to_ascii_lowercase());
+        assert_eq!(n.hash(Field::Phone, sha).unwrap(), sha.to_ascii_lowercase());
+        assert_eq!(norm(Field::City, " \t "), Err(Reason::Empty));
+    }
+
+    #[test]
+    fn hash_appends_nothing_on_error() {
+        let mut out = String::from("x");
+        let err = Normalizer::new().hash_into(Field::Email, "nope", &mut out);
+        assert!(err.is_err());
+        assert_eq!(out, "x");
+    }
+}

@@ -1,0 +1,291 @@
+//! The `ph` rule: Meta's digits-only form, and libphonenumber for national numbers with a country.
+
+use std::fmt::Write as _;
+use std::str::FromStr;
+use std::sync::OnceLock;
+
+use phonenumber::country::Id;
+use phonenumber::metadata::DATABASE;
+
+use super::{CountryCode, Reason};
+
+/// Fewest digits of a number with its country code that Meta's SDKs accept (Python: `\d{1,4}\d{2,3}\d{4,}`).
+const MIN_DIGITS: usize = 7;
+/// E.164's longest number, country code included.
+const MAX_DIGITS: usize = 15;
+
+/// Writes the normalized form of the (trimmed) phone number `value` into `out`.
+///
+/// * Without a country it is Meta's documented rule: keep the digits, drop leading zeros (an
+///   international `00` prefix), and require 7 to 15 digits starting with an assigned country
+///   calling code (checked against libphonenumber's metadata).
+/// * With a country, a value already international (`+` followed by digits and the usual
+///   separators) gets the same treatment, plus libphonenumber's length test for its country;
+///   any other value is parsed by libphonenumber as a number of that country (national prefix,
+///   international dialling prefix, extensions and `(0)` handled) and written as country code
+///   plus national number, which must have a length possible in its country.
+pub(crate) fn normalize(
+    value: &str,
+    country: Option<CountryCode>,
+    out: &mut String,
+) -> Result<(), Reason> {
+    match country.and_then(region) {
+        Some(_) if is_plain_international(value) => {
+            let start = out.len();
+            digits_only(value, out)?;
+            check_possible(&out[start..])
+        }
+        Some(region) => parse_national(value, region, out),
+        None => digits_only(value, out),
+    }
+}
+
+/// For international digits, libphonenumber's length test on the national part (what follows
+/// the country calling code), as [`parse_national`] applies it.
+fn check_possible(digits: &str) -> Result<(), Reason> {
+    let (code, national) = (1..=3.min(digits.len()))
+        .find_map(|len| {
+            let code = digits[..len].parse::<u16>().ok()?;
+            calling_codes()
+                .get(usize::from(code))
+                .copied()
+                .unwrap_or(false)
+                .then_some((code, &digits[len..]))
+        })
+        .ok_or(Reason::UnknownCallingCode)?;
+    let len = u16::try_from(national.len()).unwrap_or(u16::MAX);
+    let possible = DATABASE
+        .by_code(&code)
+        .and_then(|metas| metas.first().map(|meta| is_possible_length(meta, len)))
+        .unwrap_or(false);
+    if possible {
+        Ok(())
+    } else {
+        Err(Reason::PhoneImpossible)
+    }
+}
+
+/// `+` followed only by ASCII digits and common separators, with no `(0)` trunk-prefix notation.
+fn is_plain_international(value: &str) -> bool {
+    match value.strip_prefix('+') {
+        Some(rest) => {
+            !rest.contains("(0")
+                && rest.bytes().all(|b| {
+                    b.is_ascii_digit() || matches!(b, b' ' | b'-' | b'.' | b'(' | b')' | b'/')
+                })
+        }
+        None => false,
+    }
+}
+
+/// The libphonenumber region for a country, when its metadata has one.
+fn region(country: CountryCode) -> Option<Id> {
+    let upper = country.to_uppercase();
+    let upper = std::str::from_utf8(&upper).ok()?;
+    DATABASE.by_id(upper)?;
+    Id::from_str(upper).ok()
+}
+
+/// Meta's rule: remove symbols, letters and leading zeros; the country code must be present.
+fn digits_only(value: &str, out: &mut String) -> Result<(), Reason> {
+    let start = out.len();
+    for c in value.chars() {
+        if c.is_ascii_digit() {
+            if c == '0' && out.len() == start {
+                continue;
+            }
+            out.push(c);
+        } else if c.is_numeric() {
+            return Err(Reason::NonAsciiDigits);
+        }
+    }
+    let digits = &out[start..];
+    match digits.len() {
+        0 => Err(Reason::NothingLeft),
+        n if n < MIN_DIGITS => Err(Reason::PhoneTooShort),
+        n if n > MAX_DIGITS => Err(Reason::PhoneTooLong),
+        _ if !starts_with_calling_code(digits) => Err(Reason::UnknownCallingCode),
+        _ => Ok(()),
+    }
+}
+
+/// Country calling codes (1-999) present in libphonenumber's metadata.
+fn calling_codes() -> &'static [bool; 1000] {
+    static CODES: OnceLock<[bool; 1000]> = OnceLock::new();
+    CODES.get_or_init(|| {
+        let mut codes = [false; 1000];
+        for (code, known) in codes.iter_mut().enumerate().skip(1) {
+            *known = u16::try_from(code)
+                .ok()
+                .and_then(|code| DATABASE.by_code(&code))
+                .is_some();
+        }
+        codes
+    })
+}
+
+/// True when some 1- to 3-digit prefix of `digits` is a country calling code in libphonenumber's
+/// metadata (calling codes form a prefix code, so at most one prefix can match).
+fn starts_with_calling_code(digits: &str) -> bool {
+    let codes = calling_codes();
+    (1..=3.min(digits.len())).any(|len| {
+        digits[..len]
+            .parse::<usize>()
+            .is_ok_and(|code| codes.get(code).copied().unwrap_or(false))
+    })
+}
+
+/// libphonenumber's reading of `value` as a number of `region`, as country code + national number.
+fn parse_national(value: &str, region: Id, out: &mut String) -> Result<(), Reason> {
+    let number = phonenumber::parse(Some(region), value).map_err(|_| Reason::PhoneUnparsable)?;
+    let code = number.code().value();
+    let national = number.national();
+    let national_len = decimal_len(national.value()) + usize::from(national.zeros());
+
+    let len = u16::try_from(national_len).unwrap_or(u16::MAX);
+    let possible = |meta: &phonenumber::Metadata| is_possible_length(meta, len);
+    let is_possible = match DATABASE
+        .by_id(region.as_ref())
+        .filter(|meta| meta.country_code() == code)
+    {
+        Some(meta) => possible(meta),
+        None => DATABASE
+            .by_code(&code)
+            .and_then(|metas| metas.first().map(|meta| possible(meta)))
+            .ok_or(Reason::UnknownCallingCode)?,
+    };
+    if !is_possible {
+        return Err(Reason::PhoneImpossible);
+    }
+
+    let start = out.len();
+    // Writing into a `String` cannot fail.
+    let _ = write!(out, "{code}{national}");
+    if out.len() - start > MAX_DIGITS {
+        return Err(Reason::PhoneTooLong);
+    }
+    Ok(())
+}
+
+/// libphonenumber's "possible number" test by length alone: the national number's length is one
+/// of the lengths of the region's number types (local-only lengths, such as 7-digit US numbers
+/// without their area code, excluded). Regions without length data accept any length.
+fn is_possible_length(meta: &phonenumber::Metadata, len: u16) -> bool {
+    let descriptors = meta.descriptors();
+    let general = descriptors.general().possible_length();
+    if !general.is_empty() {
+        return general.contains(&len);
+    }
+    let types = [
+        descriptors.fixed_line(),
+        descriptors.mobile(),
+        descriptors.toll_free(),
+        descriptors.premium_rate(),
+        descriptors.shared_cost(),
+        descriptors.personal_number(),
+        descriptors.voip(),
+        descriptors.pager(),
+        descriptors.uan(),
+        descriptors.voicemail(),
+    ];
+    let mut any_lengths = false;
+    for lengths in types.into_iter().flatten().map(|d| d.possible_length()) {
+        if lengths.contains(&len) {
+            return true;
+        }
+        any_lengths |= !lengths.is_empty();
+    }
+    !any_lengths
+}
+
+/// Number of decimal digits of `value` (1 for 0).
+fn decimal_len(mut value: u64) -> usize {
+    let mut len = 1;
+    while value >= 10 {
+        value /= 10;
+        len += 1;
+    }
+    len
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn phone(value: &str, country: Option<&str>) -> Result<String, Reason> {
+        let country = country.map(|c| CountryCode::parse(c).unwrap());
+        let mut out = String::new();
+        normalize(value, country, &mut out).map(|()| out)
+    }
+
+    #[test]
+    fn without_country_keeps_digits_and_drops_leading_zeros() {
+        assert_eq!(
+            phone("+1 (650) 555-1212", None).as_deref(),
+            Ok("16505551212")
+        );
+        assert_eq!(
+            phone("001 650 555 1212", None).as_deref(),
+            Ok("16505551212")
+        );
+        assert_eq!(
+            phone("1-650-555-1212 call me", None).as_deref(),
+            Ok("16505551212")
+        );
+        // Without a country the code cannot be added: 65 is taken as Singapore's code.
+        assert_eq!(phone("(650)555-1212", None).as_deref(), Ok("6505551212"));
+    }
+
+    #[test]
+    fn without_country_checks_length_and_calling_code() {
+        assert_eq!(phone("555-121", None), Err(Reason::PhoneTooShort));
+        assert_eq!(phone("1234567890123456", None), Err(Reason::PhoneTooLong));
+        assert_eq!(phone("phone", None), Err(Reason::NothingLeft));
+        assert_eq!(
+            phone("+999 123 4567", None),
+            Err(Reason::UnknownCallingCode)
+        );
+        assert_eq!(phone("١٢٣٤٥٦٧٨", None), Err(Reason::NonAsciiDigits));
+    }
+
+    #[test]
+    fn with_country_national_numbers_become_international() {
+        assert_eq!(
+            phone("(650)555-1212", Some("us")).as_deref(),
+            Ok("16505551212")
+        );
+        assert_eq!(
+            phone("1 650 555 1212", Some("us")).as_deref(),
+            Ok("16505551212")
+        );
+        assert_eq!(
+            phone("020 7946 0958", Some("gb")).as_deref(),
+            Ok("442079460958")
+        );
+        assert_eq!(
+            phone("+44 (0)20 7946 0958", Some("gb")).as_deref(),
+            Ok("442079460958")
+        );
+        assert_eq!(
+            phone("06 12 34 56 78", Some("fr")).as_deref(),
+            Ok("33612345678")
+        );
+        // Italy keeps the leading zero of fixed lines after the country code.
+        assert_eq!(
+            phone("06 6982 1234", Some("it")).as_deref(),
+            Ok("390669821234")
+        );
+        // An international number is taken as it is, whatever the default country.
+        assert_eq!(
+            phone("+49 30 123456", Some("us")).as_deref(),
+            Ok("4930123456")
+        );
+        assert_eq!(phone("555-1212", Some("us")), Err(Reason::PhoneImpossible));
+        assert_eq!(
+            phone("+1 555 1212", Some("us")),
+            Err(Reason::PhoneImpossible)
+        );
+        // Without a country only Meta's documented checks apply.
+        assert_eq!(phone("+1 555 1212", None).as_deref(), Ok("15551212"));
+    }
+}

@@ -1,0 +1,165 @@
+//! The language-neutral vector file `conformance/vectors/normalization.json`, run through `pii`.
+
+use capi_kit::pii::{CountryCode, Field, Normalized, Normalizer, sha256_hex};
+use serde::Deserialize;
+
+const VECTORS: &str = include_str!("../conformance/vectors/normalization.json");
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VectorFile {
+    description: String,
+    version: u32,
+    fields: Vec<String>,
+    cases: Vec<Case>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Case {
+    id: String,
+    field: String,
+    input: String,
+    country: Option<String>,
+    normalized: Option<String>,
+    sha256: Option<String>,
+    #[serde(default)]
+    already_hashed: bool,
+    error: Option<String>,
+    source: String,
+    note: String,
+}
+
+fn vectors() -> VectorFile {
+    serde_json::from_str(VECTORS).expect("normalization.json parses")
+}
+
+fn normalizer_for(case: &Case) -> Normalizer {
+    match &case.country {
+        Some(country) => {
+            let code: CountryCode = country.parse().expect("case country is valid");
+            Normalizer::with_phone_country(code)
+        }
+        None => Normalizer::new(),
+    }
+}
+
+#[test]
+fn every_case_normalizes_and_hashes_as_the_file_says() {
+    let file = vectors();
+    assert_eq!(file.version, 1);
+    assert!(!file.description.is_empty());
+    let mut failures = Vec::new();
+    for case in &file.cases {
+        let field: Field = case.field.parse().expect("known field");
+        let mut normalizer = normalizer_for(case);
+        let got = normalizer
+            .normalize(field, &case.input)
+            .map(|n| (n.as_str().to_owned(), n.is_already_hashed()));
+        let expected = match (&case.normalized, &case.error) {
+            (Some(normalized), None) => Ok((normalized.clone(), case.already_hashed)),
+            (None, Some(error)) => Err(error.clone()),
+            _ => panic!("{}: needs exactly one of normalized and error", case.id),
+        };
+        let got_ids = got.clone().map_err(|e| e.reason.id().to_owned());
+        if got_ids != expected {
+            failures.push(format!(
+                "{}: expected {expected:?}, got {got_ids:?}",
+                case.id
+            ));
+            continue;
+        }
+        if case.normalized.is_some() {
+            let hashed = normalizer
+                .hash(field, &case.input)
+                .expect("normalized, so hashes");
+            if Some(&hashed) != case.sha256.as_ref() {
+                failures.push(format!(
+                    "{}: sha256 {:?}, got {hashed}",
+                    case.id, case.sha256
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn the_file_is_consistent() {
+    let file = vectors();
+    let mut ids = std::collections::BTreeSet::new();
+    for case in &file.cases {
+        assert!(ids.insert(&case.id), "duplicate id {}", case.id);
+        assert!(
+            case.id.starts_with(&format!("{}.", case.field)),
+            "{}",
+            case.id
+        );
+        assert!(file.fields.contains(&case.field), "{}", case.id);
+        assert!(
+            ["meta-docs", "meta-python-sdk", "capi-kit"].contains(&case.source.as_str()),
+            "{}",
+            case.id
+        );
+        assert!(!case.note.is_empty(), "{}", case.id);
+        if case.country.is_some() {
+            assert_eq!(case.field, "ph", "{}: country is for phone cases", case.id);
+        }
+        match (&case.normalized, &case.sha256) {
+            (Some(normalized), Some(sha)) if case.already_hashed => assert_eq!(normalized, sha),
+            (Some(normalized), Some(sha)) => {
+                assert_eq!(sha256_hex(normalized).as_str(), sha, "{}", case.id)
+            }
+            (None, None) => assert!(case.error.is_some(), "{}", case.id),
+            _ => panic!("{}: normalized and sha256 go together", case.id),
+        }
+    }
+    // Every field has at least one case.
+    for field in Field::ALL {
+        assert!(
+            file.cases.iter().any(|c| c.field == field.key()),
+            "no case for {field}"
+        );
+    }
+}
+
+#[test]
+fn metas_documentation_examples_are_present_with_their_quoted_hashes() {
+    let file = vectors();
+    let quoted = [
+        ("em", "John_Smith@gmail.com", "62a14e44", "0f62f"),
+        ("ph", "(650)555-1212", "e323ec62", "3176"),
+        ("fn", "Mary", "6915771b", "49f4ec"),
+        ("fn", "\u{c815}", "8fa8cd9c", "db14"),
+        ("fn", "Val\u{e9}ry", "08e1996b", "149c"),
+        ("db", "2/16/1997", "01acdbf6", "0f0c"),
+        ("country", "United States", "79adb2a2", "4621"),
+    ];
+    for (field, input, prefix, suffix) in quoted {
+        let case = file
+            .cases
+            .iter()
+            .find(|c| c.field == field && c.input == input && c.source == "meta-docs")
+            .unwrap_or_else(|| panic!("docs example {field} {input:?} missing"));
+        let sha = case.sha256.as_deref().unwrap();
+        assert!(
+            sha.starts_with(prefix) && sha.ends_with(suffix),
+            "{}",
+            case.id
+        );
+    }
+}
+
+#[test]
+fn passthrough_cases_are_not_rehashed() {
+    for case in vectors().cases.iter().filter(|c| c.already_hashed) {
+        let field: Field = case.field.parse().unwrap();
+        let mut normalizer = normalizer_for(case);
+        let normalized = normalizer.normalize(field, &case.input).unwrap();
+        assert!(
+            matches!(normalized, Normalized::AlreadyHashed(_)),
+            "{}",
+            case.id
+        );
+    }
+}
