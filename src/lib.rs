@@ -2,6 +2,7 @@
 #![deny(missing_docs)]
 
 pub mod client;
+pub mod fake;
 pub mod generated;
 pub mod graph_error;
 pub mod pii;

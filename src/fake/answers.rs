@@ -1,0 +1,182 @@
+//! Every answer the fake gives, built as Graph builds it: success, rule rejections, and the Graph
+//! errors of routing, size, encoding, auth and unknown objects.
+//!
+//! Wording marked "ours" below is capi-kit's where no Graph body was found; the others are quoted
+//! from the source named beside them.
+
+use crate::generated::types::{EventResponse, GraphErrorEnvelope};
+use crate::graph_error::{envelope, fbtrace_id, rejection};
+use crate::rules::{BlamePath, RuleId, Violation};
+
+use super::request::FakeResponse;
+
+/// The HTTP status the fake sends with a Graph error `code`, by our documented policy where facts
+/// are thin: 1 and 2 (temporary server errors) are 500; everything else (100, 190, 2500, and the
+/// throttling codes 4 and 17) is 400.
+pub fn http_status(code: i64) -> u16 {
+    match code {
+        1 | 2 => 500,
+        _ => 400,
+    }
+}
+
+/// A Graph error envelope sent with the status [`http_status`] gives its code.
+pub fn graph_error(envelope: &GraphErrorEnvelope) -> FakeResponse {
+    FakeResponse::json(http_status(envelope.error.code), envelope)
+}
+
+/// 200 `{"events_received": n, "messages": [], "fbtrace_id": "…"}`.
+pub(crate) fn accepted(events_received: usize) -> FakeResponse {
+    FakeResponse::json(
+        200,
+        &EventResponse {
+            events_received: i64::try_from(events_received).unwrap_or(i64::MAX),
+            messages: Some(Vec::new()),
+            fbtrace_id: Some(fbtrace_id()),
+        },
+    )
+}
+
+/// 400 with the validator's envelope for `violation`.
+pub(crate) fn rejected(violation: &Violation) -> FakeResponse {
+    graph_error(&rejection(violation))
+}
+
+/// A body that cannot be decoded in its content type: the validator's "malformed body" rule.
+pub(crate) fn malformed_body(message: &str) -> FakeResponse {
+    rejected(&Violation::new(
+        RuleId::MalformedJson,
+        BlamePath::root(),
+        message,
+    ))
+}
+
+/// No access token anywhere (query, body, form field, `Authorization` header). Code 190 as the
+/// issue asks; the message is ours.
+pub(crate) fn missing_token() -> FakeResponse {
+    graph_error(&envelope(
+        "OAuthException",
+        190,
+        "An access token is required to request this resource.",
+        false,
+    ))
+}
+
+/// A token the fake was not configured to accept. Message from a Graph mock body quoted in facts §5.2.
+pub(crate) fn invalid_token() -> FakeResponse {
+    graph_error(&envelope(
+        "OAuthException",
+        190,
+        "The access token could not be decrypted",
+        false,
+    ))
+}
+
+/// No `appsecret_proof` while the fake has an app secret. Graph's wording as reported in public
+/// issues (code 100, `GraphMethodException`); not in our facts file, so treat it as ours.
+pub(crate) fn missing_proof() -> FakeResponse {
+    graph_error(&envelope(
+        "GraphMethodException",
+        100,
+        "API calls from the server require an appsecret_proof argument",
+        false,
+    ))
+}
+
+/// An `appsecret_proof` that is not HMAC-SHA256(app secret, token). Graph's wording as reported in
+/// public issues (e.g. facebook-python-business-sdk #528: HTTP 400, code 100,
+/// `GraphMethodException`); not in our facts file, so treat it as ours.
+pub(crate) fn wrong_proof() -> FakeResponse {
+    graph_error(&envelope(
+        "GraphMethodException",
+        100,
+        "Invalid appsecret_proof provided in the API argument",
+        false,
+    ))
+}
+
+/// A pixel the fake does not know (or an id that is not a pixel id): code 100, subcode 33, the body
+/// quoted in facts §5.2.
+pub(crate) fn unknown_object(method: &str, id: &str) -> FakeResponse {
+    let mut body = envelope(
+        "GraphMethodException",
+        100,
+        format!(
+            "Unsupported {} request. Object with ID '{id}' does not exist, cannot be loaded due to \
+             missing permissions, or does not support this operation. Please read the Graph API \
+             documentation at https://developers.facebook.com/docs/graph-api",
+            method.to_ascii_lowercase()
+        ),
+        false,
+    );
+    body.error.error_subcode = Some(33);
+    graph_error(&body)
+}
+
+/// A path with no edge here. Graph answers unknown paths with code 2500 `Unknown path components`
+/// (HTTP 400), as reported in public issues (e.g. arsduo/koala #611); not in our facts file.
+pub(crate) fn unknown_path(path: &str) -> FakeResponse {
+    graph_error(&envelope(
+        "OAuthException",
+        2500,
+        format!("Unknown path components: {path}"),
+        false,
+    ))
+}
+
+/// A method the edge does not take (anything but `POST` on `/events`). Ours, modelled on the
+/// subcode-33 message.
+pub(crate) fn unsupported_method(method: &str) -> FakeResponse {
+    graph_error(&envelope(
+        "GraphMethodException",
+        100,
+        format!(
+            "Unsupported {} request. Please read the Graph API documentation at \
+             https://developers.facebook.com/docs/graph-api",
+            method.to_ascii_lowercase()
+        ),
+        false,
+    ))
+}
+
+/// A body over the configured cap. Ours: Graph's answer to oversized bodies is not documented.
+pub(crate) fn body_too_large(size: usize, limit: usize) -> FakeResponse {
+    let mut body = envelope("OAuthException", 100, "Invalid parameter", false);
+    body.error.error_user_title = Some("Request too large".to_owned());
+    body.error.error_user_msg = Some(format!(
+        "The request body is {size} bytes; at most {limit} bytes are accepted."
+    ));
+    graph_error(&body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_follow_the_documented_policy() {
+        for (code, status) in [
+            (1, 500),
+            (2, 500),
+            (4, 400),
+            (17, 400),
+            (100, 400),
+            (190, 400),
+        ] {
+            assert_eq!(http_status(code), status, "code {code}");
+        }
+    }
+
+    #[test]
+    fn unknown_objects_carry_subcode_33() {
+        let body = unknown_object("POST", "42").json_body();
+        assert_eq!(body["error"]["error_subcode"], 33);
+        assert_eq!(body["error"]["type"], "GraphMethodException");
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("Unsupported post request. Object with ID '42' does not exist")
+        );
+    }
+}

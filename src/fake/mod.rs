@@ -1,0 +1,372 @@
+//! A fake of Graph's events edge: a transport-free core ([`FakeGraph::handle`]) plus adapters (a
+//! wiremock `Respond` here; the `capi serve` HTTP server puts the same core behind a real socket).
+//!
+//! The core maps a [`FakeRequest`] (method, path, query, headers, body bytes) and its state (clock,
+//! accepted tokens and pixels, stored events) to a [`FakeResponse`] (status, content type, body), in
+//! this order:
+//!
+//! 1. route: `/{version}/{pixel}/events`, `/{pixel}/events`, or the inspection API under `/_fake/`
+//!    (see [below](#inspection-api)); anything else is Graph's unknown-path error (code 2500);
+//! 2. fault injection (the seam for a fault plan; nothing is injected yet);
+//! 3. method (`POST` only), then body size (10 MiB by default);
+//! 4. decoding: a JSON body (one typed pass, auth parameters taken out), a form or a multipart body
+//!    (`data` a JSON array string of events or of JSON strings each encoding one), a Node-style
+//!    `extinfo` object read as the 16-value array; a multipart body that cannot be read is a 400;
+//! 5. auth: `access_token` (query, body, form field or `Authorization` header; code 190 when
+//!    missing or not accepted), `appsecret_proof` when an app secret is configured (code 100);
+//! 6. the pixel (code 100, subcode 33 when unknown);
+//! 7. the validator ([`crate::rules`]) at the fake's clock: 400 with its envelope, or 200
+//!    `{"events_received": N, "messages": [], "fbtrace_id": "…"}` and the events stored.
+//!
+//! Never a panic and never a 5xx for anything a client sends.
+//!
+//! # Inspection API
+//!
+//! In Rust: [`FakeGraph::events`], [`FakeGraph::test_events`], [`FakeGraph::post_browser_events`],
+//! [`FakeGraph::reset`]. Over HTTP under `/_fake/`:
+//!
+//! | route | answer (200) |
+//! |---|---|
+//! | `GET /_fake/ready` | `{"ready": true}` |
+//! | `GET /_fake/pixels/{id}/events` | `{"pixel_id": "…", "events": [StoredEvent…]}`: live server and browser events of the pixel, oldest first |
+//! | `GET /_fake/test_events/{code}` | `{"test_event_code": "…", "events": [StoredEvent…]}`: events sent with that `test_event_code`, any pixel |
+//! | `POST /_fake/pixels/{id}/browser_events` | body `{"data": [{"event_name": "Purchase", "event_id": "o-1", "event_time": 1763800000}]}` (or the bare array; `event_id` and `event_time` optional); answer `{"events_received": N}` |
+//! | `POST /_fake/reset` | `{"reset": true}`: every stored event is forgotten (tokens, pixels and clock stay) |
+//!
+//! A `StoredEvent` is `{"seq": 7, "pixel_id": "123", "source": "server" | "browser", "received_at":
+//! 1763800000, "test_event_code": null | "TEST1", "duplicate": false, "duplicate_of": null | 5,
+//! "event": {…as accepted…}}` ([`StoredEvent`]).
+
+mod answers;
+mod auth;
+mod clock;
+mod compat;
+mod decode;
+mod inspect;
+mod json;
+mod request;
+mod route;
+mod store;
+mod wiremock;
+
+use std::collections::HashSet;
+use std::fmt;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use http::Method;
+
+use crate::rules::{self, Context, Verdict};
+use crate::secret::{AccessToken, AppSecret};
+
+pub use self::wiremock::start_mock_server;
+pub use answers::{graph_error, http_status};
+pub use auth::appsecret_proof;
+pub use request::{FakeRequest, FakeResponse, JSON_CONTENT_TYPE};
+pub use route::INSPECTION_PREFIX;
+pub use store::{
+    BROWSER_WINS_SECONDS, BrowserEvent, DEDUP_WINDOW_SECONDS, EventSource, StoredEvent,
+    StoredPayload,
+};
+
+use auth::AuthConfig;
+use clock::Clock;
+use decode::Malformed;
+use route::Route;
+use store::Store;
+
+/// Largest request body accepted by default: 10 MiB.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
+/// Most events held by default (the oldest go first past it; every event also goes after 48 hours).
+pub const DEFAULT_MAX_EVENTS: usize = 100_000;
+
+/// A fake Graph API events edge. Cheap to clone: clones share one state (clock, stored events).
+///
+/// ```
+/// use capi_kit::fake::{FakeGraph, FakeRequest};
+///
+/// let fake = FakeGraph::builder().token("T").pixel("123").now(1_763_800_000).build();
+/// let body = r#"{"data": [{"event_name": "Lead", "event_time": 1763799000, "action_source": "email",
+///                "user_data": {"em": "7b17fb0bd173f625b58636fb796407c22b3d16fc78302d79f0fd30c2fc2fc068"}}]}"#;
+/// let response = fake.handle(
+///     &FakeRequest::post("/v26.0/123/events?access_token=T")
+///         .header("content-type", "application/json")
+///         .body(body),
+/// );
+/// assert_eq!(response.status, 200);
+/// assert_eq!(fake.events("123").len(), 1);
+/// ```
+#[derive(Clone)]
+pub struct FakeGraph {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    auth: AuthConfig,
+    /// Accepted pixel ids; empty means any numeric id.
+    pixels: HashSet<String>,
+    max_body_bytes: usize,
+    clock: Clock,
+    store: Mutex<Store>,
+}
+
+impl fmt::Debug for FakeGraph {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FakeGraph")
+            .field("tokens", &self.inner.auth.tokens.len())
+            .field("app_secret", &self.inner.auth.app_secret)
+            .field("pixels", &self.inner.pixels)
+            .field("max_body_bytes", &self.inner.max_body_bytes)
+            .field("now", &self.now())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for FakeGraph {
+    fn default() -> Self {
+        FakeGraph::new()
+    }
+}
+
+/// Configuration of a [`FakeGraph`]; start with [`FakeGraph::builder`].
+#[derive(Clone, Debug)]
+pub struct FakeGraphBuilder {
+    tokens: Vec<AccessToken>,
+    pixels: Vec<String>,
+    app_secret: Option<AppSecret>,
+    max_body_bytes: usize,
+    max_events: usize,
+    now: Option<i64>,
+}
+
+impl Default for FakeGraphBuilder {
+    fn default() -> Self {
+        FakeGraphBuilder {
+            tokens: Vec::new(),
+            pixels: Vec::new(),
+            app_secret: None,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            max_events: DEFAULT_MAX_EVENTS,
+            now: None,
+        }
+    }
+}
+
+impl FakeGraphBuilder {
+    /// Accepts this access token (repeatable). Without any, every non-empty token is accepted.
+    #[must_use]
+    pub fn token(mut self, token: impl Into<AccessToken>) -> Self {
+        self.tokens.push(token.into());
+        self
+    }
+
+    /// Knows this pixel (repeatable). Without any, every numeric pixel id is accepted.
+    #[must_use]
+    pub fn pixel(mut self, pixel_id: impl Into<String>) -> Self {
+        self.pixels.push(pixel_id.into());
+        self
+    }
+
+    /// Requires `appsecret_proof` = HMAC-SHA256(`secret`, token) on every request.
+    #[must_use]
+    pub fn app_secret(mut self, secret: AppSecret) -> Self {
+        self.app_secret = Some(secret);
+        self
+    }
+
+    /// Largest body accepted, in bytes (default [`DEFAULT_MAX_BODY_BYTES`]).
+    #[must_use]
+    pub fn max_body_bytes(mut self, bytes: usize) -> Self {
+        self.max_body_bytes = bytes;
+        self
+    }
+
+    /// Most events held at once (default [`DEFAULT_MAX_EVENTS`]); the oldest go first past it.
+    #[must_use]
+    pub fn max_events(mut self, events: usize) -> Self {
+        self.max_events = events;
+        self
+    }
+
+    /// Starts the clock stopped at `now` (Unix seconds) instead of following the system clock.
+    #[must_use]
+    pub fn now(mut self, now: i64) -> Self {
+        self.now = Some(now);
+        self
+    }
+
+    /// The fake.
+    pub fn build(self) -> FakeGraph {
+        FakeGraph {
+            inner: Arc::new(Inner {
+                auth: AuthConfig {
+                    tokens: self.tokens.iter().map(|t| t.expose().to_owned()).collect(),
+                    app_secret: self.app_secret,
+                },
+                pixels: self.pixels.into_iter().collect(),
+                max_body_bytes: self.max_body_bytes,
+                clock: Clock::new(self.now),
+                store: Mutex::new(Store::new(self.max_events)),
+            }),
+        }
+    }
+}
+
+impl FakeGraph {
+    /// A fake with the defaults: any non-empty token, any numeric pixel, no app secret, the system
+    /// clock, 10 MiB bodies, [`DEFAULT_MAX_EVENTS`] events held.
+    pub fn new() -> Self {
+        FakeGraphBuilder::default().build()
+    }
+
+    /// A builder for a configured fake.
+    pub fn builder() -> FakeGraphBuilder {
+        FakeGraphBuilder::default()
+    }
+
+    /// Answers one request, as Graph would (see the module docs for the order of checks).
+    pub fn handle(&self, request: &FakeRequest) -> FakeResponse {
+        match route::route(&request.path) {
+            Route::Inspect(rest) => inspect::handle(self, request, rest),
+            Route::Events { pixel_id } => self
+                .injected_fault(request)
+                .unwrap_or_else(|| self.events_edge(request, pixel_id)),
+            Route::Unknown(path) => answers::unknown_path(path),
+        }
+    }
+
+    /// The seam for fault injection: a fault plan (seeded transient errors, throttling, HTML 5xx,
+    /// delays, dropped connections) decides here, before any other check, whether this request gets
+    /// a fault instead of its real answer. No plan exists yet, so nothing is injected.
+    #[allow(clippy::unused_self)] // the fault plan will live in `self`
+    fn injected_fault(&self, _request: &FakeRequest) -> Option<FakeResponse> {
+        None
+    }
+
+    /// `POST /{version}/{pixel}/events`.
+    fn events_edge(&self, request: &FakeRequest, pixel_id: &str) -> FakeResponse {
+        if request.method != Method::POST {
+            return answers::unsupported_method(request.method.as_str());
+        }
+        if let Some(too_large) = self.body_too_large(request) {
+            return too_large;
+        }
+        let decoded = match decode::decode(request) {
+            Ok(decoded) => decoded,
+            Err(Malformed(message)) => return answers::malformed_body(&message),
+        };
+        if let Err(answer) = self.inner.auth.check(&decoded.auth) {
+            return answer;
+        }
+        if !self.knows_pixel(pixel_id) {
+            return answers::unknown_object(request.method.as_str(), pixel_id);
+        }
+        let events_request = match decoded.request {
+            Ok(events_request) => events_request,
+            Err(violation) => return answers::rejected(&violation),
+        };
+        let now = self.now();
+        match rules::check_request(&events_request, &Context::at(now)) {
+            Verdict::Rejected(violation) => answers::rejected(&violation),
+            Verdict::Accepted { events_received } => {
+                let test_event_code = events_request
+                    .test_event_code
+                    .as_deref()
+                    .filter(|code| !code.is_empty());
+                let events = events_request
+                    .data
+                    .into_iter()
+                    .map(|event| StoredPayload::Server(Box::new(event)));
+                self.store()
+                    .insert(pixel_id, test_event_code, EventSource::Server, events, now);
+                answers::accepted(events_received)
+            }
+        }
+    }
+
+    /// The answer for a body over the cap, if it is.
+    fn body_too_large(&self, request: &FakeRequest) -> Option<FakeResponse> {
+        let limit = self.inner.max_body_bytes;
+        (request.body.len() > limit).then(|| answers::body_too_large(request.body.len(), limit))
+    }
+
+    fn knows_pixel(&self, pixel_id: &str) -> bool {
+        if self.inner.pixels.is_empty() {
+            !pixel_id.is_empty() && pixel_id.bytes().all(|b| b.is_ascii_digit())
+        } else {
+            self.inner.pixels.contains(pixel_id)
+        }
+    }
+
+    fn store(&self) -> MutexGuard<'_, Store> {
+        // A panic while holding the lock cannot leave the store inconsistent in a way that matters
+        // to a fake; keep serving.
+        self.inner
+            .store
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The fake's current time (Unix seconds).
+    pub fn now(&self) -> i64 {
+        self.inner.clock.now()
+    }
+
+    /// Stops the clock at `now` (Unix seconds).
+    pub fn set_now(&self, now: i64) {
+        self.inner.clock.set(now);
+    }
+
+    /// Moves the clock `seconds` forward (stopping it there if it followed the system clock).
+    pub fn advance(&self, seconds: i64) {
+        self.inner.clock.advance(seconds);
+    }
+
+    /// Follows the system clock again.
+    pub fn use_system_clock(&self) {
+        self.inner.clock.use_system();
+    }
+
+    /// Live events (server and simulated browser) of `pixel_id`, oldest first, duplicates included
+    /// and marked.
+    pub fn events(&self, pixel_id: &str) -> Vec<StoredEvent> {
+        let now = self.now();
+        let mut store = self.store();
+        store.expire(now);
+        store.pixel_events(pixel_id)
+    }
+
+    /// Events sent with `test_event_code` = `code` (any pixel), oldest first.
+    pub fn test_events(&self, code: &str) -> Vec<StoredEvent> {
+        let now = self.now();
+        let mut store = self.store();
+        store.expire(now);
+        store.test_events(code)
+    }
+
+    /// Records simulated browser (Pixel) events for `pixel_id`, arriving now; returns how many.
+    pub fn post_browser_events(&self, pixel_id: &str, events: Vec<BrowserEvent>) -> usize {
+        let count = events.len();
+        let now = self.now();
+        self.store().insert(
+            pixel_id,
+            None,
+            EventSource::Browser,
+            events.into_iter().map(StoredPayload::Browser),
+            now,
+        );
+        count
+    }
+
+    /// Number of events held (all pixels, live and test).
+    pub fn stored_events(&self) -> usize {
+        let now = self.now();
+        let mut store = self.store();
+        store.expire(now);
+        store.len()
+    }
+
+    /// Forgets every stored event (configuration and clock stay).
+    pub fn reset(&self) {
+        self.store().clear();
+    }
+}

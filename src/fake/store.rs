@@ -1,0 +1,299 @@
+//! Accepted events, kept per pixel with Graph's deduplication, test events apart, memory bounded.
+//!
+//! Deduplication (facts §6): the same `event_name` + `event_id` on the same pixel within 48 hours of
+//! the kept one (by the fake's clock) is a duplicate; after 48 hours it is kept again. A browser
+//! (Pixel) event arriving within 5 minutes of a kept server event wins: it is kept and the server
+//! event becomes its duplicate. Test events (sent with a `test_event_code`) deduplicate only against
+//! earlier test events of the same pixel and code, never against live events.
+//!
+//! Bounds: an event is dropped 48 hours after arrival, and the oldest events go first when more than
+//! the configured count are held. Nothing else grows with traffic.
+
+use std::collections::{HashMap, VecDeque};
+
+use serde::{Deserialize, Serialize};
+
+use crate::generated::types::ServerEvent;
+
+/// How long an event deduplicates later ones, and how long it is kept: 48 hours.
+pub const DEDUP_WINDOW_SECONDS: i64 = 48 * 3_600;
+/// How close a browser event must follow a server event to win over it: 5 minutes.
+pub const BROWSER_WINS_SECONDS: i64 = 5 * 60;
+
+/// Where an event came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventSource {
+    /// Posted to the events edge (Conversions API).
+    Server,
+    /// Posted as a simulated browser (Pixel) event through the inspection API.
+    Browser,
+}
+
+/// A simulated browser (Pixel) event: just what deduplication looks at.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BrowserEvent {
+    /// The event name, e.g. `Purchase`.
+    pub event_name: String,
+    /// The Pixel's `eventID`; without it the event deduplicates nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_id: Option<String>,
+    /// When it happened (Unix seconds), for the record only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_time: Option<i64>,
+}
+
+/// The event itself, as it was accepted.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum StoredPayload {
+    /// A server event, exactly as the validator read it.
+    Server(Box<ServerEvent>),
+    /// A simulated browser event.
+    Browser(BrowserEvent),
+}
+
+/// One accepted event and what deduplication made of it.
+///
+/// JSON (in the inspection API): `{"seq": 7, "pixel_id": "123", "source": "server" | "browser",
+/// "received_at": 1763800000, "test_event_code": null | "TEST1", "duplicate": false,
+/// "duplicate_of": null | 5, "event": {…the event as accepted…}}`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StoredEvent {
+    /// Arrival order across the whole fake, from 1.
+    pub seq: u64,
+    /// The pixel (dataset) it was posted to.
+    pub pixel_id: String,
+    /// Server or browser.
+    pub source: EventSource,
+    /// Arrival time by the fake's clock (Unix seconds).
+    pub received_at: i64,
+    /// The request's `test_event_code`, for test events.
+    pub test_event_code: Option<String>,
+    /// True when deduplication dropped this event in favour of another.
+    pub duplicate: bool,
+    /// The `seq` of the event kept in its place, when a duplicate.
+    pub duplicate_of: Option<u64>,
+    /// The event.
+    pub event: StoredPayload,
+}
+
+impl StoredEvent {
+    /// The event's `event_name`.
+    pub fn event_name(&self) -> &str {
+        match &self.event {
+            StoredPayload::Server(event) => &event.event_name,
+            StoredPayload::Browser(event) => &event.event_name,
+        }
+    }
+
+    /// The event's `event_id`, if any.
+    pub fn event_id(&self) -> Option<&str> {
+        match &self.event {
+            StoredPayload::Server(event) => event.event_id.as_deref(),
+            StoredPayload::Browser(event) => event.event_id.as_deref(),
+        }
+    }
+}
+
+/// What makes two events the same for deduplication.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct DedupKey {
+    pixel_id: String,
+    test_event_code: Option<String>,
+    event_name: String,
+    event_id: String,
+}
+
+impl DedupKey {
+    fn of(event: &StoredEvent) -> Option<DedupKey> {
+        Some(DedupKey {
+            pixel_id: event.pixel_id.clone(),
+            test_event_code: event.test_event_code.clone(),
+            event_name: event.event_name().to_owned(),
+            event_id: event.event_id()?.to_owned(),
+        })
+    }
+}
+
+/// Every event the fake holds, oldest first.
+#[derive(Debug)]
+pub(crate) struct Store {
+    /// Oldest first; `seq` values are consecutive, so an event is found by `seq` in O(1).
+    events: VecDeque<StoredEvent>,
+    /// The `seq` the next event gets.
+    next_seq: u64,
+    /// For each key, the `seq` of the event kept for it.
+    kept: HashMap<DedupKey, u64>,
+    /// Most events held at once.
+    max_events: usize,
+}
+
+impl Store {
+    /// An empty store holding at most `max_events` (at least 1).
+    pub(crate) fn new(max_events: usize) -> Self {
+        Store {
+            events: VecDeque::new(),
+            next_seq: 1,
+            kept: HashMap::new(),
+            max_events: max_events.max(1),
+        }
+    }
+
+    /// Number of events held.
+    pub(crate) fn len(&self) -> usize {
+        self.events.len()
+    }
+
+    /// Forgets everything (sequence numbers keep growing).
+    pub(crate) fn clear(&mut self) {
+        self.events.clear();
+        self.kept.clear();
+    }
+
+    /// Records accepted events arriving together at `now`.
+    pub(crate) fn insert(
+        &mut self,
+        pixel_id: &str,
+        test_event_code: Option<&str>,
+        source: EventSource,
+        events: impl IntoIterator<Item = StoredPayload>,
+        now: i64,
+    ) {
+        self.expire(now);
+        for payload in events {
+            let seq = self.next_seq;
+            self.next_seq += 1;
+            let mut event = StoredEvent {
+                seq,
+                pixel_id: pixel_id.to_owned(),
+                source,
+                received_at: now,
+                test_event_code: test_event_code.map(str::to_owned),
+                duplicate: false,
+                duplicate_of: None,
+                event: payload,
+            };
+            if let Some(key) = DedupKey::of(&event) {
+                self.deduplicate(key, &mut event, now);
+            }
+            self.events.push_back(event);
+        }
+        while self.events.len() > self.max_events {
+            self.pop_oldest();
+        }
+    }
+
+    /// Decides whether `event` is kept, and updates the kept event for `key`.
+    fn deduplicate(&mut self, key: DedupKey, event: &mut StoredEvent, now: i64) {
+        let previous = self
+            .kept
+            .get(&key)
+            .and_then(|&seq| self.position(seq))
+            .filter(|&at| now - self.events[at].received_at < DEDUP_WINDOW_SECONDS);
+        let Some(at) = previous else {
+            self.kept.insert(key, event.seq);
+            return;
+        };
+        let earlier = &mut self.events[at];
+        let browser_wins = event.source == EventSource::Browser
+            && earlier.source == EventSource::Server
+            && now - earlier.received_at <= BROWSER_WINS_SECONDS;
+        if browser_wins {
+            earlier.duplicate = true;
+            earlier.duplicate_of = Some(event.seq);
+            self.kept.insert(key, event.seq);
+        } else {
+            event.duplicate = true;
+            event.duplicate_of = Some(earlier.seq);
+        }
+    }
+
+    /// Index in `events` of the event with `seq`, if still held.
+    fn position(&self, seq: u64) -> Option<usize> {
+        let first = self.events.front()?.seq;
+        let at = usize::try_from(seq.checked_sub(first)?).ok()?;
+        (at < self.events.len()).then_some(at)
+    }
+
+    /// Drops events that arrived 48 hours or more before `now`.
+    pub(crate) fn expire(&mut self, now: i64) {
+        while self
+            .events
+            .front()
+            .is_some_and(|e| now - e.received_at >= DEDUP_WINDOW_SECONDS)
+        {
+            self.pop_oldest();
+        }
+    }
+
+    fn pop_oldest(&mut self) {
+        if let Some(event) = self.events.pop_front()
+            && let Some(key) = DedupKey::of(&event)
+            && self.kept.get(&key) == Some(&event.seq)
+        {
+            self.kept.remove(&key);
+        }
+    }
+
+    /// Live events (server and browser) of `pixel_id`, oldest first.
+    pub(crate) fn pixel_events(&self, pixel_id: &str) -> Vec<StoredEvent> {
+        self.events
+            .iter()
+            .filter(|e| e.pixel_id == pixel_id && e.test_event_code.is_none())
+            .cloned()
+            .collect()
+    }
+
+    /// Test events sent with `code` (any pixel), oldest first.
+    pub(crate) fn test_events(&self, code: &str) -> Vec<StoredEvent> {
+        self.events
+            .iter()
+            .filter(|e| e.test_event_code.as_deref() == Some(code))
+            .cloned()
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn browser(name: &str, id: &str) -> StoredPayload {
+        StoredPayload::Browser(BrowserEvent {
+            event_name: name.to_owned(),
+            event_id: Some(id.to_owned()),
+            event_time: None,
+        })
+    }
+
+    #[test]
+    fn the_count_cap_drops_the_oldest_and_their_dedup_keys() {
+        let mut store = Store::new(2);
+        for (i, id) in ["a", "b", "c"].into_iter().enumerate() {
+            store.insert(
+                "1",
+                None,
+                EventSource::Browser,
+                [browser("E", id)],
+                i64::try_from(i).unwrap(),
+            );
+        }
+        assert_eq!(store.len(), 2);
+        assert_eq!(store.kept.len(), 2);
+        // "a" was dropped, so it is no longer a duplicate.
+        store.insert("1", None, EventSource::Browser, [browser("E", "a")], 10);
+        assert!(!store.pixel_events("1").last().unwrap().duplicate);
+    }
+
+    #[test]
+    fn events_expire_after_48_hours() {
+        let mut store = Store::new(10);
+        store.insert("1", None, EventSource::Browser, [browser("E", "a")], 0);
+        store.expire(DEDUP_WINDOW_SECONDS - 1);
+        assert_eq!(store.len(), 1);
+        store.expire(DEDUP_WINDOW_SECONDS);
+        assert_eq!(store.len(), 0);
+        assert!(store.kept.is_empty());
+    }
+}

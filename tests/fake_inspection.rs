@@ -1,0 +1,236 @@
+//! The inspection API answers in the documented JSON shapes, over HTTP under `/_fake/` and in Rust:
+//! stored events per pixel and per test code, simulated browser events, reset and readiness.
+
+use capi_kit::fake::{EventSource, FakeGraph, StoredPayload, start_mock_server};
+use serde_json::{Value, json};
+use wiremock::MockServer;
+
+const NOW: i64 = 1_763_800_000;
+const PIXEL: &str = "1234567890";
+const TOKEN: &str = "EAAB-inspect";
+
+fn event(id: &str) -> Value {
+    json!({
+        "event_name": "Lead",
+        "event_time": NOW - 60,
+        "event_id": id,
+        "action_source": "email",
+        "user_data": {"em": "309a0a5c3e211326ae75ca18196d301a9bdbd1a882a4d2569511033da23f0abd"},
+        "custom_data": {"value": 12.5, "currency": "EUR"}
+    })
+}
+
+struct Fake {
+    fake: FakeGraph,
+    server: MockServer,
+    http: reqwest::Client,
+}
+
+impl Fake {
+    async fn start() -> Fake {
+        let fake = FakeGraph::builder().token(TOKEN).now(NOW).build();
+        let server = start_mock_server(fake.clone()).await;
+        Fake {
+            fake,
+            server,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, Value) {
+        let mut request = self
+            .http
+            .request(method, format!("{}{path}", self.server.uri()));
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap())
+    }
+
+    async fn get(&self, path: &str) -> (u16, Value) {
+        self.call(reqwest::Method::GET, path, None).await
+    }
+
+    async fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        self.call(reqwest::Method::POST, path, Some(body)).await
+    }
+
+    async fn send(&self, body: Value) {
+        let (status, answer) = self
+            .post(&format!("/v26.0/{PIXEL}/events?access_token={TOKEN}"), body)
+            .await;
+        assert_eq!(status, 200, "{answer}");
+    }
+}
+
+#[tokio::test]
+async fn ready_answers_true() {
+    let fake = Fake::start().await;
+    assert_eq!(
+        fake.get("/_fake/ready").await,
+        (200, json!({"ready": true}))
+    );
+}
+
+#[tokio::test]
+async fn pixel_events_are_listed_with_their_dedup_state_and_the_event_as_accepted() {
+    let fake = Fake::start().await;
+    fake.send(json!({"data": [event("a"), event("a")]})).await;
+    let (status, answer) = fake.get(&format!("/_fake/pixels/{PIXEL}/events")).await;
+    assert_eq!(status, 200);
+    assert_eq!(answer["pixel_id"], PIXEL);
+    let events = answer["events"].as_array().unwrap();
+    assert_eq!(events.len(), 2);
+    let first = &events[0];
+    let seq = first["seq"].as_u64().unwrap();
+    assert_eq!(
+        first,
+        &json!({
+            "seq": seq,
+            "pixel_id": PIXEL,
+            "source": "server",
+            "received_at": NOW,
+            "test_event_code": null,
+            "duplicate": false,
+            "duplicate_of": null,
+            "event": event("a"),
+        })
+    );
+    assert_eq!(events[1]["duplicate"], true);
+    assert_eq!(events[1]["duplicate_of"], seq);
+    assert_eq!(events[1]["seq"], seq + 1);
+}
+
+#[tokio::test]
+async fn an_unknown_pixel_has_no_events() {
+    let fake = Fake::start().await;
+    let (status, answer) = fake.get("/_fake/pixels/42/events").await;
+    assert_eq!(
+        (status, answer),
+        (200, json!({"pixel_id": "42", "events": []}))
+    );
+}
+
+#[tokio::test]
+async fn test_events_are_listed_per_code() {
+    let fake = Fake::start().await;
+    fake.send(json!({"data": [event("a")], "test_event_code": "TEST77"}))
+        .await;
+    let (status, answer) = fake.get("/_fake/test_events/TEST77").await;
+    assert_eq!(status, 200);
+    assert_eq!(answer["test_event_code"], "TEST77");
+    assert_eq!(answer["events"][0]["test_event_code"], "TEST77");
+    assert_eq!(answer["events"][0]["pixel_id"], PIXEL);
+    assert_eq!(answer["events"][0]["event"], event("a"));
+    let (_, live) = fake.get(&format!("/_fake/pixels/{PIXEL}/events")).await;
+    assert_eq!(live["events"], json!([]));
+}
+
+#[tokio::test]
+async fn browser_events_are_posted_wrapped_or_bare() {
+    let fake = Fake::start().await;
+    let path = format!("/_fake/pixels/{PIXEL}/browser_events");
+    let (status, answer) = fake
+        .post(
+            &path,
+            json!({"data": [{"event_name": "Purchase", "event_id": "o-1", "event_time": NOW - 5}]}),
+        )
+        .await;
+    assert_eq!((status, answer), (200, json!({"events_received": 1})));
+    let (status, answer) = fake
+        .post(
+            &path,
+            json!([{"event_name": "PageView"}, {"event_name": "Lead"}]),
+        )
+        .await;
+    assert_eq!((status, answer), (200, json!({"events_received": 2})));
+
+    let stored = fake.fake.events(PIXEL);
+    assert_eq!(stored.len(), 3);
+    assert!(stored.iter().all(|e| e.source == EventSource::Browser));
+    let StoredPayload::Browser(first) = &stored[0].event else {
+        panic!("a browser event");
+    };
+    assert_eq!(first.event_id.as_deref(), Some("o-1"));
+    let (_, answer) = fake.get(&format!("/_fake/pixels/{PIXEL}/events")).await;
+    assert_eq!(
+        answer["events"][0]["event"],
+        json!({"event_name": "Purchase", "event_id": "o-1", "event_time": NOW - 5})
+    );
+    assert_eq!(answer["events"][0]["source"], "browser");
+}
+
+#[tokio::test]
+async fn an_unreadable_browser_events_body_is_a_graph_style_400() {
+    let fake = Fake::start().await;
+    let (status, answer) = fake
+        .post(
+            &format!("/_fake/pixels/{PIXEL}/browser_events"),
+            json!({"data": [{"event_id": "no name"}]}),
+        )
+        .await;
+    assert_eq!(status, 400, "{answer}");
+    assert_eq!(answer["error"]["code"], 100);
+}
+
+#[tokio::test]
+async fn reset_forgets_every_event_but_keeps_the_configuration() {
+    let fake = Fake::start().await;
+    fake.send(json!({"data": [event("a")]})).await;
+    fake.send(json!({"data": [event("b")], "test_event_code": "T1"}))
+        .await;
+    assert_eq!(fake.fake.stored_events(), 2);
+    let (status, answer) = fake.post("/_fake/reset", json!({})).await;
+    assert_eq!((status, answer), (200, json!({"reset": true})));
+    assert_eq!(fake.fake.stored_events(), 0);
+    assert!(fake.fake.test_events("T1").is_empty());
+    let (status, answer) = fake
+        .post(
+            &format!("/v26.0/{PIXEL}/events?access_token=other"),
+            json!({"data": [event("c")]}),
+        )
+        .await;
+    assert_eq!(status, 400, "tokens still in force: {answer}");
+    assert_eq!(fake.fake.now(), NOW, "the clock is kept");
+}
+
+#[tokio::test]
+async fn wrong_methods_and_unknown_inspection_paths_are_graph_style_errors() {
+    let fake = Fake::start().await;
+    let (status, answer) = fake.get("/_fake/reset").await;
+    assert_eq!(status, 400);
+    assert_eq!(answer["error"]["code"], 100);
+    assert_eq!(
+        answer["error"]["message"]
+            .as_str()
+            .unwrap()
+            .split('.')
+            .next(),
+        Some("Unsupported get request")
+    );
+    let (status, answer) = fake.post("/_fake/ready", json!({})).await;
+    assert_eq!(status, 400);
+    assert_eq!(answer["error"]["code"], 100);
+    for path in [
+        "/_fake/",
+        "/_fake/pixels",
+        "/_fake/pixels/1/other",
+        "/_fake/nothing",
+    ] {
+        let (status, answer) = fake.get(path).await;
+        assert_eq!(status, 400, "{path}");
+        assert_eq!(answer["error"]["code"], 2500, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn clones_of_the_fake_share_one_state() {
+    let fake = Fake::start().await;
+    let clone = fake.fake.clone();
+    fake.send(json!({"data": [event("a")]})).await;
+    assert_eq!(clone.events(PIXEL).len(), 1);
+    clone.advance(30);
+    assert_eq!(fake.fake.now(), NOW + 30);
+}
