@@ -46,6 +46,19 @@ impl BlamePath {
         &self.0
     }
 
+    /// The last object key of the path, if any (`extinfo` for `$['data'][0]['app_data']['extinfo'][4]`).
+    pub fn last_key(&self) -> Option<&str> {
+        self.0.iter().rev().find_map(|segment| match segment {
+            Segment::Key(key) => Some(key.as_ref()),
+            Segment::Index(_) => None,
+        })
+    }
+
+    /// True when the path is an event itself: `$['data'][i]`.
+    pub fn is_event(&self) -> bool {
+        self.0.len() == 2 && self.event_index().is_some()
+    }
+
     /// The index of the event the path points into, if any.
     pub fn event_index(&self) -> Option<usize> {
         match self.0.as_slice() {

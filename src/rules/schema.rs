@@ -125,20 +125,6 @@ pub fn violations(request: &Value) -> Vec<Violation> {
         .collect()
 }
 
-fn last_key(path: &BlamePath) -> Option<&str> {
-    path.segments()
-        .iter()
-        .rev()
-        .find_map(|segment| match segment {
-            Segment::Key(key) => Some(key.as_ref()),
-            Segment::Index(_) => None,
-        })
-}
-
-fn is_event(path: &BlamePath) -> bool {
-    path.segments().len() == 2 && path.event_index().is_some()
-}
-
 fn value_at<'a>(request: &'a Value, path: &BlamePath) -> Option<&'a Value> {
     path.segments()
         .iter()
@@ -154,7 +140,7 @@ fn invalid(path: BlamePath) -> Violation {
 }
 
 fn map_error(path: BlamePath, kind: &ValidationErrorKind, request: &Value) -> Vec<Violation> {
-    let key = last_key(&path).map(str::to_owned);
+    let key = path.last_key().map(str::to_owned);
     let key = key.as_deref();
     let top = path.segments().len() == 1;
     let violation =
@@ -164,7 +150,7 @@ fn map_error(path: BlamePath, kind: &ValidationErrorKind, request: &Value) -> Ve
             let property = property.as_str().unwrap_or_default().to_owned();
             let rule = match (
                 path.segments().is_empty(),
-                is_event(&path),
+                path.is_event(),
                 property.as_str(),
             ) {
                 (true, _, "data") => RuleId::DataRequired,
@@ -181,7 +167,7 @@ fn map_error(path: BlamePath, kind: &ValidationErrorKind, request: &Value) -> Ve
                 format!("The parameter {at} is required."),
             )]
         }
-        ValidationErrorKind::AdditionalProperties { unexpected } if is_event(&path) => unexpected
+        ValidationErrorKind::AdditionalProperties { unexpected } if path.is_event() => unexpected
             .iter()
             .map(|name| {
                 Violation::new(

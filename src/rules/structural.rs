@@ -68,20 +68,6 @@ fn quoted_after<'a>(message: &'a str, prefix: &str) -> Option<&'a str> {
     rest.split('`').next()
 }
 
-fn last_key(path: &BlamePath) -> Option<&str> {
-    path.segments()
-        .iter()
-        .rev()
-        .find_map(|segment| match segment {
-            Segment::Key(key) => Some(key.as_ref()),
-            Segment::Index(_) => None,
-        })
-}
-
-fn is_event(path: &BlamePath) -> bool {
-    path.segments().len() == 2 && path.event_index().is_some()
-}
-
 /// Maps serde's description of a failure at `path` to a rule and a message that never repeats the
 /// offending value (it may be customer information).
 fn classify(path: BlamePath, error: &serde_json::Error, text: &str) -> Violation {
@@ -126,7 +112,7 @@ fn classify(path: BlamePath, error: &serde_json::Error, text: &str) -> Violation
         let field_path = path.clone().key(field.to_owned());
         let rule = if path.segments().is_empty() && field == "data" {
             RuleId::DataRequired
-        } else if is_event(&path) {
+        } else if path.is_event() {
             REQUIRED_EVENT_KEYS
                 .iter()
                 .find(|(key, _)| *key == field)
@@ -157,7 +143,7 @@ fn classify(path: BlamePath, error: &serde_json::Error, text: &str) -> Violation
     let expected = message
         .rsplit_once(", expected ")
         .map(|(_, expected)| expected);
-    let rule = match last_key(&path) {
+    let rule = match path.last_key() {
         Some("extinfo") if message.starts_with("invalid length") => RuleId::ExtinfoLength,
         Some("data_processing_options") if message.starts_with("unknown variant") => {
             RuleId::LduOption
