@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 mod hash;
 mod input;
 mod send;
+mod serve;
 mod validate;
 
 /// Tooling for Meta's Conversions API events edge (`POST /{api_version}/{pixel_id}/events`).
@@ -28,6 +29,7 @@ enum Command {
     /// rule id, its path in Graph's style (`$['data'][3]['user_data']['em']`) and a message.
     /// Messages never repeat customer information and input lines are never echoed.
     Validate(validate::ValidateArgs),
+    Serve(serve::ServeArgs),
 }
 
 /// Exit code for bad usage, unreadable input or a request that could not be built.
@@ -40,5 +42,6 @@ pub fn run() -> ExitCode {
         Command::Send(args) => send::run(args),
         Command::Hash(args) => hash::run(args),
         Command::Validate(args) => validate::run(args),
+        Command::Serve(args) => serve::run(args),
     }
 }

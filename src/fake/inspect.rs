@@ -7,8 +7,9 @@ use http::Method;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::FakeGraph;
 use super::answers;
+use super::faults::{DEFAULT_SLOW_DELAY, Fault};
+use super::FakeGraph;
 use super::request::{FakeRequest, FakeResponse};
 use super::store::{BrowserEvent, StoredEvent};
 
@@ -18,6 +19,23 @@ use super::store::{BrowserEvent, StoredEvent};
 enum BrowserEvents {
     Wrapped { data: Vec<BrowserEvent> },
     Bare(Vec<BrowserEvent>),
+}
+
+/// The body of `POST /_fake/faults`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QueuedFaults {
+    next: Vec<String>,
+    slow_ms: Option<u64>,
+}
+
+/// The body of `POST /_fake/clock`: exactly one of the three.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+enum ClockChange {
+    Now(i64),
+    Advance(i64),
+    System(bool),
 }
 
 /// Answers a request whose path was `/_fake/{rest}`.
@@ -48,6 +66,10 @@ pub(crate) fn handle(fake: &FakeGraph, request: &FakeRequest, rest: &str) -> Fak
         ["pixels", id, "browser_events"] if !id.is_empty() => {
             expect(Method::POST, &|| post_browser_events(fake, request, id))
         }
+        ["clock"] if *method == Method::GET => clock_answer(fake),
+        ["clock"] => expect(Method::POST, &|| set_clock(fake, request)),
+        ["faults"] if *method == Method::GET => FakeResponse::json(200, &fake.fault_report()),
+        ["faults"] => expect(Method::POST, &|| queue_faults(fake, request)),
         _ => answers::unknown_path(&request.path),
     }
 }
@@ -69,4 +91,46 @@ fn post_browser_events(fake: &FakeGraph, request: &FakeRequest, pixel_id: &str) 
             "The body must be {\"data\": [{\"event_name\": …, \"event_id\": …}]}.",
         ),
     }
+}
+
+fn queue_faults(fake: &FakeGraph, request: &FakeRequest) -> FakeResponse {
+    let Ok(queued) = serde_json::from_slice::<QueuedFaults>(&request.body) else {
+        return answers::malformed_body(
+            "The body must be {\"next\": [\"service-error\", …], \"slow_ms\": 500} (slow_ms optional).",
+        );
+    };
+    let delay = queued
+        .slow_ms
+        .map_or(DEFAULT_SLOW_DELAY, std::time::Duration::from_millis);
+    let faults: Result<Vec<Fault>, _> = queued
+        .next
+        .iter()
+        .map(|name| Fault::from_name(name, delay))
+        .collect();
+    match faults {
+        Ok(faults) => {
+            let count = faults.len();
+            fake.queue_faults(faults);
+            FakeResponse::json(200, &json!({ "queued": count }))
+        }
+        Err(error) => answers::malformed_body(&error.to_string()),
+    }
+}
+
+fn clock_answer(fake: &FakeGraph) -> FakeResponse {
+    FakeResponse::json(200, &json!({ "now": fake.now() }))
+}
+
+fn set_clock(fake: &FakeGraph, request: &FakeRequest) -> FakeResponse {
+    match serde_json::from_slice::<ClockChange>(&request.body) {
+        Ok(ClockChange::Now(now)) => fake.set_now(now),
+        Ok(ClockChange::Advance(seconds)) => fake.advance(seconds),
+        Ok(ClockChange::System(true)) => fake.use_system_clock(),
+        Ok(ClockChange::System(false)) | Err(_) => {
+            return answers::malformed_body(
+                "The body must be one of {\"now\": UNIX_SECONDS}, {\"advance\": SECONDS}, {\"system\": true}.",
+            );
+        }
+    }
+    clock_answer(fake)
 }

@@ -7,7 +7,8 @@
 //!
 //! 1. route: `/{version}/{pixel}/events`, `/{pixel}/events`, or the inspection API under `/_fake/`
 //!    (see [below](#inspection-api)); anything else is Graph's unknown-path error (code 2500);
-//! 2. fault injection (the seam for a fault plan; nothing is injected yet);
+//! 2. fault injection ([`Fault`]): a queued fault, or one drawn by the seeded [`FaultPlan`], replaces
+//!    the answer (transient errors, throttling, an HTML 502, a dropped connection) or delays it;
 //! 3. method (`POST` only), then body size (10 MiB by default);
 //! 4. decoding: a JSON body (one typed pass, auth parameters taken out), a form or a multipart body
 //!    (`data` a JSON array string of events or of JSON strings each encoding one), a Node-style
@@ -23,7 +24,8 @@
 //! # Inspection API
 //!
 //! In Rust: [`FakeGraph::events`], [`FakeGraph::test_events`], [`FakeGraph::post_browser_events`],
-//! [`FakeGraph::reset`]. Over HTTP under `/_fake/`:
+//! [`FakeGraph::reset`], [`FakeGraph::queue_faults`], [`FakeGraph::fault_report`]. Over HTTP under
+//! `/_fake/`:
 //!
 //! | route | answer (200) |
 //! |---|---|
@@ -31,7 +33,11 @@
 //! | `GET /_fake/pixels/{id}/events` | `{"pixel_id": "…", "events": [StoredEvent…]}`: live server and browser events of the pixel, oldest first |
 //! | `GET /_fake/test_events/{code}` | `{"test_event_code": "…", "events": [StoredEvent…]}`: events sent with that `test_event_code`, any pixel |
 //! | `POST /_fake/pixels/{id}/browser_events` | body `{"data": [{"event_name": "Purchase", "event_id": "o-1", "event_time": 1763800000}]}` (or the bare array; `event_id` and `event_time` optional); answer `{"events_received": N}` |
-//! | `POST /_fake/reset` | `{"reset": true}`: every stored event is forgotten (tokens, pixels and clock stay) |
+//! | `POST /_fake/reset` | `{"reset": true}`: every stored event, queued fault and fault count is forgotten (tokens, pixels, fault plan and clock stay) |
+//! | `POST /_fake/faults` | body `{"next": ["service-error", "drop"], "slow_ms": 500}` (`slow_ms` optional, for `slow` entries): the next requests to the events edge get these faults, in order, before the seeded plan draws again; answer `{"queued": N}` |
+//! | `GET /_fake/clock` | `{"now": 1763800000}`: the fake's time (Unix seconds) |
+//! | `POST /_fake/clock` | body `{"now": T}` (stop the clock at T), `{"advance": S}` (move it S seconds on and stop it) or `{"system": true}` (follow the system clock again); answer `{"now": …}` |
+//! | `GET /_fake/faults` | [`FaultReport`]: `{"plan": {"seed": 7, "rates": [["drop", 0.01]]}, "queued": ["drop"], "requests": 12, "injected": {"service-error": 2}}` |
 //!
 //! A `StoredEvent` is `{"seq": 7, "pixel_id": "123", "source": "server" | "browser", "received_at":
 //! 1763800000, "test_event_code": null | "TEST1", "duplicate": false, "duplicate_of": null | 5,
@@ -42,10 +48,12 @@ mod auth;
 mod clock;
 mod compat;
 mod decode;
+mod faults;
 mod inspect;
 mod json;
 mod request;
 mod route;
+mod server;
 mod store;
 mod wiremock;
 
@@ -61,6 +69,8 @@ use crate::secret::{AccessToken, AppSecret};
 pub use self::wiremock::start_mock_server;
 pub use answers::{graph_error, http_status};
 pub use auth::appsecret_proof;
+pub use faults::{DEFAULT_SLOW_DELAY, Fault, FaultPlan, FaultReport, FaultSpecError};
+pub use server::{FakeServer, serve};
 pub use request::{FakeRequest, FakeResponse, JSON_CONTENT_TYPE};
 pub use route::INSPECTION_PREFIX;
 pub use store::{
@@ -71,6 +81,7 @@ pub use store::{
 use auth::AuthConfig;
 use clock::Clock;
 use decode::Malformed;
+use faults::FaultState;
 use route::Route;
 use store::Store;
 
@@ -107,6 +118,7 @@ struct Inner {
     max_body_bytes: usize,
     clock: Clock,
     store: Mutex<Store>,
+    faults: Mutex<FaultState>,
 }
 
 impl fmt::Debug for FakeGraph {
@@ -117,6 +129,7 @@ impl fmt::Debug for FakeGraph {
             .field("pixels", &self.inner.pixels)
             .field("max_body_bytes", &self.inner.max_body_bytes)
             .field("now", &self.now())
+            .field("faults", &self.fault_report().plan)
             .finish_non_exhaustive()
     }
 }
@@ -136,6 +149,7 @@ pub struct FakeGraphBuilder {
     max_body_bytes: usize,
     max_events: usize,
     now: Option<i64>,
+    faults: FaultPlan,
 }
 
 impl Default for FakeGraphBuilder {
@@ -147,6 +161,7 @@ impl Default for FakeGraphBuilder {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             max_events: DEFAULT_MAX_EVENTS,
             now: None,
+            faults: FaultPlan::default(),
         }
     }
 }
@@ -194,6 +209,13 @@ impl FakeGraphBuilder {
         self
     }
 
+    /// Injects faults on the events edge by this seeded plan (default: none).
+    #[must_use]
+    pub fn faults(mut self, plan: FaultPlan) -> Self {
+        self.faults = plan;
+        self
+    }
+
     /// The fake.
     pub fn build(self) -> FakeGraph {
         FakeGraph {
@@ -206,6 +228,7 @@ impl FakeGraphBuilder {
                 max_body_bytes: self.max_body_bytes,
                 clock: Clock::new(self.now),
                 store: Mutex::new(Store::new(self.max_events)),
+                faults: Mutex::new(FaultState::new(self.faults)),
             }),
         }
     }
@@ -227,19 +250,17 @@ impl FakeGraph {
     pub fn handle(&self, request: &FakeRequest) -> FakeResponse {
         match route::route(&request.path) {
             Route::Inspect(rest) => inspect::handle(self, request, rest),
-            Route::Events { pixel_id } => self
-                .injected_fault(request)
-                .unwrap_or_else(|| self.events_edge(request, pixel_id)),
+            Route::Events { pixel_id } => match self.next_fault() {
+                Some(fault) => fault.answer(|| self.events_edge(request, pixel_id)),
+                None => self.events_edge(request, pixel_id),
+            },
             Route::Unknown(path) => answers::unknown_path(path),
         }
     }
 
-    /// The seam for fault injection: a fault plan (seeded transient errors, throttling, HTML 5xx,
-    /// delays, dropped connections) decides here, before any other check, whether this request gets
-    /// a fault instead of its real answer. No plan exists yet, so nothing is injected.
-    #[allow(clippy::unused_self)] // the fault plan will live in `self`
-    fn injected_fault(&self, _request: &FakeRequest) -> Option<FakeResponse> {
-        None
+    /// The fault this events-edge request gets, if any (decided before any other check).
+    fn next_fault(&self) -> Option<Fault> {
+        lock(&self.inner.faults).next()
     }
 
     /// `POST /{version}/{pixel}/events`.
@@ -298,12 +319,12 @@ impl FakeGraph {
     }
 
     fn store(&self) -> MutexGuard<'_, Store> {
-        // A panic while holding the lock cannot leave the store inconsistent in a way that matters
-        // to a fake; keep serving.
-        self.inner
-            .store
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
+        lock(&self.inner.store)
+    }
+
+    /// Largest request body accepted, in bytes.
+    pub fn max_body_bytes(&self) -> usize {
+        self.inner.max_body_bytes
     }
 
     /// The fake's current time (Unix seconds).
@@ -365,8 +386,27 @@ impl FakeGraph {
         store.len()
     }
 
-    /// Forgets every stored event (configuration and clock stay).
+    /// Forgets every stored event, queued fault and fault count (configuration, fault plan and
+    /// clock stay).
     pub fn reset(&self) {
         self.store().clear();
+        lock(&self.inner.faults).clear();
     }
+
+    /// Gives the next requests to the events edge these faults, in order, before the seeded plan
+    /// draws again (e.g. "fail twice with code 2, then answer").
+    pub fn queue_faults(&self, faults: impl IntoIterator<Item = Fault>) {
+        lock(&self.inner.faults).enqueue(faults);
+    }
+
+    /// The fault plan, queued faults, and what was injected so far.
+    pub fn fault_report(&self) -> FaultReport {
+        lock(&self.inner.faults).report()
+    }
+}
+
+/// Locks `mutex`, even after a panic elsewhere: a panic while holding one of the fake's locks cannot
+/// leave its state inconsistent in a way that matters to a fake, so keep serving.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }

@@ -1,6 +1,10 @@
 //! What the fake's core takes and gives: a transport-free HTTP request and response.
 
+use std::time::Duration;
+
 use bytes::Bytes;
+
+use super::Fault;
 use http::{HeaderMap, HeaderName, HeaderValue, Method};
 use serde::Serialize;
 
@@ -80,7 +84,9 @@ impl FakeRequest {
 
 /// The fake's answer, for a transport adapter to turn into HTTP.
 ///
-/// Non-exhaustive: later stages (fault injection) may add fields such as a delay or a dropped connection.
+/// Besides status, content type and body, a fault may ask the transport to wait before answering
+/// ([`delay`](Self::delay)) or to close the connection without answering
+/// ([`drop_connection`](Self::drop_connection)).
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct FakeResponse {
@@ -90,6 +96,14 @@ pub struct FakeResponse {
     pub content_type: &'static str,
     /// The body.
     pub body: Bytes,
+    /// Wait this long before sending the answer (a [`Fault::Slow`](super::Fault::Slow)).
+    pub delay: Option<Duration>,
+    /// Close the connection instead of answering (a [`Fault::Drop`](super::Fault::Drop) or
+    /// [`Fault::DropAfterProcessing`](super::Fault::DropAfterProcessing)); status and body are then
+    /// meaningless.
+    pub drop_connection: bool,
+    /// The fault injected into this answer, if any.
+    pub fault: Option<Fault>,
 }
 
 impl FakeResponse {
@@ -97,11 +111,7 @@ impl FakeResponse {
     pub fn json(status: u16, body: &impl Serialize) -> Self {
         // Serializing our own response types cannot fail (string keys, no non-finite floats).
         let body = serde_json::to_vec(body).unwrap_or_else(|_| b"{}".to_vec());
-        FakeResponse {
-            status,
-            content_type: JSON_CONTENT_TYPE,
-            body: Bytes::from(body),
-        }
+        FakeResponse::raw(status, JSON_CONTENT_TYPE, body)
     }
 
     /// A raw answer: any status, content type and body (for example an HTML error page).
@@ -110,6 +120,26 @@ impl FakeResponse {
             status,
             content_type,
             body: body.into(),
+            delay: None,
+            drop_connection: false,
+            fault: None,
+        }
+    }
+
+    /// No answer at all: the transport closes the connection.
+    pub(crate) fn dropped() -> Self {
+        FakeResponse {
+            drop_connection: true,
+            ..FakeResponse::raw(0, "", Bytes::new())
+        }
+    }
+
+    /// This answer, sent after `delay`.
+    #[must_use]
+    pub(crate) fn delayed(self, delay: Duration) -> Self {
+        FakeResponse {
+            delay: Some(delay),
+            ..self
         }
     }
 

@@ -8,6 +8,10 @@ use bytes::Bytes;
 use super::FakeGraph;
 use super::request::FakeRequest;
 
+/// What the wiremock adapter answers in place of a dropped connection.
+const DROP_STAND_IN: &str = "<html><body><h1>502 Bad Gateway</h1><p>capi-kit fake: a dropped \
+connection, which wiremock cannot simulate (use FakeServer for real drops).</p></body></html>\n";
+
 impl Respond for FakeGraph {
     fn respond(&self, request: &Request) -> ResponseTemplate {
         let request = FakeRequest {
@@ -18,12 +22,26 @@ impl Respond for FakeGraph {
             body: Bytes::copy_from_slice(&request.body),
         };
         let response = self.handle(&request);
-        ResponseTemplate::new(response.status).set_body_raw(response.body, response.content_type)
+        if response.drop_connection {
+            // wiremock cannot close a connection unanswered. The nearest answer a client treats the
+            // same way (transient, outcome unknown) is a proxy's 502; use `FakeServer` for real drops.
+            return ResponseTemplate::new(502).set_body_raw(DROP_STAND_IN, "text/html; charset=utf-8");
+        }
+        let template = ResponseTemplate::new(response.status)
+            .set_body_raw(response.body, response.content_type);
+        match response.delay {
+            Some(delay) => template.set_delay(delay),
+            None => template,
+        }
     }
 }
 
 /// Starts a wiremock `MockServer` that answers every request with `fake` (request recording off, so
 /// memory does not grow with traffic): `let server = start_mock_server(fake.clone()).await;`.
+///
+/// Faults behave as in [`FakeServer`](super::FakeServer) except the dropped connections, which wiremock
+/// cannot produce: they are answered with an HTML 502 (after processing the request for
+/// [`Fault::DropAfterProcessing`](super::Fault::DropAfterProcessing)).
 pub async fn start_mock_server(fake: FakeGraph) -> MockServer {
     let server = MockServer::builder()
         .disable_request_recording()

@@ -1,0 +1,211 @@
+//! `capi serve`: the fake Graph API as a local HTTP server any language's client can point at.
+
+use std::io::{IsTerminal, Write};
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use capi_kit::AppSecret;
+use capi_kit::fake::{DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_EVENTS, FakeGraph, FaultPlan, serve};
+use clap::{Args, ValueEnum};
+use tokio::net::TcpListener;
+use tracing_subscriber::filter::LevelFilter;
+
+use super::EXIT_USAGE;
+
+/// Run the fake Graph API on a local port: every rule enforced, events kept for inspection.
+///
+/// Answers `POST /{version}/{pixel}/events` (and the unversioned `/{pixel}/events`) as Graph does:
+/// JSON, form and multipart bodies, the token in the query, body, form or `Authorization` header,
+/// 200 with `events_received`, or Graph's error envelope with code, subcode and blame path.
+/// Accepted events are kept 48 hours by the fake's clock (at most --max-events) with Graph's
+/// deduplication, and can be read back under `/_fake/` (see the README: `/_fake/ready`,
+/// `/_fake/pixels/{id}/events`, `/_fake/test_events/{code}`, `/_fake/faults`, `/_fake/clock`,
+/// `/_fake/reset`).
+///
+/// The first line on standard output is the base URL it listens on (`http://127.0.0.1:4010`);
+/// logs go to standard error and never contain tokens, query strings or bodies. Stops cleanly on
+/// Ctrl-C (SIGINT) or SIGTERM.
+#[derive(Debug, Args)]
+pub(crate) struct ServeArgs {
+    /// Address to listen on; port 0 picks a free port (the first stdout line names it).
+    #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:4010")]
+    addr: SocketAddr,
+    /// Accept this access token (repeatable); without any, every non-empty token is accepted.
+    #[arg(long = "token", value_name = "TOKEN")]
+    tokens: Vec<String>,
+    /// Know this pixel id (repeatable); without any, every numeric id is accepted.
+    #[arg(long = "pixel", value_name = "ID")]
+    pixels: Vec<String>,
+    /// Require `appsecret_proof` = HMAC-SHA256(SECRET, token) on every request.
+    #[arg(long, value_name = "SECRET")]
+    app_secret: Option<String>,
+    /// Inject faults on the events edge: KIND=RATE[,KIND=RATE…], rates per request from 0 to 1.
+    /// Kinds: unknown-error (code 1, HTTP 500), service-error (code 2, 500), app-throttle (code 4,
+    /// 400), user-throttle (code 17, 400), all with is_transient true; html-502 (an HTML page);
+    /// slow (the real answer after --slow-ms); drop (connection closed, nothing stored);
+    /// drop-after (events stored, then the connection closed).
+    #[arg(long, value_name = "SPEC", default_value = "")]
+    faults: String,
+    /// Seed of the fault plan: the same seed and request sequence give the same faults.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    seed: u64,
+    /// Delay of a `slow` fault, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 3000)]
+    slow_ms: u64,
+    /// Stop the fake's clock at this Unix time (seconds) instead of following the system clock;
+    /// `POST /_fake/clock` moves it later.
+    #[arg(long, value_name = "UNIX_SECONDS")]
+    now: Option<i64>,
+    /// Most events held at once; the oldest go first past it.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_EVENTS)]
+    max_events: usize,
+    /// Largest request body accepted, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_BODY_BYTES)]
+    max_body_bytes: usize,
+    /// Log level on standard error: one line per request at `info`.
+    #[arg(long, value_enum, value_name = "LEVEL", default_value_t = LogLevel::Info)]
+    log_level: LogLevel,
+    /// Log format: human-readable text, or one JSON object per line.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+}
+
+/// How much `capi serve` logs.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum LogLevel {
+    Off,
+    Error,
+    Warn,
+    Info,
+    Debug,
+}
+
+/// How `capi serve` writes its logs.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+pub(crate) fn run(args: ServeArgs) -> ExitCode {
+    init_logs(args.log_level, args.log_format);
+    let fake = match build_fake(&args) {
+        Ok(fake) => fake,
+        Err(message) => {
+            eprintln!("capi serve: {message}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let mut runtime = tokio::runtime::Builder::new_multi_thread();
+    if let Some(threads) = args.threads {
+        runtime.worker_threads(threads.max(1));
+    }
+    let runtime = match runtime.enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("capi serve: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(serve_until_signal(fake, args.addr))
+}
+
+fn build_fake(args: &ServeArgs) -> Result<FakeGraph, String> {
+    let plan = FaultPlan::parse(
+        &args.faults,
+        args.seed,
+        Duration::from_millis(args.slow_ms),
+    )
+    .map_err(|error| format!("--faults: {error}"))?;
+    if args.tokens.iter().any(String::is_empty) {
+        return Err("--token must not be empty".to_owned());
+    }
+    let mut builder = FakeGraph::builder()
+        .faults(plan)
+        .max_events(args.max_events)
+        .max_body_bytes(args.max_body_bytes);
+    for token in &args.tokens {
+        builder = builder.token(token.as_str());
+    }
+    for pixel in &args.pixels {
+        builder = builder.pixel(pixel.as_str());
+    }
+    if let Some(secret) = &args.app_secret {
+        builder = builder.app_secret(AppSecret::new(secret.as_str()));
+    }
+    if let Some(now) = args.now {
+        builder = builder.now(now);
+    }
+    Ok(builder.build())
+}
+
+async fn serve_until_signal(fake: FakeGraph, addr: SocketAddr) -> ExitCode {
+    let listener = match TcpListener::bind(addr).await {
+        Ok(listener) => listener,
+        Err(error) => {
+            eprintln!("capi serve: cannot listen on {addr}: {error}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let local = listener.local_addr().unwrap_or(addr);
+    // The first stdout line is the contract with scripts and test harnesses: flush it at once.
+    let mut stdout = std::io::stdout().lock();
+    if writeln!(stdout, "http://{local}")
+        .and_then(|()| stdout.flush())
+        .is_err()
+    {
+        return ExitCode::FAILURE;
+    }
+    drop(stdout);
+    tracing::info!(%local, ?fake, "fake Graph API listening");
+    serve(listener, fake, shutdown_signal()).await;
+    tracing::info!("stopped");
+    ExitCode::SUCCESS
+}
+
+/// Completes on Ctrl-C (SIGINT) or, on Unix, SIGTERM.
+async fn shutdown_signal() {
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => tracing::info!("SIGINT: shutting down"),
+        () = terminate => tracing::info!("SIGTERM: shutting down"),
+    }
+}
+
+fn init_logs(level: LogLevel, format: LogFormat) {
+    let level = match level {
+        LogLevel::Off => LevelFilter::OFF,
+        LogLevel::Error => LevelFilter::ERROR,
+        LogLevel::Warn => LevelFilter::WARN,
+        LogLevel::Info => LevelFilter::INFO,
+        LogLevel::Debug => LevelFilter::DEBUG,
+    };
+    let logs = tracing_subscriber::fmt()
+        .with_max_level(level)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_target(false);
+    match format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs.json().init(),
+    }
+}

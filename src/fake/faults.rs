@@ -1,0 +1,378 @@
+//! Faults on demand: transient Graph errors, throttling, an HTML 5xx, slow answers and dropped
+//! connections, injected on the events edge by a seeded plan (rates) or a queue (the next N requests).
+//!
+//! A client's retry logic is tested against exactly these. For a given seed and the same sequence of
+//! requests the plan picks the same faults: each request to the events edge draws one number from a
+//! generator seeded once, whatever the outcome. Queued faults come first and draw nothing.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::fmt;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::graph_error::envelope;
+
+use super::answers::graph_error;
+use super::request::FakeResponse;
+
+/// Delay of a [`Fault::Slow`] answer when none is given: 3 seconds.
+pub const DEFAULT_SLOW_DELAY: Duration = Duration::from_secs(3);
+
+/// One fault the fake can give instead of, or on top of, its real answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Fault {
+    /// Graph code 1, "An unknown error occurred": HTTP 500, `is_transient: true`; nothing is stored.
+    UnknownError,
+    /// Graph code 2, a temporary service error: HTTP 500, `is_transient: true`; nothing is stored.
+    ServiceError,
+    /// Graph code 4, application request limit reached: HTTP 400, `is_transient: true`; nothing is stored.
+    AppThrottle,
+    /// Graph code 17, user request limit reached: HTTP 400, `is_transient: true`; nothing is stored.
+    UserThrottle,
+    /// HTTP 502 with an HTML page, as a proxy in front of Graph sends it; nothing is stored.
+    HtmlBadGateway,
+    /// The real answer (events stored as usual), sent after this delay.
+    Slow(Duration),
+    /// The connection is closed without an answer before the request is processed: nothing is stored.
+    Drop,
+    /// The request is processed (events stored) and then the connection is closed without an
+    /// answer: the client cannot know its events arrived, the case deduplication by `event_id` is for.
+    DropAfterProcessing,
+}
+
+impl Fault {
+    /// Every fault kind with its name, in the order of the [`Fault`] variants (`slow` with
+    /// [`DEFAULT_SLOW_DELAY`]).
+    pub const ALL: [Fault; 8] = [
+        Fault::UnknownError,
+        Fault::ServiceError,
+        Fault::AppThrottle,
+        Fault::UserThrottle,
+        Fault::HtmlBadGateway,
+        Fault::Slow(DEFAULT_SLOW_DELAY),
+        Fault::Drop,
+        Fault::DropAfterProcessing,
+    ];
+
+    /// The kind's name as `--faults` and the inspection API spell it, e.g. `service-error`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Fault::UnknownError => "unknown-error",
+            Fault::ServiceError => "service-error",
+            Fault::AppThrottle => "app-throttle",
+            Fault::UserThrottle => "user-throttle",
+            Fault::HtmlBadGateway => "html-502",
+            Fault::Slow(_) => "slow",
+            Fault::Drop => "drop",
+            Fault::DropAfterProcessing => "drop-after",
+        }
+    }
+
+    /// The fault named `name` (see [`Fault::name`]); `slow` gets `slow_delay`.
+    pub fn from_name(name: &str, slow_delay: Duration) -> Result<Fault, FaultSpecError> {
+        Fault::ALL
+            .into_iter()
+            .find(|fault| fault.name() == name)
+            .map(|fault| match fault {
+                Fault::Slow(_) => Fault::Slow(slow_delay),
+                other => other,
+            })
+            .ok_or_else(|| FaultSpecError::UnknownKind(name.to_owned()))
+    }
+
+    /// Whether the request is still processed (events validated and stored) under this fault.
+    pub fn processes_request(self) -> bool {
+        matches!(self, Fault::Slow(_) | Fault::DropAfterProcessing)
+    }
+
+    /// The answer under this fault; `real` gives the fake's real answer when the fault keeps it.
+    pub(crate) fn answer(self, real: impl FnOnce() -> FakeResponse) -> FakeResponse {
+        let response = match self {
+            Fault::UnknownError => transient(1, "An unknown error occurred"),
+            Fault::ServiceError => transient(
+                2,
+                "An unexpected error has occurred. Please retry your request later.",
+            ),
+            Fault::AppThrottle => transient(4, "Application request limit reached"),
+            Fault::UserThrottle => transient(17, "User request limit reached"),
+            Fault::HtmlBadGateway => FakeResponse::raw(502, "text/html; charset=utf-8", BAD_GATEWAY),
+            Fault::Slow(delay) => real().delayed(delay),
+            Fault::Drop => FakeResponse::dropped(),
+            Fault::DropAfterProcessing => {
+                drop(real());
+                FakeResponse::dropped()
+            }
+        };
+        FakeResponse {
+            fault: Some(self),
+            ..response
+        }
+    }
+}
+
+impl fmt::Display for Fault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl Serialize for Fault {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
+/// A transient Graph error (`OAuthException`, `is_transient: true`) with the status our policy gives
+/// its code. Code 17's message is quoted in the facts file; the others are Graph's as widely reported,
+/// treat them as ours.
+fn transient(code: i64, message: &str) -> FakeResponse {
+    graph_error(&envelope("OAuthException", code, message, true))
+}
+
+/// The HTML page of a [`Fault::HtmlBadGateway`].
+const BAD_GATEWAY: &str = "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\
+<body><h1>Bad Gateway</h1><p>The server returned an invalid or incomplete response.</p></body></html>\n";
+
+/// A `--faults` specification or a fault plan that cannot be used.
+#[derive(Debug, thiserror::Error, PartialEq)]
+#[non_exhaustive]
+pub enum FaultSpecError {
+    /// A name that is not one of [`Fault::ALL`]'s.
+    #[error(
+        "unknown fault `{0}`; known: unknown-error, service-error, app-throttle, user-throttle, html-502, slow, drop, drop-after"
+    )]
+    UnknownKind(String),
+    /// An entry that is not `KIND=RATE`.
+    #[error("`{0}` is not KIND=RATE (for example service-error=0.1)")]
+    NotKindEqualsRate(String),
+    /// A rate that is not a number from 0 to 1.
+    #[error("the rate of `{kind}` must be a number from 0 to 1, not `{rate}`")]
+    BadRate {
+        /// The fault kind.
+        kind: String,
+        /// The rate as given.
+        rate: String,
+    },
+    /// Rates that add up to more than 1.
+    #[error("the fault rates add up to {0}, more than 1")]
+    RatesAboveOne(f64),
+}
+
+/// A seeded fault plan: each request to the events edge gets fault `k` with probability `rate_k`
+/// (the rates add up to at most 1), decided by a generator seeded with `seed`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FaultPlan {
+    seed: u64,
+    rates: Vec<(Fault, f64)>,
+}
+
+impl Default for FaultPlan {
+    fn default() -> Self {
+        FaultPlan::new(0)
+    }
+}
+
+impl FaultPlan {
+    /// A plan with no faults yet, seeded with `seed`.
+    pub fn new(seed: u64) -> Self {
+        FaultPlan {
+            seed,
+            rates: Vec::new(),
+        }
+    }
+
+    /// Adds `fault` with probability `rate` per request (a kind given twice keeps its last rate).
+    pub fn with(mut self, fault: Fault, rate: f64) -> Result<Self, FaultSpecError> {
+        if !(0.0..=1.0).contains(&rate) {
+            return Err(FaultSpecError::BadRate {
+                kind: fault.name().to_owned(),
+                rate: rate.to_string(),
+            });
+        }
+        self.rates.retain(|(known, _)| known.name() != fault.name());
+        self.rates.push((fault, rate));
+        let total: f64 = self.rates.iter().map(|(_, rate)| rate).sum();
+        if total > 1.0 + 1e-9 {
+            return Err(FaultSpecError::RatesAboveOne(total));
+        }
+        Ok(self)
+    }
+
+    /// Reads `KIND=RATE[,KIND=RATE…]`, e.g. `service-error=0.05,user-throttle=0.02,drop=0.01`
+    /// (an empty string is no faults); `slow` answers wait `slow_delay`.
+    pub fn parse(spec: &str, seed: u64, slow_delay: Duration) -> Result<Self, FaultSpecError> {
+        let mut plan = FaultPlan::new(seed);
+        for entry in spec.split(',').map(str::trim).filter(|e| !e.is_empty()) {
+            let (kind, rate) = entry
+                .split_once('=')
+                .ok_or_else(|| FaultSpecError::NotKindEqualsRate(entry.to_owned()))?;
+            let fault = Fault::from_name(kind.trim(), slow_delay)?;
+            let rate = rate
+                .trim()
+                .parse::<f64>()
+                .map_err(|_| FaultSpecError::BadRate {
+                    kind: kind.trim().to_owned(),
+                    rate: rate.trim().to_owned(),
+                })?;
+            plan = plan.with(fault, rate)?;
+        }
+        Ok(plan)
+    }
+
+    /// The seed.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// Whether the plan injects nothing.
+    pub fn is_empty(&self) -> bool {
+        self.rates.iter().all(|(_, rate)| *rate == 0.0)
+    }
+
+    /// The fault for a draw `x` in `[0, 1)`: walks the cumulative rates.
+    fn pick(&self, x: f64) -> Option<Fault> {
+        let mut bound = 0.0;
+        for (fault, rate) in &self.rates {
+            bound += rate;
+            if x < bound {
+                return Some(*fault);
+            }
+        }
+        None
+    }
+}
+
+/// What the fake's fault injection has done so far, as `GET /_fake/faults` shows it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct FaultReport {
+    /// The seeded plan.
+    pub plan: FaultPlan,
+    /// Faults queued for the next requests, first first.
+    pub queued: Vec<Fault>,
+    /// Requests to the events edge seen so far.
+    pub requests: u64,
+    /// Faults injected so far, by kind name.
+    pub injected: BTreeMap<&'static str, u64>,
+}
+
+/// The fault state of one fake: plan, generator, queue and counts.
+pub(crate) struct FaultState {
+    rng: fastrand::Rng,
+    report: FaultReport,
+    queue: VecDeque<Fault>,
+}
+
+impl FaultState {
+    pub(crate) fn new(plan: FaultPlan) -> Self {
+        FaultState {
+            rng: fastrand::Rng::with_seed(plan.seed),
+            report: FaultReport {
+                plan,
+                ..FaultReport::default()
+            },
+            queue: VecDeque::new(),
+        }
+    }
+
+    /// The fault for the next events-edge request, if any: a queued one first, else the plan's draw.
+    pub(crate) fn next(&mut self) -> Option<Fault> {
+        self.report.requests += 1;
+        let fault = match self.queue.pop_front() {
+            Some(fault) => Some(fault),
+            None if self.report.plan.is_empty() => None,
+            None => {
+                let x = self.rng.f64();
+                self.report.plan.pick(x)
+            }
+        }?;
+        *self.report.injected.entry(fault.name()).or_default() += 1;
+        Some(fault)
+    }
+
+    /// Queues `faults` for the next requests, after any already queued.
+    pub(crate) fn enqueue(&mut self, faults: impl IntoIterator<Item = Fault>) {
+        self.queue.extend(faults);
+    }
+
+    /// Forgets queued faults and counts; the plan goes on where it was.
+    pub(crate) fn clear(&mut self) {
+        self.queue.clear();
+        self.report.requests = 0;
+        self.report.injected.clear();
+    }
+
+    pub(crate) fn report(&self) -> FaultReport {
+        FaultReport {
+            queued: self.queue.iter().copied().collect(),
+            ..self.report.clone()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_spec_reads_into_a_plan() {
+        let plan = FaultPlan::parse(
+            "service-error=0.25, slow=0.5,drop=0",
+            7,
+            Duration::from_millis(10),
+        )
+        .unwrap();
+        assert_eq!(plan.pick(0.1), Some(Fault::ServiceError));
+        assert_eq!(plan.pick(0.3), Some(Fault::Slow(Duration::from_millis(10))));
+        assert_eq!(plan.pick(0.8), None);
+        assert!(FaultPlan::parse("", 1, DEFAULT_SLOW_DELAY).unwrap().is_empty());
+    }
+
+    #[test]
+    fn bad_specs_say_what_is_wrong() {
+        let parse = |spec| FaultPlan::parse(spec, 0, DEFAULT_SLOW_DELAY).unwrap_err();
+        assert_eq!(
+            parse("boom=0.1"),
+            FaultSpecError::UnknownKind("boom".into())
+        );
+        assert_eq!(
+            parse("drop"),
+            FaultSpecError::NotKindEqualsRate("drop".into())
+        );
+        assert!(matches!(parse("drop=2"), FaultSpecError::BadRate { .. }));
+        assert!(matches!(parse("drop=x"), FaultSpecError::BadRate { .. }));
+        assert!(matches!(parse("drop=NaN"), FaultSpecError::BadRate { .. }));
+        assert!(matches!(
+            parse("drop=0.6,html-502=0.6"),
+            FaultSpecError::RatesAboveOne(_)
+        ));
+    }
+
+    #[test]
+    fn every_name_reads_back_as_its_fault() {
+        for fault in Fault::ALL {
+            assert_eq!(Fault::from_name(fault.name(), DEFAULT_SLOW_DELAY), Ok(fault));
+        }
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_faults_and_the_queue_comes_first() {
+        let plan = FaultPlan::new(42)
+            .with(Fault::ServiceError, 0.3)
+            .unwrap()
+            .with(Fault::Drop, 0.2)
+            .unwrap();
+        let run = |plan: &FaultPlan| {
+            let mut state = FaultState::new(plan.clone());
+            state.enqueue([Fault::UserThrottle]);
+            (0..200).map(|_| state.next()).collect::<Vec<_>>()
+        };
+        let first = run(&plan);
+        assert_eq!(first, run(&plan));
+        assert_eq!(first[0], Some(Fault::UserThrottle));
+        let faults = first.iter().flatten().count();
+        assert!((80..=120).contains(&faults), "{faults} faults of 200");
+        let other_seed = run(&FaultPlan { seed: 43, ..plan });
+        assert_ne!(first, other_seed);
+    }
+}
