@@ -115,12 +115,8 @@ pub(crate) fn run(args: ServeArgs) -> ExitCode {
 }
 
 fn build_fake(args: &ServeArgs) -> Result<FakeGraph, String> {
-    let plan = FaultPlan::parse(
-        &args.faults,
-        args.seed,
-        Duration::from_millis(args.slow_ms),
-    )
-    .map_err(|error| format!("--faults: {error}"))?;
+    let plan = FaultPlan::parse(&args.faults, args.seed, Duration::from_millis(args.slow_ms))
+        .map_err(|error| format!("--faults: {error}"))?;
     if args.tokens.iter().any(String::is_empty) {
         return Err("--token must not be empty".to_owned());
     }

@@ -96,7 +96,9 @@ impl Fault {
             ),
             Fault::AppThrottle => transient(4, "Application request limit reached"),
             Fault::UserThrottle => transient(17, "User request limit reached"),
-            Fault::HtmlBadGateway => FakeResponse::raw(502, "text/html; charset=utf-8", BAD_GATEWAY),
+            Fault::HtmlBadGateway => {
+                FakeResponse::raw(502, "text/html; charset=utf-8", BAD_GATEWAY)
+            }
             Fault::Slow(delay) => real().delayed(delay),
             Fault::Drop => FakeResponse::dropped(),
             Fault::DropAfterProcessing => {
@@ -325,7 +327,11 @@ mod tests {
         assert_eq!(plan.pick(0.1), Some(Fault::ServiceError));
         assert_eq!(plan.pick(0.3), Some(Fault::Slow(Duration::from_millis(10))));
         assert_eq!(plan.pick(0.8), None);
-        assert!(FaultPlan::parse("", 1, DEFAULT_SLOW_DELAY).unwrap().is_empty());
+        assert!(
+            FaultPlan::parse("", 1, DEFAULT_SLOW_DELAY)
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[test]
@@ -351,7 +357,10 @@ mod tests {
     #[test]
     fn every_name_reads_back_as_its_fault() {
         for fault in Fault::ALL {
-            assert_eq!(Fault::from_name(fault.name(), DEFAULT_SLOW_DELAY), Ok(fault));
+            assert_eq!(
+                Fault::from_name(fault.name(), DEFAULT_SLOW_DELAY),
+                Ok(fault)
+            );
         }
     }
 

@@ -7,9 +7,9 @@ use http::Method;
 use serde::Deserialize;
 use serde_json::json;
 
+use super::FakeGraph;
 use super::answers;
 use super::faults::{DEFAULT_SLOW_DELAY, Fault};
-use super::FakeGraph;
 use super::request::{FakeRequest, FakeResponse};
 use super::store::{BrowserEvent, StoredEvent};
 

@@ -70,9 +70,9 @@ pub use self::wiremock::start_mock_server;
 pub use answers::{graph_error, http_status};
 pub use auth::appsecret_proof;
 pub use faults::{DEFAULT_SLOW_DELAY, Fault, FaultPlan, FaultReport, FaultSpecError};
-pub use server::{FakeServer, serve};
 pub use request::{FakeRequest, FakeResponse, JSON_CONTENT_TYPE};
 pub use route::INSPECTION_PREFIX;
+pub use server::{FakeServer, serve};
 pub use store::{
     BROWSER_WINS_SECONDS, BrowserEvent, DEDUP_WINDOW_SECONDS, EventSource, StoredEvent,
     StoredPayload,

@@ -18,8 +18,8 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use super::{FakeGraph, Fault};
 use super::request::FakeRequest;
+use super::{FakeGraph, Fault};
 
 /// How long a shutdown waits for requests in flight before closing their connections.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -171,10 +171,9 @@ async fn answer(
     let mut response = Response::new(Full::new(answer.body));
     *response.status_mut() = http::StatusCode::from_u16(answer.status)
         .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
-    response.headers_mut().insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static(answer.content_type),
-    );
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static(answer.content_type));
     if request.body.len() > limit {
         // The rest of the body was never read: this connection cannot carry another request.
         response

@@ -25,7 +25,8 @@ impl Respond for FakeGraph {
         if response.drop_connection {
             // wiremock cannot close a connection unanswered. The nearest answer a client treats the
             // same way (transient, outcome unknown) is a proxy's 502; use `FakeServer` for real drops.
-            return ResponseTemplate::new(502).set_body_raw(DROP_STAND_IN, "text/html; charset=utf-8");
+            return ResponseTemplate::new(502)
+                .set_body_raw(DROP_STAND_IN, "text/html; charset=utf-8");
         }
         let template = ResponseTemplate::new(response.status)
             .set_body_raw(response.body, response.content_type);

@@ -1,0 +1,273 @@
+//! `capi serve` as a real process on a loopback port: the first stdout line names the address, real
+//! HTTP requests get Graph's answers, logs hold no token, query or body, and SIGINT/SIGTERM stop it
+//! cleanly (requests in flight still answered).
+#![cfg(unix)]
+
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+const NOW: i64 = 1_763_800_000;
+const TOKEN: &str = "EAAB-serve-token-must-not-be-logged";
+const PIXEL: &str = "1234567890";
+const HASHED_EMAIL: &str = "7b17fb0bd173f625b58636fb796407c22b3d16fc78302d79f0fd30c2fc2fc068";
+
+/// A running `capi serve` and its base URL.
+struct Served {
+    child: Child,
+    url: String,
+}
+
+impl Served {
+    fn start(extra: &[&str]) -> Served {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_capi"))
+            .args(["serve", "--addr", "127.0.0.1:0", "--now", &NOW.to_string()])
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("capi starts");
+        let stdout = child.stdout.take().unwrap();
+        let (sender, receiver) = mpsc::channel();
+        thread::spawn(move || {
+            let mut line = String::new();
+            let _ = BufReader::new(stdout).read_line(&mut line);
+            let _ = sender.send(line);
+        });
+        let line = receiver
+            .recv_timeout(Duration::from_secs(20))
+            .expect("capi serve printed its address");
+        let url = line.trim().to_owned();
+        assert!(url.starts_with("http://127.0.0.1:"), "first line: {line:?}");
+        Served { child, url }
+    }
+
+    fn signal(&self, name: &str) {
+        let status = Command::new("kill")
+            .args([format!("-{name}"), self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    /// Waits (up to 10 s) for the process to end; returns its status and standard error.
+    fn wait(mut self) -> (ExitStatus, String) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(Instant::now() < deadline, "capi serve did not stop");
+            thread::sleep(Duration::from_millis(20));
+        };
+        let mut stderr = String::new();
+        self.child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut stderr)
+            .unwrap();
+        (status, stderr)
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+fn lead(event_id: &str) -> Value {
+    json!({"data": [{
+        "event_name": "Lead", "event_time": NOW - 60, "action_source": "email", "event_id": event_id,
+        "user_data": {"em": HASHED_EMAIL}
+    }]})
+}
+
+async fn post_json(url: &str, body: &Value) -> (u16, Value) {
+    let response = reqwest::Client::new()
+        .post(url)
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap())
+}
+
+async fn get_json(url: &str) -> Value {
+    reqwest::get(url).await.unwrap().json().await.unwrap()
+}
+
+#[test]
+fn serves_graph_answers_on_a_loopback_port_and_stops_on_sigterm() {
+    let served = Served::start(&["--token", TOKEN, "--pixel", PIXEL]);
+    let url = served.url.clone();
+    runtime().block_on(async {
+        assert_eq!(
+            get_json(&format!("{url}/_fake/ready")).await,
+            json!({"ready": true})
+        );
+        let events = format!("{url}/v26.0/{PIXEL}/events?access_token={TOKEN}");
+        let (status, answer) = post_json(&events, &lead("order-1")).await;
+        assert_eq!(status, 200, "{answer}");
+        assert_eq!(answer["events_received"], 1);
+
+        // A form body, the token as a form field, the unversioned path.
+        let form = form_urlencoded::Serializer::new(String::new())
+            .append_pair("access_token", TOKEN)
+            .append_pair("data", &lead("order-2")["data"].to_string())
+            .finish();
+        let response = reqwest::Client::new()
+            .post(format!("{url}/{PIXEL}/events"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+
+        let stored = get_json(&format!("{url}/_fake/pixels/{PIXEL}/events")).await;
+        let ids: Vec<&str> = stored["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["event"]["event_id"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids, ["order-1", "order-2"]);
+
+        // Graph's errors: a rule (blame path), an unknown token, an unknown pixel.
+        let mut stale = lead("order-3");
+        stale["data"][0]["event_time"] = json!(NOW - 8 * 86_400);
+        let (status, answer) = post_json(&events, &stale).await;
+        assert_eq!(status, 400);
+        assert_eq!(answer["error"]["error_subcode"], 2804003, "{answer}");
+        let (status, answer) = post_json(
+            &format!("{url}/v26.0/{PIXEL}/events?access_token=other"),
+            &lead("x"),
+        )
+        .await;
+        assert_eq!((status, answer["error"]["code"].clone()), (400, json!(190)));
+        let (status, answer) = post_json(
+            &format!("{url}/v26.0/999/events?access_token={TOKEN}"),
+            &lead("x"),
+        )
+        .await;
+        assert_eq!(
+            (status, answer["error"]["error_subcode"].clone()),
+            (400, json!(33))
+        );
+    });
+    served.signal("TERM");
+    let (status, logs) = served.wait();
+    assert!(status.success(), "{status}: {logs}");
+    assert!(logs.contains("SIGTERM"), "{logs}");
+    assert!(
+        logs.contains("/v26.0/1234567890/events"),
+        "no request lines: {logs}"
+    );
+    for secret in [TOKEN, "access_token", HASHED_EMAIL, "order-1"] {
+        assert!(!logs.contains(secret), "the logs show {secret:?}: {logs}");
+    }
+}
+
+#[test]
+fn sigint_lets_a_request_in_flight_finish() {
+    let served = Served::start(&["--log-format", "json"]);
+    let url = served.url.clone();
+    let rt = runtime();
+    rt.block_on(async {
+        let queued = post_json(
+            &format!("{url}/_fake/faults"),
+            &json!({"next": ["slow"], "slow_ms": 700}),
+        )
+        .await;
+        assert_eq!(queued.0, 200, "{queued:?}");
+    });
+    let events = format!("{url}/v26.0/{PIXEL}/events?access_token=any");
+    let in_flight = thread::spawn(move || runtime().block_on(post_json(&events, &lead("slow"))));
+    thread::sleep(Duration::from_millis(300));
+    served.signal("INT");
+    let (status, answer) = in_flight.join().unwrap();
+    assert_eq!(status, 200, "the request in flight was cut: {answer}");
+    let (exit, logs) = served.wait();
+    assert!(exit.success(), "{exit}: {logs}");
+    let first: Value = serde_json::from_str(logs.lines().next().unwrap()).expect("JSON logs");
+    assert_eq!(first["level"], "INFO", "{first}");
+}
+
+#[test]
+fn faults_from_the_command_line_follow_the_seed() {
+    let run = || {
+        let served = Served::start(&["--faults", "service-error=0.5", "--seed", "11"]);
+        let url = served.url.clone();
+        runtime().block_on(async move {
+            let mut statuses = Vec::new();
+            for i in 0..12 {
+                let target = format!("{url}/v26.0/{PIXEL}/events?access_token=any");
+                statuses.push(post_json(&target, &lead(&format!("e{i}"))).await.0);
+            }
+            statuses
+        })
+    };
+    let first = run();
+    assert_eq!(first, run(), "the same seed gave other faults");
+    assert!(first.contains(&500) && first.contains(&200), "{first:?}");
+}
+
+#[test]
+fn an_app_secret_makes_appsecret_proof_required() {
+    let served = Served::start(&["--app-secret", "s3cret"]);
+    let url = served.url.clone();
+    runtime().block_on(async move {
+        let (status, answer) = post_json(
+            &format!("{url}/v26.0/{PIXEL}/events?access_token=T"),
+            &lead("e"),
+        )
+        .await;
+        assert_eq!(status, 400);
+        assert_eq!(answer["error"]["code"], 100, "{answer}");
+        let proof = capi_kit::fake::appsecret_proof(
+            &capi_kit::AppSecret::new("s3cret"),
+            &capi_kit::AccessToken::new("T"),
+        );
+        let (status, answer) = post_json(
+            &format!("{url}/v26.0/{PIXEL}/events?access_token=T&appsecret_proof={proof}"),
+            &lead("e"),
+        )
+        .await;
+        assert_eq!(status, 200, "{answer}");
+    });
+}
+
+#[test]
+fn bad_options_and_a_busy_port_exit_2_with_a_reason() {
+    let capi = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_capi"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let output = capi(&["serve", "--addr", "127.0.0.1:0", "--faults", "boom=0.1"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("unknown fault `boom`"));
+
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = busy.local_addr().unwrap().to_string();
+    let output = capi(&["serve", "--addr", &addr]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("cannot listen on"), "{stderr}");
+}
