@@ -66,6 +66,9 @@ pub(crate) fn handle(fake: &FakeGraph, request: &FakeRequest, rest: &str) -> Fak
         ["pixels", id, "browser_events"] if !id.is_empty() => {
             expect(Method::POST, &|| post_browser_events(fake, request, id))
         }
+        ["stats"] => expect(Method::GET, &|| {
+            FakeResponse::json(200, &fake.store_counts())
+        }),
         ["clock"] if *method == Method::GET => clock_answer(fake),
         ["clock"] => expect(Method::POST, &|| set_clock(fake, request)),
         ["faults"] if *method == Method::GET => FakeResponse::json(200, &fake.fault_report()),

@@ -33,8 +33,9 @@
 //! | `GET /_fake/pixels/{id}/events` | `{"pixel_id": "…", "events": [StoredEvent…]}`: live server and browser events of the pixel, oldest first |
 //! | `GET /_fake/test_events/{code}` | `{"test_event_code": "…", "events": [StoredEvent…]}`: events sent with that `test_event_code`, any pixel |
 //! | `POST /_fake/pixels/{id}/browser_events` | body `{"data": [{"event_name": "Purchase", "event_id": "o-1", "event_time": 1763800000}]}` (or the bare array; `event_id` and `event_time` optional); answer `{"events_received": N}` |
-//! | `POST /_fake/reset` | `{"reset": true}`: every stored event, queued fault and fault count is forgotten (tokens, pixels, fault plan and clock stay) |
+//! | `POST /_fake/reset` | `{"reset": true}`: every stored event, count, queued fault and fault count is forgotten (tokens, pixels, fault plan and clock stay) |
 //! | `POST /_fake/faults` | body `{"next": ["service-error", "drop"], "slow_ms": 500}` (`slow_ms` optional, for `slow` entries): the next requests to the events edge get these faults, in order, before the seeded plan draws again; answer `{"queued": N}` |
+//! | `GET /_fake/stats` | [`StoreCounts`]: `{"held": 1000, "received": 5000, "duplicates": 4000, "evicted": 0}`: events held now, and received, marked duplicates and evicted by the count cap since the start or the last reset |
 //! | `GET /_fake/clock` | `{"now": 1763800000}`: the fake's time (Unix seconds) |
 //! | `POST /_fake/clock` | body `{"now": T}` (stop the clock at T), `{"advance": S}` (move it S seconds on and stop it) or `{"system": true}` (follow the system clock again); answer `{"now": …}` |
 //! | `GET /_fake/faults` | [`FaultReport`]: `{"plan": {"seed": 7, "rates": [["drop", 0.01]]}, "queued": ["drop"], "requests": 12, "injected": {"service-error": 2}}` |
@@ -74,8 +75,8 @@ pub use request::{FakeRequest, FakeResponse, JSON_CONTENT_TYPE};
 pub use route::INSPECTION_PREFIX;
 pub use server::{FakeServer, serve};
 pub use store::{
-    BROWSER_WINS_SECONDS, BrowserEvent, DEDUP_WINDOW_SECONDS, EventSource, StoredEvent,
-    StoredPayload,
+    BROWSER_WINS_SECONDS, BrowserEvent, DEDUP_WINDOW_SECONDS, EventSource, StoreCounts,
+    StoredEvent, StoredPayload,
 };
 
 use auth::AuthConfig;
@@ -384,6 +385,15 @@ impl FakeGraph {
         let mut store = self.store();
         store.expire(now);
         store.len()
+    }
+
+    /// How many events are held, and were received, marked duplicates and evicted since the start
+    /// or the last [`reset`](Self::reset).
+    pub fn store_counts(&self) -> StoreCounts {
+        let now = self.now();
+        let mut store = self.store();
+        store.expire(now);
+        store.counts()
     }
 
     /// Forgets every stored event, queued fault and fault count (configuration, fault plan and

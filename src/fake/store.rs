@@ -127,6 +127,22 @@ pub(crate) struct Store {
     kept: HashMap<DedupKey, u64>,
     /// Most events held at once.
     max_events: usize,
+    /// Running totals since the start or the last reset.
+    counts: StoreCounts,
+}
+
+/// Running totals of a fake's store since it started or was last reset, as `GET /_fake/stats` shows
+/// them (with `held`, the number held now).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct StoreCounts {
+    /// Events held now (live and test, server and browser).
+    pub held: usize,
+    /// Events accepted and stored (server and browser), duplicates included.
+    pub received: u64,
+    /// Of those, events marked duplicates on arrival.
+    pub duplicates: u64,
+    /// Events dropped to stay under the count cap before their 48 hours were up.
+    pub evicted: u64,
 }
 
 impl Store {
@@ -137,6 +153,7 @@ impl Store {
             next_seq: 1,
             kept: HashMap::new(),
             max_events: max_events.max(1),
+            counts: StoreCounts::default(),
         }
     }
 
@@ -149,6 +166,15 @@ impl Store {
     pub(crate) fn clear(&mut self) {
         self.events.clear();
         self.kept.clear();
+        self.counts = StoreCounts::default();
+    }
+
+    /// Running totals, and the number held now.
+    pub(crate) fn counts(&self) -> StoreCounts {
+        StoreCounts {
+            held: self.events.len(),
+            ..self.counts
+        }
     }
 
     /// Records accepted events arriving together at `now`.
@@ -177,10 +203,13 @@ impl Store {
             if let Some(key) = DedupKey::of(&event) {
                 self.deduplicate(key, &mut event, now);
             }
+            self.counts.received += 1;
+            self.counts.duplicates += u64::from(event.duplicate);
             self.events.push_back(event);
         }
         while self.events.len() > self.max_events {
             self.pop_oldest();
+            self.counts.evicted += 1;
         }
     }
 
@@ -265,6 +294,26 @@ mod tests {
             event_id: Some(id.to_owned()),
             event_time: None,
         })
+    }
+
+    #[test]
+    fn counts_follow_arrivals_duplicates_evictions_and_reset() {
+        let mut store = Store::new(3);
+        let events = [browser("A", "1"), browser("A", "1"), browser("B", "2")];
+        store.insert("p", None, EventSource::Browser, events, 100);
+        store.insert("p", None, EventSource::Browser, [browser("C", "3")], 100);
+        let counts = store.counts();
+        assert_eq!(
+            (
+                counts.held,
+                counts.received,
+                counts.duplicates,
+                counts.evicted
+            ),
+            (3, 4, 1, 1)
+        );
+        store.clear();
+        assert_eq!(store.counts(), StoreCounts::default());
     }
 
     #[test]
