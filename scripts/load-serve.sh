@@ -44,9 +44,12 @@ curl -fsS "$url/_fake/ready" >/dev/null
 
 echo "capi serve at $url, $SERVER_THREADS worker threads; wrk -t$WRK_THREADS -c$CONNECTIONS -d$DURATION; $(nproc) cores shared by both"
 echo "body: $(wc -c <"$work/body.json") bytes, $EVENTS_PER_BATCH events"
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$server/stat"; }
+ticks_before=$(cpu_ticks)
 CAPI_LOAD_BODY="$work/body.json" wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency \
   -s scripts/load-serve.lua "$url/v26.0/$PIXEL/events?access_token=load-test" | tee "$work/wrk.txt"
 
+ticks_after=$(cpu_ticks)
 stats=$(curl -fsS "$url/_fake/stats")
 peak_kib=$(awk '/VmHWM/ {print $2}' "/proc/$server/status")
 kill -TERM "$server"
@@ -63,6 +66,8 @@ events_per_s=$(awk -v r="$requests" -v n="$EVENTS_PER_BATCH" -v s="$seconds" 'BE
 echo
 echo "events/s: $events_per_s (answered batches x $EVENTS_PER_BATCH / wrk's duration)"
 echo "latency per batch: p50 $(field p50_ms) ms, p99 $(field p99_ms) ms, max $(field max_ms) ms"
+server_cpu_s=$(awk -v a="$ticks_after" -v b="$ticks_before" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.2f", (a - b) / hz}')
+echo "capi serve used $server_cpu_s s of CPU: $(awk -v r="$requests" -v n="$EVENTS_PER_BATCH" -v c="$server_cpu_s" 'BEGIN {printf "%.0f", r * n / c}') events per CPU-second"
 echo "peak memory of capi serve (VmHWM): $((peak_kib / 1024)) MiB"
 echo "fake's counts: $stats"
 

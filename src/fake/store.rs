@@ -9,7 +9,11 @@
 //! Bounds: an event is dropped 48 hours after arrival, and the oldest events go first when more than
 //! the configured count are held. Nothing else grows with traffic.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
+use std::hash::BuildHasher;
+
+use foldhash::fast::RandomState;
+use hashbrown::HashTable;
 
 use serde::{Deserialize, Serialize};
 
@@ -96,24 +100,39 @@ impl StoredEvent {
     }
 }
 
-/// What makes two events the same for deduplication.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-struct DedupKey {
-    pixel_id: String,
-    test_event_code: Option<String>,
-    event_name: String,
-    event_id: String,
+/// What makes two events the same for deduplication, borrowed from a stored event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct DedupKey<'a> {
+    pixel_id: &'a str,
+    test_event_code: Option<&'a str>,
+    event_name: &'a str,
+    event_id: &'a str,
 }
 
-impl DedupKey {
-    fn of(event: &StoredEvent) -> Option<DedupKey> {
+impl<'a> DedupKey<'a> {
+    fn of(event: &'a StoredEvent) -> Option<DedupKey<'a>> {
         Some(DedupKey {
-            pixel_id: event.pixel_id.clone(),
-            test_event_code: event.test_event_code.clone(),
-            event_name: event.event_name().to_owned(),
-            event_id: event.event_id()?.to_owned(),
+            pixel_id: &event.pixel_id,
+            test_event_code: event.test_event_code.as_deref(),
+            event_name: event.event_name(),
+            event_id: event.event_id()?,
         })
     }
+}
+
+/// Index in `events` (consecutive `seq`s, oldest first) of the event with `seq`, if still held.
+fn position(events: &VecDeque<StoredEvent>, seq: u64) -> Option<usize> {
+    let first = events.front()?.seq;
+    let at = usize::try_from(seq.checked_sub(first)?).ok()?;
+    (at < events.len()).then_some(at)
+}
+
+/// The hash of the dedup key of the held event `seq` (for the table's growth; every `seq` in the
+/// table is held and has a key).
+fn rehash(hasher: &RandomState, events: &VecDeque<StoredEvent>, seq: u64) -> u64 {
+    position(events, seq)
+        .and_then(|at| DedupKey::of(&events[at]))
+        .map_or(0, |key| hasher.hash_one(key))
 }
 
 /// Every event the fake holds, oldest first.
@@ -123,8 +142,12 @@ pub(crate) struct Store {
     events: VecDeque<StoredEvent>,
     /// The `seq` the next event gets.
     next_seq: u64,
-    /// For each key, the `seq` of the event kept for it.
-    kept: HashMap<DedupKey, u64>,
+    /// For each dedup key, the `seq` of the event kept for it. The keys are not copied: an entry is
+    /// hashed and compared through the held event its `seq` points at, so storing an event costs no
+    /// allocation beyond the event itself.
+    kept: HashTable<u64>,
+    /// Hashes dedup keys.
+    hasher: RandomState,
     /// Most events held at once.
     max_events: usize,
     /// Running totals since the start or the last reset.
@@ -151,7 +174,8 @@ impl Store {
         Store {
             events: VecDeque::new(),
             next_seq: 1,
-            kept: HashMap::new(),
+            kept: HashTable::new(),
+            hasher: RandomState::default(),
             max_events: max_events.max(1),
             counts: StoreCounts::default(),
         }
@@ -200,9 +224,7 @@ impl Store {
                 duplicate_of: None,
                 event: payload,
             };
-            if let Some(key) = DedupKey::of(&event) {
-                self.deduplicate(key, &mut event, now);
-            }
+            self.deduplicate(&mut event, now);
             self.counts.received += 1;
             self.counts.duplicates += u64::from(event.duplicate);
             self.events.push_back(event);
@@ -213,36 +235,37 @@ impl Store {
         }
     }
 
-    /// Decides whether `event` is kept, and updates the kept event for `key`.
-    fn deduplicate(&mut self, key: DedupKey, event: &mut StoredEvent, now: i64) {
-        let previous = self
-            .kept
-            .get(&key)
-            .and_then(|&seq| self.position(seq))
-            .filter(|&at| now - self.events[at].received_at < DEDUP_WINDOW_SECONDS);
-        let Some(at) = previous else {
-            self.kept.insert(key, event.seq);
+    /// Decides whether `event` (not yet held) is kept, and updates the kept event for its key.
+    fn deduplicate(&mut self, event: &mut StoredEvent, now: i64) {
+        let Some(key) = DedupKey::of(event) else {
             return;
         };
+        let hash = self.hasher.hash_one(key);
+        let (events, kept) = (&self.events, &mut self.kept);
+        let Ok(entry) = kept.find_entry(hash, |&seq| {
+            position(events, seq).is_some_and(|at| DedupKey::of(&events[at]) == Some(key))
+        }) else {
+            kept.insert_unique(hash, event.seq, |&seq| rehash(&self.hasher, events, seq));
+            return;
+        };
+        let at = position(events, *entry.get()).unwrap_or_default();
         let earlier = &mut self.events[at];
+        if now - earlier.received_at >= DEDUP_WINDOW_SECONDS {
+            // Too old to deduplicate (it expires with the next sweep): the new event is kept.
+            *entry.into_mut() = event.seq;
+            return;
+        }
         let browser_wins = event.source == EventSource::Browser
             && earlier.source == EventSource::Server
             && now - earlier.received_at <= BROWSER_WINS_SECONDS;
         if browser_wins {
             earlier.duplicate = true;
             earlier.duplicate_of = Some(event.seq);
-            self.kept.insert(key, event.seq);
+            *entry.into_mut() = event.seq;
         } else {
             event.duplicate = true;
             event.duplicate_of = Some(earlier.seq);
         }
-    }
-
-    /// Index in `events` of the event with `seq`, if still held.
-    fn position(&self, seq: u64) -> Option<usize> {
-        let first = self.events.front()?.seq;
-        let at = usize::try_from(seq.checked_sub(first)?).ok()?;
-        (at < self.events.len()).then_some(at)
     }
 
     /// Drops events that arrived 48 hours or more before `now`.
@@ -257,12 +280,16 @@ impl Store {
     }
 
     fn pop_oldest(&mut self) {
-        if let Some(event) = self.events.pop_front()
-            && let Some(key) = DedupKey::of(&event)
-            && self.kept.get(&key) == Some(&event.seq)
-        {
-            self.kept.remove(&key);
+        let Some(oldest) = self.events.front() else {
+            return;
+        };
+        if let Some(key) = DedupKey::of(oldest) {
+            let (seq, hash) = (oldest.seq, self.hasher.hash_one(key));
+            if let Ok(entry) = self.kept.find_entry(hash, |&kept| kept == seq) {
+                entry.remove();
+            }
         }
+        self.events.pop_front();
     }
 
     /// Live events (server and browser) of `pixel_id`, oldest first.
