@@ -42,6 +42,13 @@ async fn send(client: &Client, event_id: &str) -> Result<i64, SendError> {
     Ok(response.into_inner().events_received)
 }
 
+/// `fake` behind the real HTTP server on a free loopback port.
+async fn real_server(fake: &FakeGraph) -> FakeServer {
+    FakeServer::start(fake.clone(), "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap()
+}
+
 fn client(base: &str) -> Client {
     ClientOptions::new(base).build().unwrap()
 }
@@ -88,9 +95,7 @@ async fn an_html_502_keeps_its_status_and_body_for_the_client() {
 #[tokio::test]
 async fn a_slow_answer_arrives_after_its_delay_and_stores_the_events() {
     let fake = fake();
-    let server = FakeServer::start(fake.clone(), "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
+    let server = real_server(&fake).await;
     let delay = Duration::from_millis(300);
     fake.queue_faults([Fault::Slow(delay)]);
     let started = Instant::now();
@@ -114,9 +119,7 @@ async fn a_slow_answer_arrives_after_its_delay_and_stores_the_events() {
 #[tokio::test]
 async fn a_dropped_connection_gives_no_answer_and_drop_after_keeps_the_events() {
     let fake = fake();
-    let server = FakeServer::start(fake.clone(), "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
+    let server = real_server(&fake).await;
     let client = client(&server.uri());
     fake.queue_faults([Fault::Drop, Fault::DropAfterProcessing]);
 
@@ -209,9 +212,7 @@ fn faults_touch_only_the_events_edge() {
 #[tokio::test]
 async fn faults_are_queued_and_reported_over_http() {
     let fake = fake();
-    let server = FakeServer::start(fake.clone(), "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
+    let server = real_server(&fake).await;
     let http = reqwest::Client::new();
     let base = server.uri();
     let queued: Value = http
