@@ -5,7 +5,7 @@ use std::str::FromStr;
 
 /// A `user_data` key that carries hashed customer information.
 ///
-/// Each field has its own normalization rule (see the [module docs](super)); its [`Display`] form is
+/// Each field has its own normalization rule (see the [module docs](super)); its [`Display`](std::fmt::Display) form is
 /// the wire key (`em`, `fn`, …).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Field {
