@@ -128,6 +128,14 @@ fn null_optional_values_read_as_absent() {
     assert_eq!(typed.data_processing_options, None);
     assert_eq!(typed.event_id, None);
     assert_eq!(typed.user_data.em, None);
+
+    let request = json!({"data": [minimal_event()], "test_event_code": null, "progress": null,
+                         "platforms": null, "trace": null, "partner_agent": null});
+    let typed: EventRequest = serde_json::from_value(request).unwrap();
+    assert_eq!(typed.test_event_code, None);
+    assert_eq!(typed.progress, None);
+    assert_eq!(typed.platforms, None);
+    assert_eq!(typed.trace, None);
 }
 
 #[test]
