@@ -20,7 +20,7 @@ use super::EXIT_USAGE;
 /// 200 with `events_received`, or Graph's error envelope with code, subcode and blame path.
 /// Accepted events are kept 48 hours by the fake's clock (at most --max-events) with Graph's
 /// deduplication, and can be read back under `/_fake/` (see the README: `/_fake/ready`,
-/// `/_fake/pixels/{id}/events`, `/_fake/test_events/{code}`, `/_fake/faults`, `/_fake/clock`,
+/// `/_fake/pixels/{id}/events`, `/_fake/test_events/{code}`, `/_fake/stats`, `/_fake/faults`, `/_fake/clock`,
 /// `/_fake/reset`).
 ///
 /// The first line on standard output is the base URL it listens on (`http://127.0.0.1:4010`);

@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
-use http::header::{CONNECTION, CONTENT_TYPE, HeaderValue};
+use http::header::{CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
 use http::{Request, Response};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
@@ -142,7 +142,11 @@ async fn answer(
     let started = Instant::now();
     let (parts, body) = request.into_parts();
     let limit = fake.max_body_bytes();
-    let body = read_capped(body, limit).await?;
+    let announced = parts
+        .headers
+        .get(CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok()?.parse::<usize>().ok());
+    let body = read_capped(body, announced, limit).await?;
     let request = FakeRequest {
         method: parts.method,
         path: parts.uri.path().to_owned(),
@@ -184,8 +188,14 @@ async fn answer(
 }
 
 /// The body, or its first `limit + 1` bytes when it is longer (enough for the core to refuse it).
-async fn read_capped(mut body: Incoming, limit: usize) -> Result<Bytes, NoAnswer> {
-    let mut buffer = BytesMut::new();
+/// The buffer is sized from `Content-Length` up front (never past the cap), so a large batch is not
+/// copied again and again as the buffer grows.
+async fn read_capped(
+    mut body: Incoming,
+    announced: Option<usize>,
+    limit: usize,
+) -> Result<Bytes, NoAnswer> {
+    let mut buffer = BytesMut::with_capacity(announced.unwrap_or(0).min(limit + 1));
     while let Some(frame) = body.frame().await {
         let frame = frame.map_err(|_| NoAnswer("the client stopped sending its body"))?;
         if let Ok(data) = frame.into_data() {
