@@ -2,9 +2,14 @@
 //! batch (decode, auth, every rule, dedup and storage, eviction at the count cap), no HTTP.
 //!
 //! Run with `cargo bench --bench fake`; throughput is in events per second of one core. The whole
-//! server under HTTP load is measured by `scripts/load-serve.sh`.
+//! server under HTTP load is measured by `scripts/load-serve.sh`. Like `capi serve`, this benchmark
+//! allocates with mimalloc.
 
 mod support;
+
+// The allocator of the `capi` binary (feature `mimalloc`, on by default).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::hint::black_box;
 use std::time::Duration;

@@ -1,4 +1,8 @@
-//! A realistic batch for the benchmarks: website Purchase events as a shop's server sends them.
+//! Shared by the benchmarks: a realistic batch (website Purchase events as a shop's server sends
+//! them) and the on-CPU time measurement behind `CAPI_BENCH_CPU_TIME=1`.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
 
 use capi_kit::pii::sha256_hex;
 use serde_json::{Value, json};
@@ -63,4 +67,89 @@ pub fn purchase_event(i: usize, event_time: i64) -> Value {
 pub fn purchase_batch(events: usize, event_time: i64) -> Vec<u8> {
     let data: Vec<Value> = (0..events).map(|i| purchase_event(i, event_time)).collect();
     serde_json::to_vec(&json!({ "data": data })).expect("a Value always serializes")
+}
+
+/// True when `CAPI_BENCH_CPU_TIME` is set: print on-CPU throughput besides criterion's figures.
+pub fn cpu_time_requested() -> bool {
+    std::env::var_os("CAPI_BENCH_CPU_TIME").is_some()
+}
+
+/// True when the command line names no filter or a filter that is part of `name`, so that
+/// `cargo bench --bench rules -- check_request` measures only that function's CPU time too.
+fn selected(name: &str) -> bool {
+    // Criterion's options that take a value; that value is not a filter.
+    const WITH_VALUE: [&str; 14] = [
+        "--warm-up-time",
+        "--measurement-time",
+        "--profile-time",
+        "--sample-size",
+        "--save-baseline",
+        "--baseline",
+        "--baseline-lenient",
+        "--load-baseline",
+        "--output-format",
+        "--color",
+        "--plotting-backend",
+        "--noise-threshold",
+        "--confidence-level",
+        "--significance-level",
+    ];
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let filters: Vec<&String> = args
+        .iter()
+        .enumerate()
+        .filter(|(i, arg)| {
+            !arg.starts_with('-') && (*i == 0 || !WITH_VALUE.contains(&args[i - 1].as_str()))
+        })
+        .map(|(_, arg)| arg)
+        .collect();
+    filters.is_empty() || filters.iter().any(|filter| name.contains(filter.as_str()))
+}
+
+/// Nanoseconds the current thread has spent on a CPU, where Linux tells.
+fn thread_cpu_ns() -> Option<u64> {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// Runs `f` (which handles `units` items of `unit`, e.g. 1,000 events) for about three seconds and
+/// prints items per second of on-CPU time of this thread and of wall-clock time.
+///
+/// On a shared machine wall-clock time includes waiting for a core; on-CPU time does not.
+pub fn cpu_time<T>(name: &str, unit: &str, units: u64, mut f: impl FnMut() -> T) {
+    if !selected(name) {
+        return;
+    }
+    // Warm up, and size the rounds between clock readings to about 100 µs each.
+    let warm_up = Instant::now();
+    for _ in 0..20 {
+        black_box(f());
+    }
+    let per_call = warm_up.elapsed() / 20;
+    let calls_per_round = (100_000 / per_call.as_nanos().max(1)).clamp(1, 100_000) as u64;
+
+    let (Some(cpu_start), wall_start) = (thread_cpu_ns(), Instant::now()) else {
+        println!("{name}: no per-thread CPU time on this system");
+        return;
+    };
+    let mut calls = 0u64;
+    while wall_start.elapsed() < Duration::from_secs(3) {
+        for _ in 0..calls_per_round {
+            black_box(f());
+        }
+        calls += calls_per_round;
+    }
+    let wall = wall_start.elapsed().as_secs_f64();
+    let cpu = thread_cpu_ns().map_or(f64::NAN, |end| (end - cpu_start) as f64 / 1e9);
+    let items = (calls * units) as f64;
+    println!(
+        "{name:<46} {:>10.0} {unit}s/s on-CPU ({:>6.0} ns/{unit}), {:>10.0} {unit}s/s wall-clock",
+        items / cpu,
+        cpu * 1e9 / items,
+        items / wall
+    );
 }

@@ -89,14 +89,23 @@ fn region(country: CountryCode) -> Option<Id> {
 /// Meta's rule: remove symbols, letters and leading zeros; the country code must be present.
 fn digits_only(value: &str, out: &mut String) -> Result<(), Reason> {
     let start = out.len();
-    for c in value.chars() {
-        if c.is_ascii_digit() {
-            if c == '0' && out.len() == start {
-                continue;
+    if value.is_ascii() {
+        // The usual case, byte by byte: only non-ASCII input can hold other scripts' digits.
+        for b in value.bytes().filter(u8::is_ascii_digit) {
+            if b != b'0' || out.len() != start {
+                out.push(char::from(b));
             }
-            out.push(c);
-        } else if c.is_numeric() {
-            return Err(Reason::NonAsciiDigits);
+        }
+    } else {
+        for c in value.chars() {
+            if c.is_ascii_digit() {
+                if c == '0' && out.len() == start {
+                    continue;
+                }
+                out.push(c);
+            } else if c.is_numeric() {
+                return Err(Reason::NonAsciiDigits);
+            }
         }
     }
     let digits = &out[start..];

@@ -60,17 +60,28 @@ fn is_unicode_punctuation_or_symbol(c: char) -> bool {
 
 /// A character a name keeps: letters, digits and combining marks of any script. Spaces, control
 /// characters, punctuation and symbols go.
+#[inline]
 pub(crate) fn is_name_char(c: char) -> bool {
+    // The ASCII test inline in the per-character loops; the Unicode tests out of line.
     if c.is_ascii() {
         c.is_ascii_alphanumeric()
     } else {
-        !(c.is_whitespace() || c.is_control() || is_unicode_punctuation_or_symbol(c))
+        is_non_ascii_name_char(c)
     }
 }
 
+fn is_non_ascii_name_char(c: char) -> bool {
+    !(c.is_whitespace() || c.is_control() || is_unicode_punctuation_or_symbol(c))
+}
+
 /// A character a city or state keeps: as for names, but without digits.
+#[inline]
 pub(crate) fn is_place_char(c: char) -> bool {
-    is_name_char(c) && !c.is_numeric()
+    if c.is_ascii() {
+        c.is_ascii_alphabetic()
+    } else {
+        is_non_ascii_name_char(c) && !c.is_numeric()
+    }
 }
 
 /// A character a postal code keeps: letters and digits of any script.

@@ -26,14 +26,16 @@ pub(super) fn check(custom: &CustomData, index: usize, out: &mut Vec<Violation>)
     }
 
     if let Some(currency) = &custom.currency {
-        let path = at().key("currency");
+        let path = || at().key("currency");
         if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_alphabetic()) {
+            let path = path();
             out.push(Violation::new(
                 RuleId::CurrencyFormat,
                 path.clone(),
                 format!("The parameter {path} must be a three-letter ISO 4217 currency code such as USD."),
             ));
         } else if !is_iso4217_currency(currency) {
+            let path = path();
             out.push(Violation::new(
                 RuleId::CurrencyIso4217,
                 path.clone(),

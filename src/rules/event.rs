@@ -27,7 +27,7 @@ pub(super) fn check(event: &ServerEvent, index: usize, ctx: &Context, out: &mut 
         ));
     }
 
-    check_time(event, ctx, at().key("event_time"), out);
+    check_time(event, ctx, || at().key("event_time"), out);
 
     match event.action_source {
         ActionSource::Website => {
@@ -94,7 +94,13 @@ pub(super) fn check(event: &ServerEvent, index: usize, ctx: &Context, out: &mut 
     }
 }
 
-fn check_time(event: &ServerEvent, ctx: &Context, path: BlamePath, out: &mut Vec<Violation>) {
+/// `path` is built only for a violation: the happy path allocates nothing.
+fn check_time(
+    event: &ServerEvent,
+    ctx: &Context,
+    path: impl FnOnce() -> BlamePath,
+    out: &mut Vec<Violation>,
+) {
     let age = ctx.now.saturating_sub(event.event_time);
     let (limit, rule, days) = if event.action_source == ActionSource::PhysicalStore {
         (
@@ -106,6 +112,7 @@ fn check_time(event: &ServerEvent, ctx: &Context, path: BlamePath, out: &mut Vec
         (MAX_AGE_SECONDS, RuleId::EventTimeTooOld, 7)
     };
     if age > limit {
+        let path = path();
         out.push(Violation::new(
             rule,
             path.clone(),
@@ -115,6 +122,7 @@ fn check_time(event: &ServerEvent, ctx: &Context, path: BlamePath, out: &mut Vec
             ),
         ));
     } else if age < -MAX_FUTURE_SECONDS {
+        let path = path();
         out.push(Violation::new(
             RuleId::EventTimeInFuture,
             path.clone(),

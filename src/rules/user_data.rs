@@ -150,15 +150,26 @@ fn has_identifier(user: &UserData) -> bool {
 
 /// 64 lowercase hex digits, optionally followed by `.` and an appendix of `[A-Za-z0-9_-]`.
 pub(crate) fn is_sha256_hex(value: &str) -> bool {
-    let bytes = value.as_bytes();
-    if bytes.len() < 64
-        || !bytes[..64]
-            .iter()
-            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-    {
-        return false;
+    match value.as_bytes().split_first_chunk::<64>() {
+        Some((digest, rest)) => is_lower_hex(digest) && is_hash_appendix(rest),
+        None => false,
     }
-    match &bytes[64..] {
+}
+
+/// True when every byte is `0-9` or `a-f`.
+///
+/// Deliberately without an early exit: a valid digest (the common case) is read to its end anyway,
+/// and a fixed-length fold compiles to a few SIMD compares instead of 64 data-dependent branches.
+fn is_lower_hex(digest: &[u8; 64]) -> bool {
+    let bad = digest.iter().fold(false, |bad, &b| {
+        bad | !((b.wrapping_sub(b'0') < 10) | (b.wrapping_sub(b'a') < 6))
+    });
+    !bad
+}
+
+/// What may follow a digest: nothing, or `.` and a non-empty appendix of `[A-Za-z0-9_-]`.
+fn is_hash_appendix(rest: &[u8]) -> bool {
+    match rest {
         [] => true,
         [b'.', appendix @ ..] => {
             !appendix.is_empty()
@@ -173,26 +184,99 @@ pub(crate) fn is_sha256_hex(value: &str) -> bool {
 /// `fb.<digits>.<digits>.<non-empty>` with an optional fifth part: a 2-character appendix token of
 /// Meta's parameter builder, or an 8-character one.
 pub(crate) fn is_cookie(value: &str) -> bool {
-    let mut parts = value.split('.');
-    let (Some(version), Some(subdomain), Some(created), Some(payload)) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
+    let Some(rest) = value.as_bytes().strip_prefix(b"fb.") else {
         return false;
     };
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    let head_ok = version == "fb" && digits(subdomain) && digits(created) && !payload.is_empty();
-    match (parts.next(), parts.next()) {
-        (None, _) => head_ok,
-        (Some(appendix), None) => {
-            head_ok && (SHORT_APPENDIXES.contains(&appendix) || appendix.len() == 8)
+    // Subdomain index, then creation time.
+    let Some(rest) = skip_digits_and_dot(rest).and_then(skip_digits_and_dot) else {
+        return false;
+    };
+    match rest.iter().position(|&b| b == b'.') {
+        None => !rest.is_empty(),
+        Some(dot) => {
+            let (payload, appendix) = (&rest[..dot], &rest[dot + 1..]);
+            !payload.is_empty()
+                && !appendix.contains(&b'.')
+                && (appendix.len() == 8
+                    || SHORT_APPENDIXES
+                        .iter()
+                        .any(|short| short.as_bytes() == appendix))
         }
-        (Some(_), Some(_)) => false,
+    }
+}
+
+/// The bytes after one or more ASCII digits and the `.` that ends them.
+fn skip_digits_and_dot(bytes: &[u8]) -> Option<&[u8]> {
+    let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+    match bytes.get(digits) {
+        Some(b'.') if digits > 0 => Some(&bytes[digits + 1..]),
+        _ => None,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The straightforward forms the fast checks replaced, kept as their specification.
+    mod reference {
+        pub fn is_sha256_hex(value: &str) -> bool {
+            let bytes = value.as_bytes();
+            if bytes.len() < 64
+                || !bytes[..64]
+                    .iter()
+                    .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+            {
+                return false;
+            }
+            match &bytes[64..] {
+                [] => true,
+                [b'.', appendix @ ..] => {
+                    !appendix.is_empty()
+                        && appendix
+                            .iter()
+                            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'))
+                }
+                _ => false,
+            }
+        }
+
+        pub fn is_cookie(value: &str) -> bool {
+            let mut parts = value.split('.');
+            let (Some(version), Some(subdomain), Some(created), Some(payload)) =
+                (parts.next(), parts.next(), parts.next(), parts.next())
+            else {
+                return false;
+            };
+            let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+            let head_ok =
+                version == "fb" && digits(subdomain) && digits(created) && !payload.is_empty();
+            match (parts.next(), parts.next()) {
+                (None, _) => head_ok,
+                (Some(appendix), None) => {
+                    head_ok && (super::SHORT_APPENDIXES.contains(&appendix) || appendix.len() == 8)
+                }
+                (Some(_), Some(_)) => false,
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn sha256_hex_agrees_with_its_reference(
+            digest in "[0-9a-fA-G]{60,66}",
+            tail in prop_oneof![Just(String::new()), "[.a-zA-Z0-9_\\-é]{0,10}"],
+        ) {
+            let value = format!("{digest}{tail}");
+            prop_assert_eq!(is_sha256_hex(&value), reference::is_sha256_hex(&value));
+        }
+
+        #[test]
+        fn cookie_agrees_with_its_reference(value in "(fb)?[.fb0-9AQgwBa-e]{0,24}") {
+            prop_assert_eq!(is_cookie(&value), reference::is_cookie(&value));
+        }
+    }
 
     #[test]
     fn sha256_hex_accepts_digests_and_appendixes_only() {
@@ -212,6 +296,8 @@ mod tests {
             "fb.1.1554763741205.AbCdEf",
             "fb.1.1596403881668.1116446470.AQQAAQAB",
             "fb.1.123.abc.BA",
+            "fb.1.1.a.12345678",
+            "fb.12.34.x.Bg",
         ] {
             assert!(is_cookie(ok), "{ok}");
         }
@@ -223,6 +309,15 @@ mod tests {
             "fb.000000.123_1.test",
             "fx.1.1.a",
             "fb.1.1",
+            "fb.1.1.",
+            "fb..1.a",
+            "fb.1..a",
+            "fb.1.1.a.",
+            "fb.1.1.a.AQ.BA",
+            "fb.1.1.a.ABCDEFG",
+            "fb.1.1..AQ",
+            "fb1.1.a",
+            "fb",
         ] {
             assert!(!is_cookie(bad), "{bad}");
         }
