@@ -1,7 +1,8 @@
 //! The fake's core on the load test's request: `FakeGraph::handle` of a 1,000-event website Purchase
 //! batch (decode, auth, every rule, dedup and storage, eviction at the count cap), no HTTP.
 //!
-//! Run with `cargo bench --bench fake`; throughput is in events per second of one core. The whole
+//! Run with `cargo bench --bench fake`; throughput is in events per second of one core
+//! (`CAPI_BENCH_CPU_TIME=1` also prints it per second of on-CPU time, see `benches/rules.rs`). The whole
 //! server under HTTP load is measured by `scripts/load-serve.sh`. Like `capi serve`, this benchmark
 //! allocates with mimalloc.
 
@@ -29,6 +30,15 @@ fn bench(c: &mut Criterion) {
     // Fill the store to its cap first, so every measured request also evicts as many events.
     while fake.store_counts().evicted == 0 {
         assert_eq!(fake.handle(&request).status, 200);
+    }
+
+    if support::cpu_time_requested() {
+        support::cpu_time(
+            "handle_json_batch_at_the_cap",
+            "event",
+            MAX_EVENTS as u64,
+            || fake.handle(black_box(&request)),
+        );
     }
 
     let mut group = c.benchmark_group("fake_batch_1000");

@@ -3,6 +3,8 @@
 //!
 //! Every event is at most an hour older than NOW, so a fake started with `--now NOW` accepts the batch.
 
+// Only the batch builder is used here; the rest serves the benchmarks.
+#[allow(dead_code)]
 #[path = "../benches/support/mod.rs"]
 mod support;
 
