@@ -38,9 +38,13 @@ pub(crate) fn extinfo_objects_as_arrays(body: &[u8]) -> Option<Vec<u8>> {
     }
 }
 
-/// The values of an object keyed `"0"`..`"n-1"` (each exactly once, in canonical decimal form), in
-/// key order.
+/// The values of a non-empty object keyed `"0"`..`"n-1"` (each exactly once, in canonical decimal
+/// form), in key order. An empty object is not read as an empty array: nothing says it was meant as
+/// one, and the validator's answer for it (the wrong type) is the same with or without the fake.
 fn positional(object: &Map<String, Value>) -> Option<Vec<Value>> {
+    if object.is_empty() {
+        return None;
+    }
     let mut slots: Vec<Option<&Value>> = vec![None; object.len()];
     for (key, value) in object {
         let index: usize = key.parse().ok()?;
@@ -78,6 +82,7 @@ mod tests {
         for extinfo in [
             json!({"0": "a", "2": "b"}),
             json!({"01": "a"}),
+            json!({}),
             json!(["a"]),
         ] {
             let body = json!({"data": [{"app_data": {"extinfo": extinfo}}]});
