@@ -191,19 +191,30 @@ fn sigint_lets_a_request_in_flight_finish() {
     rt.block_on(async {
         let queued = post_json(
             &format!("{url}/_fake/faults"),
-            &json!({"next": ["slow"], "slow_ms": 700}),
+            &json!({"next": ["slow"], "slow_ms": 1500}),
         )
         .await;
         assert_eq!(queued.0, 200, "{queued:?}");
     });
     let events = format!("{url}/v26.0/{PIXEL}/events?access_token=any");
     let in_flight = thread::spawn(move || runtime().block_on(post_json(&events, &lead("slow"))));
-    thread::sleep(Duration::from_millis(300));
+    // Signal only once the server holds the request (its slow fault was drawn).
+    rt.block_on(async {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while get_json(&format!("{url}/_fake/faults")).await["requests"] != 1 {
+            assert!(
+                Instant::now() < deadline,
+                "the request never reached the server"
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    });
     served.signal("INT");
     let (status, answer) = in_flight.join().unwrap();
     assert_eq!(status, 200, "the request in flight was cut: {answer}");
     let (exit, logs) = served.wait();
     assert!(exit.success(), "{exit}: {logs}");
+    assert!(logs.contains("SIGINT"), "{logs}");
     let first: Value = serde_json::from_str(logs.lines().next().unwrap()).expect("JSON logs");
     assert_eq!(first["level"], "INFO", "{first}");
 }
