@@ -60,6 +60,11 @@ async fn post_with(
     (status, response.json().await.unwrap())
 }
 
+/// POSTs `body` as JSON to `target`.
+async fn post_json(server: &MockServer, target: &str, body: &Value) -> (u16, Value) {
+    post(server, target, "application/json", json_bytes(body)).await
+}
+
 fn json_bytes(value: &Value) -> Vec<u8> {
     serde_json::to_vec(value).unwrap()
 }
@@ -107,13 +112,7 @@ async fn the_generated_client_s_token_in_the_query_is_accepted() {
 async fn a_token_in_the_json_body_is_accepted() {
     let (_, server) = strict().await;
     let body = with(body(), "access_token", TOKEN);
-    let (status, answer) = post(
-        &server,
-        &format!("/v26.0/{PIXEL}/events"),
-        "application/json",
-        json_bytes(&body),
-    )
-    .await;
+    let (status, answer) = post_json(&server, &format!("/v26.0/{PIXEL}/events"), &body).await;
     assert_eq!(status, 200, "{answer}");
 }
 
@@ -157,15 +156,13 @@ async fn a_missing_or_empty_token_is_oauth_error_190_and_nothing_is_stored() {
         format!("/v26.0/{PIXEL}/events"),
         format!("/v26.0/{PIXEL}/events?access_token="),
     ] {
-        let (status, answer) =
-            post(&server, &target, "application/json", json_bytes(&body())).await;
+        let (status, answer) = post_json(&server, &target, &body()).await;
         assert_oauth_190(status, &answer);
     }
-    let (status, answer) = post(
+    let (status, answer) = post_json(
         &server,
         &format!("/v26.0/{PIXEL}/events"),
-        "application/json",
-        json_bytes(&with(body(), "access_token", "")),
+        &with(body(), "access_token", ""),
     )
     .await;
     assert_oauth_190(status, &answer);
@@ -200,11 +197,10 @@ async fn an_unknown_token_is_oauth_error_190_through_the_generated_client() {
 async fn without_configured_tokens_any_non_empty_token_is_accepted() {
     let fake = FakeGraph::builder().now(NOW).build();
     let server = start_mock_server(fake).await;
-    let (status, answer) = post(
+    let (status, answer) = post_json(
         &server,
         &format!("/v26.0/{PIXEL}/events?access_token=anything"),
-        "application/json",
-        json_bytes(&body()),
+        &body(),
     )
     .await;
     assert_eq!(status, 200, "{answer}");
@@ -253,13 +249,7 @@ async fn a_correct_appsecret_proof_is_accepted_in_the_query_or_the_body() {
         "appsecret_proof",
         &proof(TOKEN),
     );
-    let (status, answer) = post(
-        &server,
-        &format!("/{PIXEL}/events"),
-        "application/json",
-        json_bytes(&body),
-    )
-    .await;
+    let (status, answer) = post_json(&server, &format!("/{PIXEL}/events"), &body).await;
     assert_eq!(status, 200, "{answer}");
 }
 
@@ -272,11 +262,10 @@ async fn a_wrong_appsecret_proof_is_code_100() {
         "not-hex".to_owned(),
     ];
     for proof in wrong {
-        let (status, answer) = post(
+        let (status, answer) = post_json(
             &server,
             &format!("/v26.0/{PIXEL}/events?access_token={TOKEN}&appsecret_proof={proof}"),
-            "application/json",
-            json_bytes(&body()),
+            &body(),
         )
         .await;
         assert_eq!(status, 400, "{answer}");
@@ -292,11 +281,10 @@ async fn a_wrong_appsecret_proof_is_code_100() {
 #[tokio::test]
 async fn a_missing_appsecret_proof_is_code_100_when_a_secret_is_configured() {
     let server = with_secret().await;
-    let (status, answer) = post(
+    let (status, answer) = post_json(
         &server,
         &format!("/v26.0/{PIXEL}/events?access_token={TOKEN}"),
-        "application/json",
-        json_bytes(&body()),
+        &body(),
     )
     .await;
     assert_eq!(status, 400, "{answer}");
@@ -311,11 +299,10 @@ async fn a_missing_appsecret_proof_is_code_100_when_a_secret_is_configured() {
 async fn an_unknown_pixel_is_code_100_subcode_33() {
     let (_, server) = strict().await;
     for pixel in ["999", "not-a-pixel"] {
-        let (status, answer) = post(
+        let (status, answer) = post_json(
             &server,
             &format!("/v26.0/{pixel}/events?access_token={TOKEN}"),
-            "application/json",
-            json_bytes(&body()),
+            &body(),
         )
         .await;
         assert_eq!(status, 400, "{answer}");
@@ -338,21 +325,9 @@ async fn an_unknown_pixel_is_code_100_subcode_33() {
 async fn without_configured_pixels_any_numeric_pixel_is_accepted_and_others_are_unknown() {
     let fake = FakeGraph::builder().now(NOW).build();
     let server = start_mock_server(fake).await;
-    let (status, _) = post(
-        &server,
-        "/v26.0/42/events?access_token=t",
-        "application/json",
-        json_bytes(&body()),
-    )
-    .await;
+    let (status, _) = post_json(&server, "/v26.0/42/events?access_token=t", &body()).await;
     assert_eq!(status, 200);
-    let (status, answer) = post(
-        &server,
-        "/v26.0/me/events?access_token=t",
-        "application/json",
-        json_bytes(&body()),
-    )
-    .await;
+    let (status, answer) = post_json(&server, "/v26.0/me/events?access_token=t", &body()).await;
     assert_eq!(status, 400);
     assert_eq!(answer["error"]["error_subcode"], 33);
 }

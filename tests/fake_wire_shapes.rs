@@ -88,6 +88,16 @@ impl Fake {
         }
     }
 
+    /// POSTs `body` as JSON to `target`.
+    async fn post_json(&self, target: &str, body: &Value) -> (u16, Value) {
+        self.post(
+            target,
+            Some("application/json"),
+            serde_json::to_vec(body).unwrap(),
+        )
+        .await
+    }
+
     async fn post(&self, target: &str, content_type: Option<&str>, body: Vec<u8>) -> (u16, Value) {
         let mut request = self
             .http
@@ -148,10 +158,9 @@ async fn a_json_body_on_the_versioned_path_is_accepted_and_stored() {
     let fake = Fake::start().await;
     let body = json!({"data": [website_event("a"), website_event("b")]});
     let (status, answer) = fake
-        .post(
+        .post_json(
             &format!("/v26.0/{PIXEL}/events?access_token={TOKEN}"),
-            Some("application/json"),
-            serde_json::to_vec(&body).unwrap(),
+            &body,
         )
         .await;
     assert_received(status, &answer, 2);
@@ -162,13 +171,7 @@ async fn a_json_body_on_the_versioned_path_is_accepted_and_stored() {
 async fn the_unversioned_path_is_graph_s_default_version() {
     let fake = Fake::start().await;
     let body = json!({"data": [website_event("a")], "access_token": TOKEN});
-    let (status, answer) = fake
-        .post(
-            &format!("/{PIXEL}/events"),
-            Some("application/json"),
-            serde_json::to_vec(&body).unwrap(),
-        )
-        .await;
+    let (status, answer) = fake.post_json(&format!("/{PIXEL}/events"), &body).await;
     assert_received(status, &answer, 1);
 }
 
@@ -279,11 +282,7 @@ async fn node_sdk_nulls_for_optional_parameters_mean_absent() {
         "appsecret_proof": null,
     });
     let (status, answer) = fake
-        .post(
-            &format!("/v26.0/{PIXEL}/events"),
-            Some("application/json"),
-            serde_json::to_vec(&body).unwrap(),
-        )
+        .post_json(&format!("/v26.0/{PIXEL}/events"), &body)
         .await;
     assert_received(status, &answer, 1);
     assert_eq!(
@@ -306,10 +305,9 @@ async fn node_sdk_extinfo_objects_are_read_as_the_16_value_array() {
         .collect();
     let body = json!({"data": [app_event(Value::Object(object))]});
     let (status, answer) = fake
-        .post(
+        .post_json(
             &format!("/v26.0/{PIXEL}/events?access_token={TOKEN}"),
-            Some("application/json"),
-            serde_json::to_vec(&body).unwrap(),
+            &body,
         )
         .await;
     assert_received(status, &answer, 1);
@@ -332,10 +330,9 @@ async fn an_extinfo_object_of_the_wrong_size_is_the_wrong_length() {
         .collect();
     let body = json!({"data": [app_event(Value::Object(object))]});
     let (status, answer) = fake
-        .post(
+        .post_json(
             &format!("/v26.0/{PIXEL}/events?access_token={TOKEN}"),
-            Some("application/json"),
-            serde_json::to_vec(&body).unwrap(),
+            &body,
         )
         .await;
     assert_eq!(status, 400, "{answer}");
