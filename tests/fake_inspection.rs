@@ -1,5 +1,6 @@
 //! The inspection API answers in the documented JSON shapes, over HTTP under `/_fake/` and in Rust:
-//! stored events per pixel and per test code, simulated browser events, reset and readiness.
+//! stored events per pixel and per test code, simulated browser events, counts, the clock, reset and
+//! readiness.
 
 use capi_kit::fake::{EventSource, FakeGraph, StoredPayload, start_mock_server};
 use serde_json::{Value, json};
@@ -233,4 +234,48 @@ async fn clones_of_the_fake_share_one_state() {
     assert_eq!(clone.events(PIXEL).len(), 1);
     clone.advance(30);
     assert_eq!(fake.fake.now(), NOW + 30);
+}
+
+#[tokio::test]
+async fn stats_count_held_received_and_duplicate_events() {
+    let fake = Fake::start().await;
+    fake.send(json!({"data": [event("a"), event("a"), event("b")]}))
+        .await;
+    assert_eq!(
+        fake.get("/_fake/stats").await,
+        (
+            200,
+            json!({"held": 3, "received": 3, "duplicates": 1, "evicted": 0})
+        )
+    );
+    fake.post("/_fake/reset", json!({})).await;
+    let (_, stats) = fake.get("/_fake/stats").await;
+    assert_eq!(stats["received"], 0, "{stats}");
+}
+
+#[tokio::test]
+async fn the_clock_is_read_set_advanced_and_released_over_http() {
+    let fake = Fake::start().await;
+    assert_eq!(fake.get("/_fake/clock").await, (200, json!({"now": NOW})));
+    assert_eq!(
+        fake.post("/_fake/clock", json!({"advance": 3600})).await,
+        (200, json!({"now": NOW + 3600}))
+    );
+    assert_eq!(
+        fake.post("/_fake/clock", json!({"now": 1_000})).await,
+        (200, json!({"now": 1_000}))
+    );
+    assert_eq!(fake.fake.now(), 1_000);
+    let (status, now) = fake.post("/_fake/clock", json!({"system": true})).await;
+    assert_eq!(status, 200);
+    assert!(now["now"].as_i64().unwrap() > NOW, "{now}");
+    for bad in [
+        json!({"system": false}),
+        json!({"later": 1}),
+        json!({"now": "soon"}),
+    ] {
+        let (status, answer) = fake.post("/_fake/clock", bad.clone()).await;
+        assert_eq!(status, 400, "{bad}: {answer}");
+        assert_eq!(answer["error"]["code"], 100, "{answer}");
+    }
 }
