@@ -141,9 +141,7 @@ const BAD_GATEWAY: &str = "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</
 #[non_exhaustive]
 pub enum FaultSpecError {
     /// A name that is not one of [`Fault::ALL`]'s.
-    #[error(
-        "unknown fault `{0}`; known: unknown-error, service-error, app-throttle, user-throttle, html-502, slow, drop, drop-after"
-    )]
+    #[error("unknown fault `{0}`; known: {known}", known = known_kinds())]
     UnknownKind(String),
     /// An entry that is not `KIND=RATE`.
     #[error("`{0}` is not KIND=RATE (for example service-error=0.1)")]
@@ -159,6 +157,11 @@ pub enum FaultSpecError {
     /// Rates that add up to more than 1.
     #[error("the fault rates add up to {0}, more than 1")]
     RatesAboveOne(f64),
+}
+
+/// The names of every fault kind, comma-separated.
+fn known_kinds() -> String {
+    Fault::ALL.map(Fault::name).join(", ")
 }
 
 /// A seeded fault plan: each request to the events edge gets fault `k` with probability `rate_k`
