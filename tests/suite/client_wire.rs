@@ -11,7 +11,7 @@ use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const TOKEN: &str = "EAAGsecretTOKENvalue123";
-const EVERY_FIELD: &str = include_str!("../examples/requests/every-field.json");
+const EVERY_FIELD: &str = include_str!("../../examples/requests/every-field.json");
 
 fn client_for(server: &MockServer) -> Client {
     ClientOptions::new(server.uri()).build().unwrap()

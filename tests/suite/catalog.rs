@@ -6,7 +6,7 @@ use capi_kit::rules::{RuleId, catalog::catalog_json};
 
 const RULES_JSON: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/conformance/rules.json");
 
-/// Regenerate with `CAPI_BLESS=1 cargo test --test catalog`.
+/// Regenerate with `CAPI_BLESS=1 cargo test --test suite catalog`.
 #[test]
 fn conformance_rules_json_matches_the_catalog() {
     let expected = serde_json::to_string_pretty(&catalog_json()).unwrap() + "\n";
@@ -16,7 +16,7 @@ fn conformance_rules_json_matches_the_catalog() {
     let actual = std::fs::read_to_string(RULES_JSON).unwrap_or_default();
     assert!(
         actual == expected,
-        "conformance/rules.json is out of date with src/rules/catalog.rs; run `CAPI_BLESS=1 cargo test --test catalog`"
+        "conformance/rules.json is out of date with src/rules/catalog.rs; run `CAPI_BLESS=1 cargo test --test suite catalog`"
     );
 }
 

@@ -7,8 +7,8 @@ use capi_kit::types::{EventRequest, ServerEvent, UserData};
 use capi_kit::values::OneOrMany;
 use serde_json::{Value, json};
 
-const SEED: &str = include_str!("../examples/requests/seed-two-purchases.json");
-const EVERY_FIELD: &str = include_str!("../examples/requests/every-field.json");
+const SEED: &str = include_str!("../../examples/requests/seed-two-purchases.json");
+const EVERY_FIELD: &str = include_str!("../../examples/requests/every-field.json");
 
 fn spec_properties(name: &str) -> BTreeSet<String> {
     let text = std::fs::read_to_string(concat!(

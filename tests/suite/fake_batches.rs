@@ -2,8 +2,6 @@
 //! `events_received` equal to its size and every event is retrievable through inspection; a batch
 //! with one broken event (any rule of the catalog) gets the validator's 400 and stores nothing.
 
-mod support;
-
 use capi_kit::Client;
 use capi_kit::client::{ClientOptions, SendEventsExt};
 use capi_kit::fake::{FakeGraph, StoredPayload, start_mock_server};
@@ -13,9 +11,9 @@ use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use serde_json::Value;
 use wiremock::MockServer;
 
-use support::breakers::breaker;
-use support::generators::any_batch;
-use support::{NOW, ctx, typed};
+use crate::support::breakers::breaker;
+use crate::support::generators::any_batch;
+use crate::support::{NOW, ctx, typed};
 
 const PIXEL: &str = "1234567890";
 const TOKEN: &str = "EAAB-properties";

@@ -10,8 +10,6 @@
 //!
 //! Case counts are modest (tens) so that the suite stays quick on two cores.
 
-mod support;
-
 use capi_kit::rules::{self, RuleId, Verdict};
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -20,15 +18,15 @@ use proptest::strategy::Union;
 use proptest::test_runner::{TestCaseError, TestError, TestRunner};
 use serde_json::{Value, json};
 
-use support::breakers::{
+use crate::support::breakers::{
     Broken, bad_extinfo_version, breaker, enum_as_object, enum_of_wrong_json_type,
     extinfo_of_length, invalid_utf8_in_an_ignored_value, set,
 };
-use support::generators::{
+use crate::support::generators::{
     EXTINFO_INTEGER_POSITIONS, EXTINFO_SHORT_VERSION, any_batch, any_event, batch, event_for,
     extinfo, json_value, request_options, with_events,
 };
-use support::{ctx, events, to_bytes, typed};
+use crate::support::{ctx, events, to_bytes, typed};
 
 /// Cases each rule's breaker runs in the catalog-wide test.
 const CASES_PER_RULE: u32 = 8;

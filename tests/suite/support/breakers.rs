@@ -855,7 +855,7 @@ fn malformed_json() -> BoxedStrategy<Broken> {
 /// Not a breaker of its own: `request.json.malformed` for invalid UTF-8 inside the string value of
 /// an unknown key that the typed parse skips (in `user_data`, `app_data`, `original_event_data`,
 /// `attribution_data` or the request itself). Kept apart from [`breaker`] while the validator accepts
-/// it (see the ignored test in tests/rules_properties.rs).
+/// it (see the ignored test in tests/suite/rules_properties.rs).
 pub fn invalid_utf8_in_an_ignored_value() -> BoxedStrategy<Broken> {
     const MARK: &str = "@@not-utf-8@@";
     (
@@ -982,7 +982,7 @@ fn prepare_enum_key(event: &mut Value, pointer: &str) {
 /// Not a breaker of its own: `structure.invalid_value` for a non-string JSON value (number, boolean,
 /// array, object, or `null` for the required `action_source`) where the spec has a string
 /// enumeration. Kept apart from [`breaker`] while the validator reports these as
-/// `request.json.malformed` (see the ignored test in tests/rules_properties.rs).
+/// `request.json.malformed` (see the ignored test in tests/suite/rules_properties.rs).
 pub fn enum_of_wrong_json_type() -> BoxedStrategy<Broken> {
     let wrong = prop_oneof![
         select(vec![
@@ -1017,7 +1017,7 @@ pub fn enum_of_wrong_json_type() -> BoxedStrategy<Broken> {
 /// Not a breaker of its own: `structure.invalid_value` for an enumeration value sent as serde's
 /// externally tagged object, `{"<variant>": null}`, which the spec's string enumerations do not
 /// allow. Kept apart from [`breaker`] while the validator accepts it (see the ignored test in
-/// tests/rules_properties.rs).
+/// tests/suite/rules_properties.rs).
 pub fn enum_as_object() -> BoxedStrategy<Broken> {
     in_event(
         RuleId::InvalidValue,

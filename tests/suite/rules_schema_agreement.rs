@@ -153,8 +153,8 @@ proptest! {
 #[test]
 fn agreement_holds_on_the_examples() {
     for text in [
-        include_str!("../examples/requests/every-field.json"),
-        include_str!("../examples/requests/seed-two-purchases.json"),
+        include_str!("../../examples/requests/every-field.json"),
+        include_str!("../../examples/requests/seed-two-purchases.json"),
     ] {
         let request: Value = serde_json::from_str(text).unwrap();
         assert!(typed_valid(&request) && schema_valid(&request));

@@ -3,7 +3,7 @@
 use capi_kit::pii::{CountryCode, Field, Normalized, Normalizer, sha256_hex};
 use serde::Deserialize;
 
-const VECTORS: &str = include_str!("../conformance/vectors/normalization.json");
+const VECTORS: &str = include_str!("../../conformance/vectors/normalization.json");
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
