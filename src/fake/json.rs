@@ -23,7 +23,10 @@ pub(crate) struct WithAuth {
 /// Reads `bytes` as a request body in one pass; `None` if it does not fit the typed request (the
 /// caller then asks the validator for the violation).
 pub(crate) fn read(bytes: &[u8]) -> Option<WithAuth> {
-    serde_json::from_slice(bytes).ok()
+    // One UTF-8 check of the whole body, then a `&str` parse: `from_slice` would check every string
+    // again on its own (about 7 % of the fake's time). Invalid UTF-8 is the validator's to report.
+    let text = std::str::from_utf8(bytes).ok()?;
+    serde_json::from_str(text).ok()
 }
 
 /// Only the auth parameters of a body that failed the typed read (empty if it is not a JSON object).
