@@ -6,11 +6,20 @@ use std::fmt;
 use serde::Deserialize;
 use serde::de::{
     self, DeserializeSeed, Deserializer, IgnoredAny, IntoDeserializer, MapAccess, SeqAccess,
-    Visitor, value::MapAccessDeserializer,
+    Visitor,
+    value::{MapAccessDeserializer, SeqDeserializer},
 };
 
 use super::auth::{ACCESS_TOKEN, APPSECRET_PROOF, AuthParams};
-use crate::generated::types::EventRequest;
+use crate::generated::types::{EventRequest, ServerEvent};
+use crate::rules::MAX_EVENTS;
+
+/// A low guess at the bytes of one event in a body, to size the events vector up front.
+///
+/// serde grows a vector by doubling, and a `ServerEvent` is about 2.5 KB, so growing to 1,000 events
+/// copied some 2.5 MB per batch (about a tenth of the fake's instructions). Guessing low only
+/// over-reserves for a moment: a 2 KB body with one event reserves 8.
+const EVENT_BYTES_GUESS: usize = 256;
 
 /// A request body and the auth parameters it carried.
 pub(crate) struct WithAuth {
@@ -26,7 +35,10 @@ pub(crate) fn read(bytes: &[u8]) -> Option<WithAuth> {
     // One UTF-8 check of the whole body, then a `&str` parse: `from_slice` would check every string
     // again on its own (about 7 % of the fake's time). Invalid UTF-8 is the validator's to report.
     let text = std::str::from_utf8(bytes).ok()?;
-    serde_json::from_str(text).ok()
+    let events_guess = (bytes.len() / EVENT_BYTES_GUESS).min(MAX_EVENTS);
+    WithAuthSeed { events_guess }
+        .deserialize(&mut serde_json::Deserializer::from_str(text))
+        .ok()
 }
 
 /// Only the auth parameters of a body that failed the typed read (empty if it is not a JSON object).
@@ -47,15 +59,20 @@ pub(crate) fn auth_only(bytes: &[u8]) -> AuthParams {
     )
 }
 
-impl<'de> Deserialize<'de> for WithAuth {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(WithAuthVisitor)
+/// Reads a whole body: a map, whose `data` is read into a vector reserved for `events_guess` events.
+struct WithAuthSeed {
+    events_guess: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for WithAuthSeed {
+    type Value = WithAuth;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<WithAuth, D::Error> {
+        deserializer.deserialize_map(self)
     }
 }
 
-struct WithAuthVisitor;
-
-impl<'de> Visitor<'de> for WithAuthVisitor {
+impl<'de> Visitor<'de> for WithAuthSeed {
     type Value = WithAuth;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -64,18 +81,32 @@ impl<'de> Visitor<'de> for WithAuthVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<WithAuth, A::Error> {
         let mut auth = AuthParams::default();
-        let request = EventRequest::deserialize(MapAccessDeserializer::new(SkipAuth {
+        let mut data = None;
+        let mut request = EventRequest::deserialize(MapAccessDeserializer::new(SkipAuth {
             inner: map,
             auth: &mut auth,
+            data: &mut data,
+            events_guess: self.events_guess,
+            next_is_data: false,
         }))?;
+        // The generated type saw `data` as an empty array (so it still insists on the key, once);
+        // the events themselves were read into the reserved vector.
+        if let Some(events) = data {
+            request.data = events;
+        }
         Ok(WithAuth { request, auth })
     }
 }
 
-/// The body's top-level map with the auth keys taken out (their values go to `auth`).
+/// The body's top-level map with the auth keys taken out (their values go to `auth`) and the
+/// `data` array read aside into `data`.
 struct SkipAuth<'a, A> {
     inner: A,
     auth: &'a mut AuthParams,
+    data: &'a mut Option<Vec<ServerEvent>>,
+    events_guess: usize,
+    /// The key just handed out is `data`.
+    next_is_data: bool,
 }
 
 impl<'de, A: MapAccess<'de>> MapAccess<'de> for SkipAuth<'_, A> {
@@ -91,13 +122,46 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for SkipAuth<'_, A> {
                 self.auth.offer(&key, value.as_deref().unwrap_or(""));
                 continue;
             }
+            self.next_is_data = key == "data";
             return seed.deserialize(key.into_deserializer()).map(Some);
         }
         Ok(None)
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
-        self.inner.next_value_seed(seed)
+        if !std::mem::take(&mut self.next_is_data) {
+            return self.inner.next_value_seed(seed);
+        }
+        let events = self.inner.next_value_seed(EventsSeed(self.events_guess))?;
+        *self.data = Some(events);
+        seed.deserialize(SeqDeserializer::new(std::iter::empty::<()>()))
+    }
+}
+
+/// A JSON array of events, read into a vector reserved for the guessed count.
+struct EventsSeed(usize);
+
+impl<'de> DeserializeSeed<'de> for EventsSeed {
+    type Value = Vec<ServerEvent>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for EventsSeed {
+    type Value = Vec<ServerEvent>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of events")
+    }
+
+    fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Self::Value, S::Error> {
+        let mut events = Vec::with_capacity(self.0);
+        while let Some(event) = seq.next_element()? {
+            events.push(event);
+        }
+        Ok(events)
     }
 }
 
@@ -185,6 +249,23 @@ mod tests {
             format!(r#"{{"access_token":{{"a":[1]}},"appsecret_proof":null,"data":[{EVENT}]}}"#);
         let read = read(body.as_bytes()).expect("typed");
         assert_eq!(read.auth, AuthParams::default());
+    }
+
+    #[test]
+    fn data_is_read_in_full_once_and_only_once() {
+        let events = [EVENT; 5].join(",");
+        let read = read(format!(r#"{{"data":[{events}]}}"#).as_bytes()).expect("typed");
+        assert_eq!(read.request.data.len(), 5);
+        assert_eq!(read.request.data[4].event_name, "Lead");
+        // As with the generated type alone: a second `data`, a missing one, or a non-array fail.
+        assert!(read_str(&format!(r#"{{"data":[{EVENT}],"data":[{EVENT}]}}"#)).is_none());
+        assert!(read_str(r#"{"test_event_code":"T1"}"#).is_none());
+        assert!(read_str(r#"{"data":null}"#).is_none());
+        assert!(read_str(&format!(r#"{{"data":{EVENT}}}"#)).is_none());
+    }
+
+    fn read_str(body: &str) -> Option<WithAuth> {
+        read(body.as_bytes())
     }
 
     #[test]
