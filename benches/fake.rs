@@ -22,6 +22,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 const NOW: i64 = 1_763_800_000;
 
 fn bench(c: &mut Criterion) {
+    capi_kit::allocator::tune_mimalloc();
     let body = bytes::Bytes::from(support::purchase_batch(MAX_EVENTS, NOW));
     let fake = FakeGraph::builder().now(NOW).build();
     let request = FakeRequest::post("/v26.0/1234567890/events?access_token=bench")

@@ -31,6 +31,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 const NOW: i64 = 1_763_800_000;
 
 fn bench(c: &mut Criterion) {
+    capi_kit::allocator::tune_mimalloc();
     let body = support::purchase_batch(MAX_EVENTS, NOW);
     let ctx = Context::at(NOW);
     let request: EventRequest = serde_json::from_slice(&body).expect("the batch parses");

@@ -5,7 +5,8 @@
 #
 # wrk (Debian's package) is installed if missing. wrk and the server share this machine's cores: say so
 # next to any figure. Knobs (environment): DURATION (20s), CONNECTIONS (4), WRK_THREADS (1),
-# SERVER_THREADS (2), MAX_EVENTS (the fake's count cap, 100000).
+# SERVER_THREADS (2), MAX_EVENTS (the fake's count cap, 100000), CAPI (the `capi` binary to load,
+# default this checkout's release build; set it to compare two builds in alternating runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +15,7 @@ CONNECTIONS=${CONNECTIONS:-4}
 WRK_THREADS=${WRK_THREADS:-1}
 SERVER_THREADS=${SERVER_THREADS:-2}
 MAX_EVENTS=${MAX_EVENTS:-100000}
+CAPI=${CAPI:-target/release/capi}
 NOW=1763800000
 PIXEL=1234567890
 EVENTS_PER_BATCH=1000
@@ -35,7 +37,7 @@ cleanup() {
 trap cleanup EXIT
 
 target/release/examples/purchase_batch "$EVENTS_PER_BATCH" "$NOW" >"$work/body.json"
-target/release/capi serve --addr 127.0.0.1:0 --now "$NOW" --threads "$SERVER_THREADS" \
+"$CAPI" serve --addr 127.0.0.1:0 --now "$NOW" --threads "$SERVER_THREADS" \
   --max-events "$MAX_EVENTS" >"$work/address" 2>"$work/serve.log" &
 server=$!
 for _ in $(seq 100); do [ -s "$work/address" ] && break; sleep 0.05; done

@@ -1,6 +1,8 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 
+#[cfg(feature = "mimalloc")]
+pub mod allocator;
 pub mod client;
 pub mod fake;
 pub mod generated;

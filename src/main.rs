@@ -10,5 +10,7 @@ mod cli;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
+    #[cfg(feature = "mimalloc")]
+    capi_kit::allocator::tune_mimalloc();
     cli::run()
 }
