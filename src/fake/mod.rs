@@ -294,12 +294,8 @@ impl FakeGraph {
                     .test_event_code
                     .as_deref()
                     .filter(|code| !code.is_empty());
-                let events = events_request
-                    .data
-                    .into_iter()
-                    .map(|event| StoredPayload::Server(Box::new(event)));
                 self.store()
-                    .insert(pixel_id, test_event_code, EventSource::Server, events, now);
+                    .insert_server(pixel_id, test_event_code, events_request.data, now);
                 answers::accepted(events_received)
             }
         }
@@ -369,13 +365,7 @@ impl FakeGraph {
     pub fn post_browser_events(&self, pixel_id: &str, events: Vec<BrowserEvent>) -> usize {
         let count = events.len();
         let now = self.now();
-        self.store().insert(
-            pixel_id,
-            None,
-            EventSource::Browser,
-            events.into_iter().map(StoredPayload::Browser),
-            now,
-        );
+        self.store().insert_browser(pixel_id, events, now);
         count
     }
 

@@ -8,9 +8,14 @@
 //!
 //! Bounds: an event is dropped 48 hours after arrival, and the oldest events go first when more than
 //! the configured count are held. Nothing else grows with traffic.
+//!
+//! The events of one request are held together, in the vector the request was read into: storing
+//! them costs no copy and no allocation per event. A batch's memory goes with its last held event,
+//! so at most one batch (the oldest, partly dropped) outlives the count cap.
 
 use std::collections::VecDeque;
 use std::hash::BuildHasher;
+use std::sync::Arc;
 
 use foldhash::fast::RandomState;
 use hashbrown::HashTable;
@@ -100,7 +105,68 @@ impl StoredEvent {
     }
 }
 
-/// What makes two events the same for deduplication, borrowed from a stored event.
+/// One held event: what the inspection API shows of it, with the event itself in its batch.
+#[derive(Debug)]
+struct Held {
+    seq: u64,
+    /// Shared by the events of one request.
+    pixel_id: Arc<str>,
+    source: EventSource,
+    received_at: i64,
+    test_event_code: Option<Arc<str>>,
+    duplicate: bool,
+    duplicate_of: Option<u64>,
+    payload: HeldPayload,
+}
+
+/// Where a held event lives.
+#[derive(Debug)]
+enum HeldPayload {
+    /// Event `index` of the server events accepted with one request.
+    Server {
+        batch: Arc<Vec<ServerEvent>>,
+        index: usize,
+    },
+    /// A simulated browser event.
+    Browser(BrowserEvent),
+}
+
+impl Held {
+    fn event_name(&self) -> &str {
+        match &self.payload {
+            HeldPayload::Server { batch, index } => &batch[*index].event_name,
+            HeldPayload::Browser(event) => &event.event_name,
+        }
+    }
+
+    fn event_id(&self) -> Option<&str> {
+        match &self.payload {
+            HeldPayload::Server { batch, index } => batch[*index].event_id.as_deref(),
+            HeldPayload::Browser(event) => event.event_id.as_deref(),
+        }
+    }
+
+    /// A copy for the inspection API.
+    fn to_stored(&self) -> StoredEvent {
+        StoredEvent {
+            seq: self.seq,
+            pixel_id: self.pixel_id.to_string(),
+            source: self.source,
+            received_at: self.received_at,
+            test_event_code: self.test_event_code.as_deref().map(str::to_owned),
+            duplicate: self.duplicate,
+            duplicate_of: self.duplicate_of,
+            event: match &self.payload {
+                HeldPayload::Server { batch, index } => {
+                    StoredPayload::Server(Box::new(batch[*index].clone()))
+                }
+                HeldPayload::Browser(event) => StoredPayload::Browser(event.clone()),
+            },
+        }
+    }
+}
+
+/// What makes two events the same for deduplication, borrowed from a held event.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 struct DedupKey<'a> {
     pixel_id: &'a str,
@@ -110,7 +176,7 @@ struct DedupKey<'a> {
 }
 
 impl<'a> DedupKey<'a> {
-    fn of(event: &'a StoredEvent) -> Option<DedupKey<'a>> {
+    fn of(event: &'a Held) -> Option<DedupKey<'a>> {
         Some(DedupKey {
             pixel_id: &event.pixel_id,
             test_event_code: event.test_event_code.as_deref(),
@@ -121,7 +187,7 @@ impl<'a> DedupKey<'a> {
 }
 
 /// Index in `events` (consecutive `seq`s, oldest first) of the event with `seq`, if still held.
-fn position(events: &VecDeque<StoredEvent>, seq: u64) -> Option<usize> {
+fn position(events: &VecDeque<Held>, seq: u64) -> Option<usize> {
     let first = events.front()?.seq;
     let at = usize::try_from(seq.checked_sub(first)?).ok()?;
     (at < events.len()).then_some(at)
@@ -129,7 +195,7 @@ fn position(events: &VecDeque<StoredEvent>, seq: u64) -> Option<usize> {
 
 /// The hash of the dedup key of the held event `seq` (for the table's growth; every `seq` in the
 /// table is held and has a key).
-fn rehash(hasher: &RandomState, events: &VecDeque<StoredEvent>, seq: u64) -> u64 {
+fn rehash(hasher: &RandomState, events: &VecDeque<Held>, seq: u64) -> u64 {
     position(events, seq)
         .and_then(|at| DedupKey::of(&events[at]))
         .map_or(0, |key| hasher.hash_one(key))
@@ -139,7 +205,7 @@ fn rehash(hasher: &RandomState, events: &VecDeque<StoredEvent>, seq: u64) -> u64
 #[derive(Debug)]
 pub(crate) struct Store {
     /// Oldest first; `seq` values are consecutive, so an event is found by `seq` in O(1).
-    events: VecDeque<StoredEvent>,
+    events: VecDeque<Held>,
     /// The `seq` the next event gets.
     next_seq: u64,
     /// For each dedup key, the `seq` of the event kept for it. The keys are not copied: an entry is
@@ -201,28 +267,63 @@ impl Store {
         }
     }
 
+    /// Records the server events of one accepted request, arriving at `now`.
+    pub(crate) fn insert_server(
+        &mut self,
+        pixel_id: &str,
+        test_event_code: Option<&str>,
+        mut events: Vec<ServerEvent>,
+        now: i64,
+    ) {
+        // The vector was reserved from a guess; held for up to 48 hours, it should not keep much
+        // more than it holds.
+        if events.capacity() - events.len() > events.len() / 8 {
+            events.shrink_to_fit();
+        }
+        let batch = Arc::new(events);
+        let payloads = (0..batch.len()).map(|index| HeldPayload::Server {
+            batch: Arc::clone(&batch),
+            index,
+        });
+        self.insert(
+            pixel_id,
+            test_event_code,
+            EventSource::Server,
+            payloads,
+            now,
+        );
+    }
+
+    /// Records simulated browser events arriving together at `now`.
+    pub(crate) fn insert_browser(&mut self, pixel_id: &str, events: Vec<BrowserEvent>, now: i64) {
+        let payloads = events.into_iter().map(HeldPayload::Browser);
+        self.insert(pixel_id, None, EventSource::Browser, payloads, now);
+    }
+
     /// Records accepted events arriving together at `now`.
-    pub(crate) fn insert(
+    fn insert(
         &mut self,
         pixel_id: &str,
         test_event_code: Option<&str>,
         source: EventSource,
-        events: impl IntoIterator<Item = StoredPayload>,
+        payloads: impl Iterator<Item = HeldPayload>,
         now: i64,
     ) {
         self.expire(now);
-        for payload in events {
+        let pixel_id: Arc<str> = Arc::from(pixel_id);
+        let test_event_code: Option<Arc<str>> = test_event_code.map(Arc::from);
+        for payload in payloads {
             let seq = self.next_seq;
             self.next_seq += 1;
-            let mut event = StoredEvent {
+            let mut event = Held {
                 seq,
-                pixel_id: pixel_id.to_owned(),
+                pixel_id: Arc::clone(&pixel_id),
                 source,
                 received_at: now,
-                test_event_code: test_event_code.map(str::to_owned),
+                test_event_code: test_event_code.clone(),
                 duplicate: false,
                 duplicate_of: None,
-                event: payload,
+                payload,
             };
             self.deduplicate(&mut event, now);
             self.counts.received += 1;
@@ -236,7 +337,7 @@ impl Store {
     }
 
     /// Decides whether `event` (not yet held) is kept, and updates the kept event for its key.
-    fn deduplicate(&mut self, event: &mut StoredEvent, now: i64) {
+    fn deduplicate(&mut self, event: &mut Held, now: i64) {
         let Some(key) = DedupKey::of(event) else {
             return;
         };
@@ -296,8 +397,8 @@ impl Store {
     pub(crate) fn pixel_events(&self, pixel_id: &str) -> Vec<StoredEvent> {
         self.events
             .iter()
-            .filter(|e| e.pixel_id == pixel_id && e.test_event_code.is_none())
-            .cloned()
+            .filter(|e| &*e.pixel_id == pixel_id && e.test_event_code.is_none())
+            .map(Held::to_stored)
             .collect()
     }
 
@@ -306,7 +407,7 @@ impl Store {
         self.events
             .iter()
             .filter(|e| e.test_event_code.as_deref() == Some(code))
-            .cloned()
+            .map(Held::to_stored)
             .collect()
     }
 }
@@ -315,20 +416,20 @@ impl Store {
 mod tests {
     use super::*;
 
-    fn browser(name: &str, id: &str) -> StoredPayload {
-        StoredPayload::Browser(BrowserEvent {
+    fn browser(name: &str, id: &str) -> BrowserEvent {
+        BrowserEvent {
             event_name: name.to_owned(),
             event_id: Some(id.to_owned()),
             event_time: None,
-        })
+        }
     }
 
     #[test]
     fn counts_follow_arrivals_duplicates_evictions_and_reset() {
         let mut store = Store::new(3);
         let events = [browser("A", "1"), browser("A", "1"), browser("B", "2")];
-        store.insert("p", None, EventSource::Browser, events, 100);
-        store.insert("p", None, EventSource::Browser, [browser("C", "3")], 100);
+        store.insert_browser("p", events.into(), 100);
+        store.insert_browser("p", vec![browser("C", "3")], 100);
         let counts = store.counts();
         assert_eq!(
             (
@@ -347,25 +448,49 @@ mod tests {
     fn the_count_cap_drops_the_oldest_and_their_dedup_keys() {
         let mut store = Store::new(2);
         for (i, id) in ["a", "b", "c"].into_iter().enumerate() {
-            store.insert(
-                "1",
-                None,
-                EventSource::Browser,
-                [browser("E", id)],
-                i64::try_from(i).unwrap(),
-            );
+            store.insert_browser("1", vec![browser("E", id)], i64::try_from(i).unwrap());
         }
         assert_eq!(store.len(), 2);
         assert_eq!(store.kept.len(), 2);
         // "a" was dropped, so it is no longer a duplicate.
-        store.insert("1", None, EventSource::Browser, [browser("E", "a")], 10);
+        store.insert_browser("1", vec![browser("E", "a")], 10);
         assert!(!store.pixel_events("1").last().unwrap().duplicate);
+    }
+
+    fn server(name: &str, id: &str) -> ServerEvent {
+        serde_json::from_value(serde_json::json!({
+            "event_name": name, "event_id": id, "event_time": 1,
+            "action_source": "email", "user_data": {"external_id": "x"}
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_batch_is_held_until_its_last_event_goes() {
+        let mut store = Store::new(3);
+        store.insert_server("1", None, vec![server("A", "1"), server("B", "2")], 0);
+        let first = match &store.events[0].payload {
+            HeldPayload::Server { batch, .. } => Arc::downgrade(batch),
+            HeldPayload::Browser(_) => unreachable!("server events were inserted"),
+        };
+        store.insert_server("1", Some("T1"), vec![server("C", "3"), server("A", "1")], 0);
+        // "A" of the first batch was evicted, "B" still holds the batch.
+        assert!(first.upgrade().is_some());
+        let names: Vec<_> = store.events.iter().map(Held::event_name).collect();
+        assert_eq!(names, ["B", "C", "A"]);
+        assert_eq!(store.pixel_events("1")[0].event_name(), "B");
+        let tests = store.test_events("T1");
+        assert_eq!((tests.len(), tests[1].event_id()), (2, Some("1")));
+        // A test event never deduplicates against a live one.
+        assert!(!tests[1].duplicate);
+        store.insert_browser("1", vec![browser("D", "4")], 0);
+        assert!(first.upgrade().is_none(), "the first batch went with B");
     }
 
     #[test]
     fn events_expire_after_48_hours() {
         let mut store = Store::new(10);
-        store.insert("1", None, EventSource::Browser, [browser("E", "a")], 0);
+        store.insert_browser("1", vec![browser("E", "a")], 0);
         store.expire(DEDUP_WINDOW_SECONDS - 1);
         assert_eq!(store.len(), 1);
         store.expire(DEDUP_WINDOW_SECONDS);
