@@ -6,20 +6,12 @@ use std::fmt;
 use serde::Deserialize;
 use serde::de::{
     self, DeserializeSeed, Deserializer, IgnoredAny, IntoDeserializer, MapAccess, SeqAccess,
-    Visitor,
-    value::{MapAccessDeserializer, SeqDeserializer},
+    Visitor, value::MapAccessDeserializer,
 };
 
 use super::auth::{ACCESS_TOKEN, APPSECRET_PROOF, AuthParams};
-use crate::generated::types::{EventRequest, ServerEvent};
-use crate::rules::MAX_EVENTS;
-
-/// A low guess at the bytes of one event in a body, to size the events vector up front.
-///
-/// serde grows a vector by doubling, and a `ServerEvent` is about 2.5 KB, so growing to 1,000 events
-/// copied some 2.5 MB per batch (about a tenth of the fake's instructions). Guessing low only
-/// over-reserves for a moment: a 2 KB body with one event reserves 8.
-const EVENT_BYTES_GUESS: usize = 256;
+use crate::generated::types::EventRequest;
+use crate::rules::typed_read::{DataAside, events_guess, with_data};
 
 /// A request body and the auth parameters it carried.
 pub(crate) struct WithAuth {
@@ -35,10 +27,15 @@ pub(crate) fn read(bytes: &[u8]) -> Option<WithAuth> {
     // One UTF-8 check of the whole body, then a `&str` parse: `from_slice` would check every string
     // again on its own (about 7 % of the fake's time). Invalid UTF-8 is the validator's to report.
     let text = std::str::from_utf8(bytes).ok()?;
-    let events_guess = (bytes.len() / EVENT_BYTES_GUESS).min(MAX_EVENTS);
-    WithAuthSeed { events_guess }
-        .deserialize(&mut serde_json::Deserializer::from_str(text))
-        .ok()
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let read = WithAuthSeed {
+        events_guess: events_guess(text.len()),
+    }
+    .deserialize(&mut deserializer)
+    .ok()?;
+    // Nothing but whitespace may follow the object, as with `serde_json::from_str`.
+    deserializer.end().ok()?;
+    Some(read)
 }
 
 /// Only the auth parameters of a body that failed the typed read (empty if it is not a JSON object).
@@ -59,7 +56,8 @@ pub(crate) fn auth_only(bytes: &[u8]) -> AuthParams {
     )
 }
 
-/// Reads a whole body: a map, whose `data` is read into a vector reserved for `events_guess` events.
+/// Reads a whole body: a map, whose `data` is read into a vector reserved for `events_guess` events
+/// (see `rules::typed_read`).
 struct WithAuthSeed {
     events_guess: usize,
 }
@@ -82,31 +80,21 @@ impl<'de> Visitor<'de> for WithAuthSeed {
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<WithAuth, A::Error> {
         let mut auth = AuthParams::default();
         let mut data = None;
-        let mut request = EventRequest::deserialize(MapAccessDeserializer::new(SkipAuth {
-            inner: map,
+        let request = EventRequest::deserialize(MapAccessDeserializer::new(SkipAuth {
+            inner: DataAside::new(map, &mut data, self.events_guess),
             auth: &mut auth,
-            data: &mut data,
-            events_guess: self.events_guess,
-            next_is_data: false,
         }))?;
-        // The generated type saw `data` as an empty array (so it still insists on the key, once);
-        // the events themselves were read into the reserved vector.
-        if let Some(events) = data {
-            request.data = events;
-        }
-        Ok(WithAuth { request, auth })
+        Ok(WithAuth {
+            request: with_data(request, data),
+            auth,
+        })
     }
 }
 
-/// The body's top-level map with the auth keys taken out (their values go to `auth`) and the
-/// `data` array read aside into `data`.
+/// The body's top-level map with the auth keys taken out (their values go to `auth`).
 struct SkipAuth<'a, A> {
     inner: A,
     auth: &'a mut AuthParams,
-    data: &'a mut Option<Vec<ServerEvent>>,
-    events_guess: usize,
-    /// The key just handed out is `data`.
-    next_is_data: bool,
 }
 
 impl<'de, A: MapAccess<'de>> MapAccess<'de> for SkipAuth<'_, A> {
@@ -122,46 +110,13 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for SkipAuth<'_, A> {
                 self.auth.offer(&key, value.as_deref().unwrap_or(""));
                 continue;
             }
-            self.next_is_data = key == "data";
             return seed.deserialize(key.into_deserializer()).map(Some);
         }
         Ok(None)
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
-        if !std::mem::take(&mut self.next_is_data) {
-            return self.inner.next_value_seed(seed);
-        }
-        let events = self.inner.next_value_seed(EventsSeed(self.events_guess))?;
-        *self.data = Some(events);
-        seed.deserialize(SeqDeserializer::new(std::iter::empty::<()>()))
-    }
-}
-
-/// A JSON array of events, read into a vector reserved for the guessed count.
-struct EventsSeed(usize);
-
-impl<'de> DeserializeSeed<'de> for EventsSeed {
-    type Value = Vec<ServerEvent>;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_seq(self)
-    }
-}
-
-impl<'de> Visitor<'de> for EventsSeed {
-    type Value = Vec<ServerEvent>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an array of events")
-    }
-
-    fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Self::Value, S::Error> {
-        let mut events = Vec::with_capacity(self.0);
-        while let Some(event) = seq.next_element()? {
-            events.push(event);
-        }
-        Ok(events)
+        self.inner.next_value_seed(seed)
     }
 }
 
@@ -261,6 +216,8 @@ mod tests {
         assert!(read_str(&format!(r#"{{"data":[{EVENT}],"data":[{EVENT}]}}"#)).is_none());
         assert!(read_str(r#"{"test_event_code":"T1"}"#).is_none());
         assert!(read_str(r#"{"data":null}"#).is_none());
+        assert!(read_str(&format!(r#"{{"data":[{EVENT}]}} trailing"#)).is_none());
+        assert!(read_str(&format!(r#"{{"data":[{EVENT}]}}  "#)).is_some());
         assert!(read_str(&format!(r#"{{"data":{EVENT}}}"#)).is_none());
     }
 

@@ -17,6 +17,7 @@ mod path;
 mod report;
 pub mod schema;
 mod structural;
+pub(crate) mod typed_read;
 mod user_data;
 
 use crate::generated::types::{EventRequest, ServerEvent};

@@ -32,7 +32,7 @@ pub fn parse(bytes: &[u8]) -> Result<EventRequest, Violation> {
             ),
         )
     })?;
-    serde_json::from_str(text).map_err(|_| locate(text))
+    super::typed_read::request_from_str(text).map_err(|_| locate(text))
 }
 
 /// Parses again, tracking the path, to find where and why the body does not fit the spec's types.
