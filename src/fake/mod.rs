@@ -196,7 +196,9 @@ impl FakeGraphBuilder {
         self
     }
 
-    /// Most events held at once (default [`DEFAULT_MAX_EVENTS`]); the oldest go first past it.
+    /// Most events held at once (default [`DEFAULT_MAX_EVENTS`]); the oldest go first past it. The
+    /// events of one request share one allocation, freed with the last of them, so the memory of
+    /// up to 999 events (the rest of the oldest request) may outlive the cap.
     #[must_use]
     pub fn max_events(mut self, events: usize) -> Self {
         self.max_events = events;
