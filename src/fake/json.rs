@@ -6,12 +6,12 @@ use std::fmt;
 use serde::Deserialize;
 use serde::de::{
     self, DeserializeSeed, Deserializer, IgnoredAny, IntoDeserializer, MapAccess, SeqAccess,
-    Visitor, value::MapAccessDeserializer,
+    Visitor,
 };
 
 use super::auth::{ACCESS_TOKEN, APPSECRET_PROOF, AuthParams};
 use crate::generated::types::EventRequest;
-use crate::rules::typed_read::{DataAside, events_guess, with_data};
+use crate::rules::typed_read::{events_guess, request_from_map, whole_str};
 
 /// A request body and the auth parameters it carried.
 pub(crate) struct WithAuth {
@@ -27,15 +27,10 @@ pub(crate) fn read(bytes: &[u8]) -> Option<WithAuth> {
     // One UTF-8 check of the whole body, then a `&str` parse: `from_slice` would check every string
     // again on its own (about 7 % of the fake's time). Invalid UTF-8 is the validator's to report.
     let text = std::str::from_utf8(bytes).ok()?;
-    let mut deserializer = serde_json::Deserializer::from_str(text);
-    let read = WithAuthSeed {
+    let seed = WithAuthSeed {
         events_guess: events_guess(text.len()),
-    }
-    .deserialize(&mut deserializer)
-    .ok()?;
-    // Nothing but whitespace may follow the object, as with `serde_json::from_str`.
-    deserializer.end().ok()?;
-    Some(read)
+    };
+    whole_str(text, seed).ok()
 }
 
 /// Only the auth parameters of a body that failed the typed read (empty if it is not a JSON object).
@@ -79,15 +74,14 @@ impl<'de> Visitor<'de> for WithAuthSeed {
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<WithAuth, A::Error> {
         let mut auth = AuthParams::default();
-        let mut data = None;
-        let request = EventRequest::deserialize(MapAccessDeserializer::new(SkipAuth {
-            inner: DataAside::new(map, &mut data, self.events_guess),
-            auth: &mut auth,
-        }))?;
-        Ok(WithAuth {
-            request: with_data(request, data),
-            auth,
-        })
+        let request = request_from_map(
+            SkipAuth {
+                inner: map,
+                auth: &mut auth,
+            },
+            self.events_guess,
+        )?;
+        Ok(WithAuth { request, auth })
     }
 }
 

@@ -29,9 +29,37 @@ pub(crate) fn events_guess(len: usize) -> usize {
 
 /// Reads `text` as a request body, exactly as `serde_json::from_str::<EventRequest>` would.
 pub(crate) fn request_from_str(text: &str) -> serde_json::Result<EventRequest> {
+    whole_str(text, RequestSeed(events_guess(text.len())))
+}
+
+/// Runs `seed` over `text`, which must hold nothing else but whitespace (as `serde_json::from_str`
+/// requires).
+pub(crate) fn whole_str<'de, S: DeserializeSeed<'de>>(
+    text: &'de str,
+    seed: S,
+) -> serde_json::Result<S::Value> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    let request = RequestSeed(events_guess(text.len())).deserialize(&mut deserializer)?;
+    let value = seed.deserialize(&mut deserializer)?;
     deserializer.end()?;
+    Ok(value)
+}
+
+/// Reads a request object from `map` as the generated `EventRequest` would, with its `data` read
+/// into a vector reserved for `events_guess` events.
+pub(crate) fn request_from_map<'de, A: MapAccess<'de>>(
+    map: A,
+    events_guess: usize,
+) -> Result<EventRequest, A::Error> {
+    let mut data = None;
+    let mut request = EventRequest::deserialize(MapAccessDeserializer::new(DataAside::new(
+        map,
+        &mut data,
+        events_guess,
+    )))?;
+    // The generated type saw `data` as an empty array; the events were read aside.
+    if let Some(events) = data {
+        request.data = events;
+    }
     Ok(request)
 }
 
@@ -54,27 +82,15 @@ impl<'de> Visitor<'de> for RequestSeed {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<EventRequest, A::Error> {
-        let mut data = None;
-        let request = EventRequest::deserialize(MapAccessDeserializer::new(DataAside::new(
-            map, &mut data, self.0,
-        )))?;
-        Ok(with_data(request, data))
+        request_from_map(map, self.0)
     }
-}
-
-/// Puts the events read aside by [`DataAside`] into the request the generated type built.
-pub(crate) fn with_data(mut request: EventRequest, data: Option<Vec<ServerEvent>>) -> EventRequest {
-    if let Some(events) = data {
-        request.data = events;
-    }
-    request
 }
 
 /// A request's top-level map, as the generated `EventRequest` reads it, except that the value of
 /// `data` is read into a reserved vector (kept in `data`) while the generated type sees an empty
 /// array there. It still sees the key, so a missing or repeated `data` fails as before, and a value
 /// that is not an array of events fails the read aside.
-pub(crate) struct DataAside<'a, A> {
+struct DataAside<'a, A> {
     inner: A,
     data: &'a mut Option<Vec<ServerEvent>>,
     events_guess: usize,
@@ -84,11 +100,7 @@ pub(crate) struct DataAside<'a, A> {
 
 impl<'a, A> DataAside<'a, A> {
     /// Wraps `inner`; the events go to `data`, in a vector reserved for `events_guess` of them.
-    pub(crate) fn new(
-        inner: A,
-        data: &'a mut Option<Vec<ServerEvent>>,
-        events_guess: usize,
-    ) -> Self {
+    fn new(inner: A, data: &'a mut Option<Vec<ServerEvent>>, events_guess: usize) -> Self {
         DataAside {
             inner,
             data,
