@@ -26,8 +26,11 @@ fn main() {
         .with_tag(TagStyle::Merged)
         // Our own `ClientHooks` impl (src/client/hooks.rs) records each response's status.
         .with_hooks(HooksMode::Expected)
-        .with_derive("PartialEq")
-        .with_derive("schemars::JsonSchema");
+        .with_derive("PartialEq");
+    // Feature `schemars`: cargo tells a build script its package's features through the environment.
+    if env::var_os("CARGO_FEATURE_SCHEMARS").is_some() {
+        settings.with_derive("schemars::JsonSchema");
+    }
     // Constrained strings: the constraint lives in the spec and in `rules`, the type is a String.
     for name in ["Sha256Hex", "HttpUrl", "NonEmptyString", "CurrencyCode"] {
         settings.with_replacement(
@@ -52,8 +55,7 @@ fn main() {
         .unwrap_or_else(|e| panic!("progenitor cannot generate a client from {SPEC}: {e}"));
     let file: syn::File = syn::parse2(tokens).expect("progenitor emitted invalid Rust");
     let code = prettyplease::unparse(&file);
-    let out =
-        PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("capi_codegen.rs");
+    let out = out_dir.join("capi_codegen.rs");
     fs::write(&out, code).unwrap_or_else(|e| panic!("cannot write {}: {e}", out.display()));
 }
 

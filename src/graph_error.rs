@@ -30,12 +30,22 @@ pub fn rejection(violation: &Violation) -> GraphErrorEnvelope {
     }
 }
 
-/// A Graph error envelope with no subcode or user texts (token errors, throttling, server errors).
+/// Whether Graph tells the client that the same request may succeed later (`is_transient`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Transience {
+    /// Temporary: retrying the same request later may succeed (`is_transient: true`).
+    Transient,
+    /// Permanent: the same request will fail again (`is_transient: false`).
+    Permanent,
+}
+
+/// A Graph error envelope of `type_` (`OAuthException`, `GraphMethodException`, ...) with no subcode
+/// or user texts (token errors, throttling, server errors).
 pub fn envelope(
     type_: &str,
     code: i64,
     message: impl Into<String>,
-    is_transient: bool,
+    transience: Transience,
 ) -> GraphErrorEnvelope {
     GraphErrorEnvelope {
         error: GraphError {
@@ -43,7 +53,7 @@ pub fn envelope(
             type_: type_.to_owned(),
             code,
             error_subcode: None,
-            is_transient: Some(is_transient),
+            is_transient: Some(transience == Transience::Transient),
             error_user_title: None,
             error_user_msg: None,
             fbtrace_id: Some(fbtrace_id()),

@@ -1,10 +1,11 @@
-//! Secrets (access tokens, app secrets) in types whose `Debug` never shows them.
+//! Secrets (access tokens, app secrets) in types whose `Debug` never shows them, and the
+//! `appsecret_proof` computed from them.
 
-use std::borrow::Cow;
 use std::fmt;
 
-use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use hmac::{Hmac, KeyInit, Mac};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use sha2::Sha256;
 
 /// A Graph API access token: the Rust type behind the spec's `AccessToken` schema.
 ///
@@ -62,13 +63,14 @@ impl<'de> Deserialize<'de> for AccessToken {
     }
 }
 
-impl JsonSchema for AccessToken {
-    fn schema_name() -> Cow<'static, str> {
-        Cow::Borrowed("AccessToken")
+#[cfg(feature = "schemars")]
+impl schemars::JsonSchema for AccessToken {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("AccessToken")
     }
 
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({ "type": "string", "format": "password", "minLength": 1 })
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "string", "format": "password", "minLength": 1 })
     }
 }
 
@@ -86,6 +88,48 @@ impl AppSecret {
     pub fn expose(&self) -> &str {
         &self.0
     }
+
+    /// The `appsecret_proof` that goes with `token`: HMAC-SHA256 keyed by this secret over the token,
+    /// in lowercase hex (as Meta's SDKs compute it, facts §4). Send it beside the token.
+    pub fn proof(&self, token: &AccessToken) -> String {
+        let digest = self.mac(token.expose()).finalize().into_bytes();
+        digest.iter().fold(String::with_capacity(64), |mut hex, b| {
+            use std::fmt::Write;
+            let _ = write!(hex, "{b:02x}");
+            hex
+        })
+    }
+
+    /// Whether `proof` is the proof of `token` under this secret, compared in constant time. A proof
+    /// that is not 64 hex digits never matches; hex digits may be in either case (Graph's handling of
+    /// upper case is not documented).
+    pub fn verifies(&self, token: &str, proof: &str) -> bool {
+        let Some(bytes) = decode_hex(proof) else {
+            return false;
+        };
+        self.mac(token).verify_slice(&bytes).is_ok()
+    }
+
+    fn mac(&self, token: &str) -> Hmac<Sha256> {
+        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(self.0.as_bytes())
+            .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
+        mac.update(token.as_bytes());
+        mac
+    }
+}
+
+fn decode_hex(hex: &str) -> Option<Vec<u8>> {
+    if hex.len() != 64 {
+        return None;
+    }
+    hex.as_bytes()
+        .chunks_exact(2)
+        .map(|pair| {
+            let high = char::from(pair[0]).to_digit(16)?;
+            let low = char::from(pair[1]).to_digit(16)?;
+            u8::try_from(high * 16 + low).ok()
+        })
+        .collect()
 }
 
 impl fmt::Debug for AppSecret {
@@ -108,6 +152,21 @@ mod tests {
             format!("{:?}", AppSecret::new("s3cr3t")),
             "AppSecret(<redacted>)"
         );
+    }
+
+    #[test]
+    fn the_proof_is_hmac_sha256_in_lowercase_hex() {
+        // RFC 4231 test case 2: key "Jefe", data "what do ya want for nothing?".
+        let secret = AppSecret::new("Jefe");
+        let proof = secret.proof(&AccessToken::new("what do ya want for nothing?"));
+        assert_eq!(
+            proof,
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+        assert!(secret.verifies("what do ya want for nothing?", &proof));
+        assert!(secret.verifies("what do ya want for nothing?", &proof.to_uppercase()));
+        assert!(!secret.verifies("other", &proof));
+        assert!(!secret.verifies("x", "zz"));
     }
 
     #[test]

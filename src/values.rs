@@ -4,10 +4,8 @@
 //! `oneOf` to an untagged enum, which serde parses by buffering every value first; this type parses
 //! either shape directly and keeps the shape it was given, so a request round-trips unchanged.
 
-use std::borrow::Cow;
 use std::fmt;
 
-use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::de::{self, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -143,13 +141,14 @@ impl<'de> Deserialize<'de> for OneOrMany {
     }
 }
 
-impl JsonSchema for OneOrMany {
-    fn schema_name() -> Cow<'static, str> {
-        Cow::Borrowed("OneOrMany")
+#[cfg(feature = "schemars")]
+impl schemars::JsonSchema for OneOrMany {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("OneOrMany")
     }
 
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
             "description": "One string, or a list of strings. An empty list means absent.",
             "oneOf": [
                 { "type": "string" },

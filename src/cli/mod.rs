@@ -45,3 +45,15 @@ pub fn run() -> ExitCode {
         Command::Serve(args) => serve::run(args),
     }
 }
+
+/// An error and its sources, `outer: inner: innermost`, for one line on standard error.
+pub(crate) fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}

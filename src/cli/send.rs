@@ -4,9 +4,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use capi_kit::client::{ClientOptions, DEFAULT_API_VERSION, GRAPH_BASE_URL};
+use capi_kit::AccessToken;
+use capi_kit::client::{ClientOptions, DEFAULT_API_VERSION, GRAPH_BASE_URL, SendEventsExt};
 use capi_kit::types::EventRequest;
-use capi_kit::{AccessToken, SendEventsExt};
 use clap::Args;
 
 use super::EXIT_USAGE;
@@ -130,7 +130,7 @@ fn send(args: SendArgs) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Err(err) => {
-            eprintln!("capi send: {err}");
+            eprintln!("capi send: {}", super::error_chain(&err));
             Ok(ExitCode::FAILURE)
         }
     }

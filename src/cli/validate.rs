@@ -117,12 +117,12 @@ pub(crate) fn run(args: ValidateArgs) -> ExitCode {
     let ctx = args.now.map_or_else(Context::now, Context::at);
     let kind = match args.input {
         InputFormat::Auto => detect(&bytes),
-        InputFormat::Request => Kind::Request,
-        InputFormat::Ndjson => Kind::Ndjson,
+        InputFormat::Request => InputShape::Request,
+        InputFormat::Ndjson => InputShape::Ndjson,
     };
     let outcome = match kind {
-        Kind::Request => validate_request(&bytes, &ctx),
-        Kind::Ndjson => validate_ndjson(&bytes, &ctx),
+        InputShape::Request => validate_request(&bytes, &ctx),
+        InputShape::Ndjson => validate_ndjson(&bytes, &ctx),
     };
     let name = input_name(&args.file);
     let mut out = BufWriter::new(io::stdout().lock());
@@ -144,20 +144,20 @@ pub(crate) fn run(args: ValidateArgs) -> ExitCode {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-enum Kind {
+enum InputShape {
     Request,
     Ndjson,
 }
 
 /// Decides whether `bytes` are one request body or NDJSON events.
-fn detect(bytes: &[u8]) -> Kind {
+fn detect(bytes: &[u8]) -> InputShape {
     if let Ok(keys) = serde_json::from_slice::<BTreeMap<String, IgnoredAny>>(bytes) {
         let is_event =
             !keys.contains_key("data") && EVENT_KEYS.iter().any(|k| keys.contains_key(*k));
         return if is_event {
-            Kind::Ndjson
+            InputShape::Ndjson
         } else {
-            Kind::Request
+            InputShape::Request
         };
     }
     let first_line = bytes
@@ -165,8 +165,8 @@ fn detect(bytes: &[u8]) -> Kind {
         .map(<[u8]>::trim_ascii)
         .find(|line| !line.is_empty());
     match first_line {
-        Some(line) if serde_json::from_slice::<IgnoredAny>(line).is_ok() => Kind::Ndjson,
-        _ => Kind::Request,
+        Some(line) if serde_json::from_slice::<IgnoredAny>(line).is_ok() => InputShape::Ndjson,
+        _ => InputShape::Request,
     }
 }
 
@@ -194,7 +194,7 @@ struct BadLine {
 }
 
 struct Outcome {
-    kind: Kind,
+    kind: InputShape,
     batches: Vec<Batch>,
     bad_lines: Vec<BadLine>,
 }
@@ -226,7 +226,7 @@ impl Outcome {
 
 fn validate_request(bytes: &[u8], ctx: &Context) -> Outcome {
     Outcome {
-        kind: Kind::Request,
+        kind: InputShape::Request,
         batches: vec![Batch {
             lines: Vec::new(),
             report: rules::report_bytes(bytes, ctx),
@@ -279,7 +279,7 @@ fn validate_ndjson(bytes: &[u8], ctx: &Context) -> Outcome {
         });
     }
     Outcome {
-        kind: Kind::Ndjson,
+        kind: InputShape::Ndjson,
         batches,
         bad_lines,
     }
@@ -316,7 +316,7 @@ struct Row<'a> {
 fn rows(outcome: &Outcome) -> Vec<Row<'_>> {
     let mut rows = Vec::new();
     for (b, batch) in outcome.batches.iter().enumerate() {
-        let batch_number = (outcome.kind == Kind::Ndjson).then_some(b + 1);
+        let batch_number = (outcome.kind == InputShape::Ndjson).then_some(b + 1);
         let first_line = batch.lines.first().copied().unwrap_or(0);
         for violation in &batch.report.violations {
             let line = batch.line_of(&violation.path);
@@ -369,7 +369,7 @@ fn warning_rule(warning: &rules::Warning) -> Option<String> {
 
 fn write_table(out: &mut impl Write, name: &str, outcome: &Outcome) -> io::Result<()> {
     let rows = rows(outcome);
-    let ndjson = outcome.kind == Kind::Ndjson;
+    let ndjson = outcome.kind == InputShape::Ndjson;
     let opt = |n: Option<usize>| n.map_or_else(|| "-".to_owned(), |n| n.to_string());
     if !rows.is_empty() {
         let mut table: Vec<Vec<String>> = Vec::with_capacity(rows.len() + 1);
@@ -431,11 +431,11 @@ fn summary(name: &str, outcome: &Outcome) -> String {
     };
     let mut text = format!("{verdict}: {name}: ");
     match outcome.kind {
-        Kind::Request => text.push_str(&format!(
+        InputShape::Request => text.push_str(&format!(
             "request ({})",
             plural(outcome.events(), "event", "events")
         )),
-        Kind::Ndjson => text.push_str(&format!(
+        InputShape::Ndjson => text.push_str(&format!(
             "NDJSON, {} in {} ({} rejected)",
             plural(outcome.events(), "event", "events"),
             plural(outcome.batches.len(), "batch", "batches"),
@@ -459,7 +459,7 @@ fn summary(name: &str, outcome: &Outcome) -> String {
 
 #[derive(Serialize)]
 struct JsonOutput<'a> {
-    input: Kind,
+    input: InputShape,
     now: i64,
     accepted: bool,
     requests: Vec<JsonBatch>,
@@ -499,7 +499,7 @@ fn write_json(out: &mut impl Write, ctx: &Context, outcome: &Outcome) -> io::Res
         .enumerate()
         .map(|(b, batch)| {
             let mut report = serde_json::to_value(&batch.report).map_err(io::Error::other)?;
-            if outcome.kind == Kind::Ndjson {
+            if outcome.kind == InputShape::Ndjson {
                 let violations = batch.report.violations.iter().map(|v| &v.path);
                 add_lines(&mut report, "violations", violations, batch);
                 let warnings = batch.report.warnings.iter().map(|w| &w.path);
@@ -519,7 +519,7 @@ fn write_json(out: &mut impl Write, ctx: &Context, outcome: &Outcome) -> io::Res
         now: ctx.now,
         accepted: outcome.is_accepted(),
         requests,
-        invalid_lines: (outcome.kind == Kind::Ndjson).then_some(&outcome.bad_lines[..]),
+        invalid_lines: (outcome.kind == InputShape::Ndjson).then_some(&outcome.bad_lines[..]),
         totals: Totals {
             requests: outcome.batches.len(),
             accepted_requests: outcome.batches.len() - outcome.rejected(),

@@ -10,15 +10,17 @@ use crate::generated::types::{GraphError, GraphErrorEnvelope};
 ///
 /// Every variant that came from an HTTP response keeps its status. Transport errors have their URL
 /// (which carries `access_token` in the query) removed before they are stored, so neither `Display`
-/// nor `Debug` can show the token.
+/// nor `Debug` can show the token. The underlying error, where there is one, is the
+/// [`source`](std::error::Error::source), not repeated in `Display`: print the chain to see it.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum SendError {
     /// The request could not be built (a required parameter is missing, or the body failed to convert);
     /// nothing was sent.
     #[error("request not sent: {0}")]
     InvalidRequest(String),
     /// No complete response arrived: connection refused or reset, TLS failure, timeout.
-    #[error("transport error: {0}")]
+    #[error("transport error")]
     Transport(#[source] reqwest::Error),
     /// Graph answered with its error envelope.
     #[error("Graph rejected the request (HTTP {status}): {}", describe(error))]
@@ -30,14 +32,15 @@ pub enum SendError {
     },
     /// A response arrived whose body is not what the spec promises for its status (for example an HTML
     /// page from a proxy with a 502, or a 200 that is not an `EventResponse`).
-    #[error("{} with a body that is not a Graph response ({reason})", status_text(*status))]
+    #[error("{} with a body that is not a Graph response", status_text(*status))]
     UndecodableResponse {
         /// The HTTP status, when it is known.
         status: Option<StatusCode>,
         /// The raw body, for diagnosis.
         body: Bytes,
         /// Why the body could not be decoded.
-        reason: String,
+        #[source]
+        source: serde_json::Error,
     },
     /// A response with a status the spec does not declare (1xx, 2xx other than 200, 3xx).
     #[error("unexpected HTTP status {status}")]
@@ -150,11 +153,13 @@ impl SendError {
                     error: response.into_inner().error,
                 }
             }
-            GeneratedError::InvalidResponsePayload(body, e) => SendError::UndecodableResponse {
-                status,
-                body,
-                reason: e.to_string(),
-            },
+            GeneratedError::InvalidResponsePayload(body, source) => {
+                SendError::UndecodableResponse {
+                    status,
+                    body,
+                    source,
+                }
+            }
             GeneratedError::UnexpectedResponse(response) => SendError::UnexpectedStatus {
                 status: response.status(),
                 body: Bytes::new(),

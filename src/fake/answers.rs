@@ -4,8 +4,10 @@
 //! Wording marked "ours" below is capi-kit's where no Graph body was found; the others are quoted
 //! from the source named beside them.
 
+use http::StatusCode;
+
 use crate::generated::types::{EventResponse, GraphErrorEnvelope};
-use crate::graph_error::{envelope, fbtrace_id, rejection};
+use crate::graph_error::{Transience, envelope, fbtrace_id, rejection};
 use crate::rules::{BlamePath, RuleId, Violation};
 
 use super::request::FakeResponse;
@@ -13,22 +15,22 @@ use super::request::FakeResponse;
 /// The HTTP status the fake sends with a Graph error `code`, by our documented policy where facts
 /// are thin: 1 and 2 (temporary server errors) are 500; everything else (100, 190, 2500, and the
 /// throttling codes 4 and 17) is 400.
-pub fn http_status(code: i64) -> u16 {
+pub(crate) fn status_for_code(code: i64) -> StatusCode {
     match code {
-        1 | 2 => 500,
-        _ => 400,
+        1 | 2 => StatusCode::INTERNAL_SERVER_ERROR,
+        _ => StatusCode::BAD_REQUEST,
     }
 }
 
-/// A Graph error envelope sent with the status [`http_status`] gives its code.
-pub fn graph_error(envelope: &GraphErrorEnvelope) -> FakeResponse {
-    FakeResponse::json(http_status(envelope.error.code), envelope)
+/// A Graph error envelope sent with the status [`status_for_code`] gives its code.
+pub(crate) fn error_response(envelope: &GraphErrorEnvelope) -> FakeResponse {
+    FakeResponse::json(status_for_code(envelope.error.code), envelope)
 }
 
 /// 200 `{"events_received": n, "messages": [], "fbtrace_id": "…"}`.
 pub(crate) fn accepted(events_received: usize) -> FakeResponse {
     FakeResponse::json(
-        200,
+        StatusCode::OK,
         &EventResponse {
             events_received: i64::try_from(events_received).unwrap_or(i64::MAX),
             messages: Some(Vec::new()),
@@ -39,7 +41,10 @@ pub(crate) fn accepted(events_received: usize) -> FakeResponse {
 
 /// 400 with the validator's envelope for `violation`.
 pub(crate) fn rejected(violation: &Violation) -> FakeResponse {
-    graph_error(&rejection(violation))
+    FakeResponse {
+        rule: Some(violation.rule),
+        ..error_response(&rejection(violation))
+    }
 }
 
 /// A body that cannot be decoded in its content type: the validator's "malformed body" rule.
@@ -54,32 +59,32 @@ pub(crate) fn malformed_body(message: &str) -> FakeResponse {
 /// No access token anywhere (query, body, form field, `Authorization` header). Code 190 as the
 /// issue asks; the message is ours.
 pub(crate) fn missing_token() -> FakeResponse {
-    graph_error(&envelope(
+    error_response(&envelope(
         "OAuthException",
         190,
         "An access token is required to request this resource.",
-        false,
+        Transience::Permanent,
     ))
 }
 
 /// A token the fake was not configured to accept. Message from a Graph mock body quoted in facts §5.2.
 pub(crate) fn invalid_token() -> FakeResponse {
-    graph_error(&envelope(
+    error_response(&envelope(
         "OAuthException",
         190,
         "The access token could not be decrypted",
-        false,
+        Transience::Permanent,
     ))
 }
 
 /// No `appsecret_proof` while the fake has an app secret. Graph's wording as reported in public
 /// issues (code 100, `GraphMethodException`); not in our facts file, so treat it as ours.
 pub(crate) fn missing_proof() -> FakeResponse {
-    graph_error(&envelope(
+    error_response(&envelope(
         "GraphMethodException",
         100,
         "API calls from the server require an appsecret_proof argument",
-        false,
+        Transience::Permanent,
     ))
 }
 
@@ -87,11 +92,11 @@ pub(crate) fn missing_proof() -> FakeResponse {
 /// public issues (e.g. facebook-python-business-sdk #528: HTTP 400, code 100,
 /// `GraphMethodException`); not in our facts file, so treat it as ours.
 pub(crate) fn wrong_proof() -> FakeResponse {
-    graph_error(&envelope(
+    error_response(&envelope(
         "GraphMethodException",
         100,
         "Invalid appsecret_proof provided in the API argument",
-        false,
+        Transience::Permanent,
     ))
 }
 
@@ -107,27 +112,27 @@ pub(crate) fn unknown_object(method: &str, id: &str) -> FakeResponse {
              documentation at https://developers.facebook.com/docs/graph-api",
             method.to_ascii_lowercase()
         ),
-        false,
+        Transience::Permanent,
     );
     body.error.error_subcode = Some(33);
-    graph_error(&body)
+    error_response(&body)
 }
 
 /// A path with no edge here. Graph answers unknown paths with code 2500 `Unknown path components`
 /// (HTTP 400), as reported in public issues (e.g. arsduo/koala #611); not in our facts file.
 pub(crate) fn unknown_path(path: &str) -> FakeResponse {
-    graph_error(&envelope(
+    error_response(&envelope(
         "OAuthException",
         2500,
         format!("Unknown path components: {path}"),
-        false,
+        Transience::Permanent,
     ))
 }
 
 /// A method the edge does not take (anything but `POST` on `/events`). Ours, modelled on the
 /// subcode-33 message.
 pub(crate) fn unsupported_method(method: &str) -> FakeResponse {
-    graph_error(&envelope(
+    error_response(&envelope(
         "GraphMethodException",
         100,
         format!(
@@ -135,18 +140,23 @@ pub(crate) fn unsupported_method(method: &str) -> FakeResponse {
              https://developers.facebook.com/docs/graph-api",
             method.to_ascii_lowercase()
         ),
-        false,
+        Transience::Permanent,
     ))
 }
 
 /// A body over the configured cap. Ours: Graph's answer to oversized bodies is not documented.
 pub(crate) fn body_too_large(size: usize, limit: usize) -> FakeResponse {
-    let mut body = envelope("OAuthException", 100, "Invalid parameter", false);
+    let mut body = envelope(
+        "OAuthException",
+        100,
+        "Invalid parameter",
+        Transience::Permanent,
+    );
     body.error.error_user_title = Some("Request too large".to_owned());
     body.error.error_user_msg = Some(format!(
         "The request body is {size} bytes; at most {limit} bytes are accepted."
     ));
-    graph_error(&body)
+    error_response(&body)
 }
 
 #[cfg(test)]
@@ -163,7 +173,7 @@ mod tests {
             (100, 400),
             (190, 400),
         ] {
-            assert_eq!(http_status(code), status, "code {code}");
+            assert_eq!(status_for_code(code).as_u16(), status, "code {code}");
         }
     }
 

@@ -3,12 +3,9 @@
 
 use std::collections::HashSet;
 
-use hmac::{Hmac, KeyInit, Mac};
-use sha2::Sha256;
-
 use super::answers;
 use super::request::FakeResponse;
-use crate::secret::{AccessToken, AppSecret};
+use crate::secret::AppSecret;
 
 /// Names of the auth parameters, which are removed before the validator sees the request.
 pub(crate) const ACCESS_TOKEN: &str = "access_token";
@@ -98,7 +95,7 @@ impl AuthConfig {
             let Some(proof) = auth.appsecret_proof.as_deref() else {
                 return Err(answers::missing_proof());
             };
-            if !proof_matches(secret, token, proof) {
+            if !secret.verifies(token, proof) {
                 return Err(answers::wrong_proof());
             }
         }
@@ -106,71 +103,9 @@ impl AuthConfig {
     }
 }
 
-/// `appsecret_proof` for `token`: HMAC-SHA256 keyed by the app secret over the token, lowercase hex
-/// (as Meta's SDKs compute it, facts §4).
-pub fn appsecret_proof(secret: &AppSecret, token: &AccessToken) -> String {
-    let digest = mac(secret, token.expose()).finalize().into_bytes();
-    digest.iter().fold(String::with_capacity(64), |mut hex, b| {
-        use std::fmt::Write;
-        let _ = write!(hex, "{b:02x}");
-        hex
-    })
-}
-
-fn mac(secret: &AppSecret, token: &str) -> Hmac<Sha256> {
-    // HMAC takes keys of any length, so this never fails.
-    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(secret.expose().as_bytes())
-        .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
-    mac.update(token.as_bytes());
-    mac
-}
-
-/// Compares in constant time; a proof that is not 64 hex digits never matches. Hex digits may be in
-/// either case (Graph's own handling of upper case is not documented).
-fn proof_matches(secret: &AppSecret, token: &str, proof: &str) -> bool {
-    let Some(bytes) = decode_hex(proof) else {
-        return false;
-    };
-    mac(secret, token).verify_slice(&bytes).is_ok()
-}
-
-fn decode_hex(hex: &str) -> Option<Vec<u8>> {
-    if hex.len() != 64 {
-        return None;
-    }
-    hex.as_bytes()
-        .chunks_exact(2)
-        .map(|pair| {
-            let high = char::from(pair[0]).to_digit(16)?;
-            let low = char::from(pair[1]).to_digit(16)?;
-            u8::try_from(high * 16 + low).ok()
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_proof_is_hmac_sha256_in_lowercase_hex() {
-        // RFC 4231 test case 2: key "Jefe", data "what do ya want for nothing?".
-        let proof = appsecret_proof(
-            &AppSecret::new("Jefe"),
-            &AccessToken::new("what do ya want for nothing?"),
-        );
-        assert_eq!(
-            proof,
-            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
-        );
-        assert!(proof_matches(
-            &AppSecret::new("Jefe"),
-            "what do ya want for nothing?",
-            &proof
-        ));
-        assert!(!proof_matches(&AppSecret::new("Jefe"), "other", &proof));
-        assert!(!proof_matches(&AppSecret::new("Jefe"), "x", "zz"));
-    }
 
     #[test]
     fn authorization_headers_carry_a_token() {

@@ -13,7 +13,7 @@ use serde_json::value::RawValue;
 
 use super::auth::{self, AuthParams};
 use super::compat;
-use super::json;
+use super::json_fast_path;
 use super::request::FakeRequest;
 use crate::generated::types::EventRequest;
 use crate::rules::{self, BlamePath, RuleId, Violation};
@@ -118,17 +118,20 @@ fn encoding(request: &FakeRequest) -> Result<Encoding, Malformed> {
 /// The typed read of a JSON body, with the Node SDK's `extinfo` objects rewritten only if the first
 /// read failed and such an object is there.
 fn json_body(body: &[u8]) -> (Result<EventRequest, Violation>, AuthParams) {
-    if let Some(read) = json::read(body) {
+    if let Some(read) = json_fast_path::read(body) {
         return (Ok(read.request), read.auth);
     }
     let rewritten = compat::extinfo_objects_as_arrays(body);
     let bytes = rewritten.as_deref().unwrap_or(body);
     if rewritten.is_some()
-        && let Some(read) = json::read(bytes)
+        && let Some(read) = json_fast_path::read(bytes)
     {
         return (Ok(read.request), read.auth);
     }
-    (rules::parse(bytes), json::auth_only(bytes))
+    (
+        rules::parse_request(bytes),
+        json_fast_path::auth_only(bytes),
+    )
 }
 
 /// A request rebuilt from form fields (first value of a key wins).
@@ -242,8 +245,8 @@ fn push_json_string(out: &mut Vec<u8>, text: &str) {
 
 /// The typed request for a canonical body, with the `extinfo` rewrite if the first read fails.
 fn typed(body: &[u8]) -> Result<EventRequest, Violation> {
-    rules::parse(body).or_else(|violation| match compat::extinfo_objects_as_arrays(body) {
-        Some(rewritten) => rules::parse(&rewritten),
+    rules::parse_request(body).or_else(|violation| match compat::extinfo_objects_as_arrays(body) {
+        Some(rewritten) => rules::parse_request(&rewritten),
         None => Err(violation),
     })
 }

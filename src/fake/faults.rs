@@ -11,9 +11,10 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::graph_error::envelope;
+use crate::graph_error::{Transience, envelope};
+use http::StatusCode;
 
-use super::answers::graph_error;
+use super::answers::error_response;
 use super::request::FakeResponse;
 
 /// Delay of a [`Fault::Slow`] answer when none is given: 3 seconds.
@@ -96,9 +97,11 @@ impl Fault {
             ),
             Fault::AppThrottle => transient(4, "Application request limit reached"),
             Fault::UserThrottle => transient(17, "User request limit reached"),
-            Fault::HtmlBadGateway => {
-                FakeResponse::raw(502, "text/html; charset=utf-8", BAD_GATEWAY)
-            }
+            Fault::HtmlBadGateway => FakeResponse::raw(
+                StatusCode::BAD_GATEWAY,
+                "text/html; charset=utf-8",
+                BAD_GATEWAY,
+            ),
             Fault::Slow(delay) => real().delayed(delay),
             Fault::Drop => FakeResponse::dropped(),
             Fault::DropAfterProcessing => {
@@ -129,7 +132,12 @@ impl Serialize for Fault {
 /// its code. Code 17's message is quoted in the facts file; the others are Graph's as widely reported,
 /// treat them as ours.
 fn transient(code: i64, message: &str) -> FakeResponse {
-    graph_error(&envelope("OAuthException", code, message, true))
+    error_response(&envelope(
+        "OAuthException",
+        code,
+        message,
+        Transience::Transient,
+    ))
 }
 
 /// The HTML page of a [`Fault::HtmlBadGateway`].

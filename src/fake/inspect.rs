@@ -3,7 +3,7 @@
 //! get Graph's unknown-path error, other methods Graph's unsupported-method error, an unreadable
 //! browser-events body a 400 Graph envelope.
 
-use http::Method;
+use http::{Method, StatusCode};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -51,11 +51,11 @@ pub(crate) fn handle(fake: &FakeGraph, request: &FakeRequest, rest: &str) -> Fak
     };
     match segments.as_slice() {
         ["ready"] => expect(Method::GET, &|| {
-            FakeResponse::json(200, &json!({"ready": true}))
+            FakeResponse::json(StatusCode::OK, &json!({"ready": true}))
         }),
         ["reset"] => expect(Method::POST, &|| {
             fake.reset();
-            FakeResponse::json(200, &json!({"reset": true}))
+            FakeResponse::json(StatusCode::OK, &json!({"reset": true}))
         }),
         ["pixels", id, "events"] if !id.is_empty() => expect(Method::GET, &|| {
             events_answer("pixel_id", id, &fake.events(id))
@@ -67,18 +67,20 @@ pub(crate) fn handle(fake: &FakeGraph, request: &FakeRequest, rest: &str) -> Fak
             expect(Method::POST, &|| post_browser_events(fake, request, id))
         }
         ["stats"] => expect(Method::GET, &|| {
-            FakeResponse::json(200, &fake.store_counts())
+            FakeResponse::json(StatusCode::OK, &fake.store_counts())
         }),
         ["clock"] if *method == Method::GET => clock_answer(fake),
         ["clock"] => expect(Method::POST, &|| set_clock(fake, request)),
-        ["faults"] if *method == Method::GET => FakeResponse::json(200, &fake.fault_report()),
+        ["faults"] if *method == Method::GET => {
+            FakeResponse::json(StatusCode::OK, &fake.fault_report())
+        }
         ["faults"] => expect(Method::POST, &|| queue_faults(fake, request)),
         _ => answers::unknown_path(&request.path),
     }
 }
 
 fn events_answer(key: &str, value: &str, events: &[StoredEvent]) -> FakeResponse {
-    FakeResponse::json(200, &json!({ key: value, "events": events }))
+    FakeResponse::json(StatusCode::OK, &json!({ key: value, "events": events }))
 }
 
 fn post_browser_events(fake: &FakeGraph, request: &FakeRequest, pixel_id: &str) -> FakeResponse {
@@ -88,7 +90,7 @@ fn post_browser_events(fake: &FakeGraph, request: &FakeRequest, pixel_id: &str) 
     match serde_json::from_slice::<BrowserEvents>(&request.body) {
         Ok(BrowserEvents::Wrapped { data: events } | BrowserEvents::Bare(events)) => {
             let received = fake.post_browser_events(pixel_id, events);
-            FakeResponse::json(200, &json!({ "events_received": received }))
+            FakeResponse::json(StatusCode::OK, &json!({ "events_received": received }))
         }
         Err(_) => answers::malformed_body(
             "The body must be {\"data\": [{\"event_name\": …, \"event_id\": …}]}.",
@@ -114,14 +116,14 @@ fn queue_faults(fake: &FakeGraph, request: &FakeRequest) -> FakeResponse {
         Ok(faults) => {
             let count = faults.len();
             fake.queue_faults(faults);
-            FakeResponse::json(200, &json!({ "queued": count }))
+            FakeResponse::json(StatusCode::OK, &json!({ "queued": count }))
         }
         Err(error) => answers::malformed_body(&error.to_string()),
     }
 }
 
 fn clock_answer(fake: &FakeGraph) -> FakeResponse {
-    FakeResponse::json(200, &json!({ "now": fake.now() }))
+    FakeResponse::json(StatusCode::OK, &json!({ "now": fake.now() }))
 }
 
 fn set_clock(fake: &FakeGraph, request: &FakeRequest) -> FakeResponse {

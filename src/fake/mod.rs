@@ -51,11 +51,12 @@ mod compat;
 mod decode;
 mod faults;
 mod inspect;
-mod json;
+mod json_fast_path;
 mod request;
 mod route;
 mod server;
 mod store;
+#[cfg(feature = "wiremock")]
 mod wiremock;
 
 use std::collections::HashSet;
@@ -67,11 +68,10 @@ use http::Method;
 use crate::rules::{self, Context, Verdict};
 use crate::secret::{AccessToken, AppSecret};
 
+#[cfg(feature = "wiremock")]
 pub use self::wiremock::start_mock_server;
-pub use answers::{graph_error, http_status};
-pub use auth::appsecret_proof;
 pub use faults::{DEFAULT_SLOW_DELAY, Fault, FaultPlan, FaultReport, FaultSpecError};
-pub use request::{FakeRequest, FakeResponse, JSON_CONTENT_TYPE};
+pub use request::{FakeRequest, FakeResponse};
 pub use route::INSPECTION_PREFIX;
 pub use server::{FakeServer, serve};
 pub use store::{
@@ -372,7 +372,7 @@ impl FakeGraph {
     }
 
     /// Number of events held (all pixels, live and test).
-    pub fn stored_events(&self) -> usize {
+    pub fn held_event_count(&self) -> usize {
         let now = self.now();
         let mut store = self.store();
         store.expire(now);

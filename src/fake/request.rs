@@ -5,11 +5,12 @@ use std::time::Duration;
 use bytes::Bytes;
 
 use super::Fault;
-use http::{HeaderMap, HeaderName, HeaderValue, Method};
+use crate::rules::RuleId;
+use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use serde::Serialize;
 
 /// Graph's content type for every JSON answer.
-pub const JSON_CONTENT_TYPE: &str = "application/json; charset=UTF-8";
+pub(crate) const JSON_CONTENT_TYPE: &str = "application/json; charset=UTF-8";
 
 /// One HTTP request as any transport hands it to [`FakeGraph::handle`](super::FakeGraph::handle).
 #[derive(Clone, Debug, Default)]
@@ -90,8 +91,8 @@ impl FakeRequest {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct FakeResponse {
-    /// HTTP status code.
-    pub status: u16,
+    /// HTTP status.
+    pub status: StatusCode,
     /// Value of the `Content-Type` header.
     pub content_type: &'static str,
     /// The body.
@@ -100,22 +101,25 @@ pub struct FakeResponse {
     pub delay: Option<Duration>,
     /// Close the connection instead of answering (a [`Fault::Drop`](super::Fault::Drop) or
     /// [`Fault::DropAfterProcessing`](super::Fault::DropAfterProcessing)); status and body are then
-    /// meaningless.
+    /// meaningless (a transport that cannot drop a connection answers with them: a 502).
     pub drop_connection: bool,
     /// The fault injected into this answer, if any.
     pub fault: Option<Fault>,
+    /// The rule that rejected the request, when the validator did (for logs: why a request was
+    /// refused, without its body).
+    pub rule: Option<RuleId>,
 }
 
 impl FakeResponse {
     /// A JSON answer with `status`.
-    pub fn json(status: u16, body: &impl Serialize) -> Self {
+    pub fn json(status: StatusCode, body: &impl Serialize) -> Self {
         // Serializing our own response types cannot fail (string keys, no non-finite floats).
         let body = serde_json::to_vec(body).unwrap_or_else(|_| b"{}".to_vec());
         FakeResponse::raw(status, JSON_CONTENT_TYPE, body)
     }
 
     /// A raw answer: any status, content type and body (for example an HTML error page).
-    pub fn raw(status: u16, content_type: &'static str, body: impl Into<Bytes>) -> Self {
+    pub fn raw(status: StatusCode, content_type: &'static str, body: impl Into<Bytes>) -> Self {
         FakeResponse {
             status,
             content_type,
@@ -123,6 +127,7 @@ impl FakeResponse {
             delay: None,
             drop_connection: false,
             fault: None,
+            rule: None,
         }
     }
 
@@ -130,7 +135,7 @@ impl FakeResponse {
     pub(crate) fn dropped() -> Self {
         FakeResponse {
             drop_connection: true,
-            ..FakeResponse::raw(0, "", Bytes::new())
+            ..FakeResponse::raw(StatusCode::BAD_GATEWAY, "", Bytes::new())
         }
     }
 

@@ -159,7 +159,8 @@ async fn answer(
     tracing::info!(
         method = %request.method,
         path = %request.path,
-        status = answer.status,
+        status = answer.status.as_u16(),
+        rule = answer.rule.map(|rule| rule.as_str()),
         body_bytes = request.body.len(),
         fault = answer.fault.map(Fault::name),
         micros = started.elapsed().as_micros(),
@@ -173,8 +174,7 @@ async fn answer(
         return Err(NoAnswer("fault: connection dropped"));
     }
     let mut response = Response::new(Full::new(answer.body));
-    *response.status_mut() = http::StatusCode::from_u16(answer.status)
-        .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+    *response.status_mut() = answer.status;
     response
         .headers_mut()
         .insert(CONTENT_TYPE, HeaderValue::from_static(answer.content_type));

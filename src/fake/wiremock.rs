@@ -28,7 +28,7 @@ impl Respond for FakeGraph {
             return ResponseTemplate::new(502)
                 .set_body_raw(DROP_STAND_IN, "text/html; charset=utf-8");
         }
-        let template = ResponseTemplate::new(response.status)
+        let template = ResponseTemplate::new(response.status.as_u16())
             .set_body_raw(response.body, response.content_type);
         match response.delay {
             Some(delay) => template.set_delay(delay),

@@ -15,7 +15,8 @@ mod extinfo;
 mod ldu;
 mod path;
 mod report;
-pub mod schema;
+#[cfg(feature = "report")]
+mod schema;
 mod structural;
 pub(crate) mod typed_read;
 mod user_data;
@@ -26,7 +27,7 @@ pub use catalog::{Rule, RuleId};
 pub use event::{MAX_AGE_PHYSICAL_STORE_SECONDS, MAX_AGE_SECONDS, MAX_FUTURE_SECONDS};
 pub use path::{BlamePath, Segment};
 pub use report::{Report, Verdict, Violation, Warning};
-pub use structural::parse;
+pub use structural::parse_request;
 
 /// Most events one request may carry.
 pub const MAX_EVENTS: usize = 1_000;
@@ -55,7 +56,7 @@ impl Context {
 
 /// Graph's verdict on a request body, as bytes arrive at a server.
 pub fn check_bytes(bytes: &[u8], ctx: &Context) -> Verdict {
-    match parse(bytes) {
+    match parse_request(bytes) {
         Ok(request) => check_request(&request, ctx),
         Err(violation) => Verdict::Rejected(violation),
     }
@@ -86,13 +87,15 @@ pub fn report_request(request: &EventRequest, ctx: &Context) -> Report {
     }
 }
 
-/// Every violation of a request body, and warnings for keys Graph would silently ignore.
+/// Every violation of a request body, and warnings for keys Graph would silently ignore (feature
+/// `report`).
 ///
 /// Unlike [`check_bytes`], structural problems are all listed (through the spec's JSON Schema), and
 /// the semantic rules still run on every event that is structurally sound. The first violation is
 /// always the one [`check_bytes`] reports. Only a body that is not JSON at all stops at that.
+#[cfg(feature = "report")]
 pub fn report_bytes(bytes: &[u8], ctx: &Context) -> Report {
-    let parsed = parse(bytes);
+    let parsed = parse_request(bytes);
     let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(bytes) else {
         return Report {
             events: 0,

@@ -25,7 +25,7 @@ const HASHED_KEYS: [&str; 16] = [
 
 /// Rules the schema can express and the typed parse cannot (patterns, lengths, bounds): the semantic
 /// rules enforce them on typed values, and the schema enforces them on anything else.
-pub const SCHEMA_EXPRESSIBLE: [RuleId; 7] = [
+pub(crate) const SCHEMA_EXPRESSIBLE: [RuleId; 7] = [
     RuleId::DataEmpty,
     RuleId::DataTooMany,
     RuleId::TraceRange,
@@ -66,13 +66,14 @@ static SCHEMA: LazyLock<SpecSchema> = LazyLock::new(|| {
 });
 
 /// True when `request` (with `null` members already removed) is valid against the spec's schema.
-pub fn is_valid(request: &Value) -> bool {
+#[cfg(test)]
+fn is_valid(request: &Value) -> bool {
     SCHEMA.validator.is_valid(request)
 }
 
 /// Removes object members whose value is `null`: Graph reads them as absent. An unknown key on an
 /// event stays, even as `null`, because the event rejects unknown keys whatever their value.
-pub fn strip_nulls(request: &mut Value) {
+pub(crate) fn strip_nulls(request: &mut Value) {
     fn strip(value: &mut Value) {
         match value {
             Value::Object(map) => {
@@ -108,7 +109,7 @@ pub fn strip_nulls(request: &mut Value) {
 }
 
 /// Every structural violation of `request` (nulls stripped), as rules of the catalog.
-pub fn violations(request: &Value) -> Vec<Violation> {
+pub(crate) fn violations(request: &Value) -> Vec<Violation> {
     SCHEMA
         .validator
         .iter_errors(request)
@@ -261,7 +262,7 @@ fn holds_strings(value: Option<&Value>) -> bool {
 
 /// Warnings for keys the spec does not know inside an event's nested objects (not `custom_data`,
 /// which takes custom properties by design): Graph ignores them, so a typo silently loses data.
-pub fn unknown_key_warnings(request: &Value) -> Vec<Warning> {
+pub(crate) fn unknown_key_warnings(request: &Value) -> Vec<Warning> {
     let mut warnings = Vec::new();
     let Some(events) = request.get("data").and_then(Value::as_array) else {
         return warnings;
@@ -315,3 +316,6 @@ pub fn unknown_key_warnings(request: &Value) -> Vec<Warning> {
     }
     warnings
 }
+
+#[cfg(test)]
+mod agreement_tests;

@@ -19,7 +19,7 @@ const REQUIRED_EVENT_KEYS: [(&str, RuleId); 4] = [
 /// Parses a request body into the generated types, or returns its first structural violation.
 ///
 /// The happy path is a plain typed parse; only a failing body is parsed again with path tracking.
-pub fn parse(bytes: &[u8]) -> Result<EventRequest, Violation> {
+pub fn parse_request(bytes: &[u8]) -> Result<EventRequest, Violation> {
     // JSON is UTF-8 (RFC 8259). Checked up front because the typed parse skips ignored values
     // (unknown nested keys) without looking at their bytes.
     let text = std::str::from_utf8(bytes).map_err(|e| {

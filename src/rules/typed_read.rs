@@ -29,12 +29,12 @@ pub(crate) fn events_guess(len: usize) -> usize {
 
 /// Reads `text` as a request body, exactly as `serde_json::from_str::<EventRequest>` would.
 pub(crate) fn request_from_str(text: &str) -> serde_json::Result<EventRequest> {
-    whole_str(text, RequestSeed(events_guess(text.len())))
+    seed_whole_text(text, RequestSeed(events_guess(text.len())))
 }
 
 /// Runs `seed` over `text`, which must hold nothing else but whitespace (as `serde_json::from_str`
 /// requires).
-pub(crate) fn whole_str<'de, S: DeserializeSeed<'de>>(
+pub(crate) fn seed_whole_text<'de, S: DeserializeSeed<'de>>(
     text: &'de str,
     seed: S,
 ) -> serde_json::Result<S::Value> {

@@ -250,10 +250,7 @@ fn an_app_secret_makes_appsecret_proof_required() {
         .await;
         assert_eq!(status, 400);
         assert_eq!(answer["error"]["code"], 100, "{answer}");
-        let proof = capi_kit::fake::appsecret_proof(
-            &capi_kit::AppSecret::new("s3cret"),
-            &capi_kit::AccessToken::new("T"),
-        );
+        let proof = capi_kit::AppSecret::new("s3cret").proof(&capi_kit::AccessToken::new("T"));
         let (status, answer) = post_json(
             &format!("{url}/v26.0/{PIXEL}/events?access_token=T&appsecret_proof={proof}"),
             &lead("e"),

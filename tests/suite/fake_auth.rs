@@ -3,7 +3,7 @@
 //! secret is configured (code 100), and a known pixel (code 100, subcode 33).
 
 use capi_kit::client::{ClientOptions, SendError, SendEventsExt};
-use capi_kit::fake::{FakeGraph, appsecret_proof, start_mock_server};
+use capi_kit::fake::{FakeGraph, start_mock_server};
 use capi_kit::types::EventRequest;
 use capi_kit::{AccessToken, AppSecret};
 use serde_json::{Value, json};
@@ -29,7 +29,7 @@ fn request() -> EventRequest {
 }
 
 fn proof(token: &str) -> String {
-    appsecret_proof(&AppSecret::new(SECRET), &AccessToken::new(token))
+    AppSecret::new(SECRET).proof(&AccessToken::new(token))
 }
 
 async fn post(
@@ -166,7 +166,7 @@ async fn a_missing_or_empty_token_is_oauth_error_190_and_nothing_is_stored() {
     )
     .await;
     assert_oauth_190(status, &answer);
-    assert_eq!(fake.stored_events(), 0);
+    assert_eq!(fake.held_event_count(), 0);
 }
 
 #[tokio::test]
@@ -190,7 +190,7 @@ async fn an_unknown_token_is_oauth_error_190_through_the_generated_client() {
     assert_eq!(error.type_, "OAuthException");
     assert_eq!(error.message, "The access token could not be decrypted");
     assert!(!format!("{err} {err:?}").contains("EAAB-someone-else"));
-    assert_eq!(fake.stored_events(), 0);
+    assert_eq!(fake.held_event_count(), 0);
 }
 
 #[tokio::test]
@@ -258,7 +258,7 @@ async fn a_wrong_appsecret_proof_is_code_100() {
     let server = with_secret().await;
     let wrong = [
         proof("another-token"),
-        appsecret_proof(&AppSecret::new("other-secret"), &AccessToken::new(TOKEN)),
+        AppSecret::new("other-secret").proof(&AccessToken::new(TOKEN)),
         "not-hex".to_owned(),
     ];
     for proof in wrong {

@@ -163,7 +163,7 @@ fn a_batch_with_one_broken_event_gets_the_validator_s_400_and_stores_nothing() {
                     Some(expected.message.as_str())
                 );
                 prop_assert_eq!(&error["is_transient"], false);
-                prop_assert_eq!(h.fake.stored_events(), 0);
+                prop_assert_eq!(h.fake.held_event_count(), 0);
                 Ok(())
             })
             .unwrap_or_else(|err| panic!("{rule:?}: {err}"));

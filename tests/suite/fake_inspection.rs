@@ -182,10 +182,10 @@ async fn reset_forgets_every_event_but_keeps_the_configuration() {
     fake.send(json!({"data": [event("a")]})).await;
     fake.send(json!({"data": [event("b")], "test_event_code": "T1"}))
         .await;
-    assert_eq!(fake.fake.stored_events(), 2);
+    assert_eq!(fake.fake.held_event_count(), 2);
     let (status, answer) = fake.post("/_fake/reset", json!({})).await;
     assert_eq!((status, answer), (200, json!({"reset": true})));
-    assert_eq!(fake.fake.stored_events(), 0);
+    assert_eq!(fake.fake.held_event_count(), 0);
     assert!(fake.fake.test_events("T1").is_empty());
     let (status, answer) = fake
         .post(

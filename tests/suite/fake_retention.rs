@@ -53,11 +53,11 @@ fn events_are_dropped_48_hours_after_arrival() {
     send(&fake, batch(&fake, ["a".to_owned()]));
     fake.advance(DEDUP_WINDOW_SECONDS - 1);
     send(&fake, batch(&fake, ["b".to_owned()]));
-    assert_eq!(fake.stored_events(), 2);
+    assert_eq!(fake.held_event_count(), 2);
     fake.advance(1);
-    assert_eq!(fake.stored_events(), 1, "a is 48 hours old");
+    assert_eq!(fake.held_event_count(), 1, "a is 48 hours old");
     fake.advance(DEDUP_WINDOW_SECONDS);
-    assert_eq!(fake.stored_events(), 0);
+    assert_eq!(fake.held_event_count(), 0);
 }
 
 #[test]
@@ -68,8 +68,8 @@ fn sustained_load_never_holds_more_than_the_cap() {
             &fake,
             batch(&fake, (0..50).map(|i| format!("r{round}-{i}"))),
         );
-        assert!(fake.stored_events() <= 1_000);
+        assert!(fake.held_event_count() <= 1_000);
         fake.advance(60);
     }
-    assert_eq!(fake.stored_events(), 1_000);
+    assert_eq!(fake.held_event_count(), 1_000);
 }

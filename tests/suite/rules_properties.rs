@@ -66,7 +66,7 @@ fn check_report_agrees(bytes: &[u8], verdict: &Verdict) -> Result<(), TestCaseEr
 
 /// When the body parses, the typed entry point gives the same verdict (and report) as the bytes one.
 fn check_typed_agrees(bytes: &[u8], verdict: &Verdict) -> Result<(), TestCaseError> {
-    if let Ok(request) = rules::parse(bytes) {
+    if let Ok(request) = rules::parse_request(bytes) {
         prop_assert_eq!(
             &rules::check_request(&request, &ctx()),
             verdict,

@@ -11,7 +11,7 @@ use serde::de::{
 
 use super::auth::{ACCESS_TOKEN, APPSECRET_PROOF, AuthParams};
 use crate::generated::types::EventRequest;
-use crate::rules::typed_read::{events_guess, request_from_map, whole_str};
+use crate::rules::typed_read::{events_guess, request_from_map, seed_whole_text};
 
 /// A request body and the auth parameters it carried.
 pub(crate) struct WithAuth {
@@ -30,7 +30,7 @@ pub(crate) fn read(bytes: &[u8]) -> Option<WithAuth> {
     let seed = WithAuthSeed {
         events_guess: events_guess(text.len()),
     };
-    whole_str(text, seed).ok()
+    seed_whole_text(text, seed).ok()
 }
 
 /// Only the auth parameters of a body that failed the typed read (empty if it is not a JSON object).

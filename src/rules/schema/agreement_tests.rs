@@ -1,8 +1,9 @@
 //! The typed path (parse into the generated types + the rules the schema can express) and the spec's
 //! JSON Schema agree on what is structurally valid, so the two can never drift apart.
 
-use capi_kit::rules::{self, Context, schema};
-use capi_kit::types::EventRequest;
+use super as schema;
+use crate::rules::{self, Context};
+use crate::types::EventRequest;
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -153,8 +154,8 @@ proptest! {
 #[test]
 fn agreement_holds_on_the_examples() {
     for text in [
-        include_str!("../../examples/requests/every-field.json"),
-        include_str!("../../examples/requests/seed-two-purchases.json"),
+        include_str!("../../../examples/requests/every-field.json"),
+        include_str!("../../../examples/requests/seed-two-purchases.json"),
     ] {
         let request: Value = serde_json::from_str(text).unwrap();
         assert!(typed_valid(&request) && schema_valid(&request));
