@@ -13,8 +13,8 @@
 //!   rule ids, codes, subcodes and blame paths: [`rules::check_request`] on what you built,
 //!   [`rules::check_bytes`] on a body. [`graph_error::rejection`] turns a violation into Graph's error
 //!   envelope.
-//! - **Test against a fake Graph API** (feature `fake`). [`fake::FakeGraph`] answers as Graph does,
-//!   in-process behind wiremock (feature `wiremock`) or over real HTTP ([`fake::FakeServer`], and
+//! - **Test against a fake Graph API** (feature `fake`). `fake::FakeGraph` answers as Graph does,
+//!   in-process behind wiremock (feature `wiremock`) or over real HTTP (`fake::FakeServer`, and
 //!   `capi serve` for any language).
 //!
 //! ```rust,no_run
@@ -60,7 +60,7 @@
 //!
 //! | feature | adds | default |
 //! |---|---|---|
-//! | `report` | [`rules::report_bytes`]: every violation of a body, structural ones through the spec's JSON Schema (`jsonschema`), and unknown-key warnings | through `cli` |
+//! | `report` | `rules::report_bytes`: every violation of a body, structural ones through the spec's JSON Schema (`jsonschema`), and unknown-key warnings | through `cli` |
 //! | `fake` | [`fake`]: the fake Graph API's core and its HTTP server | through `cli` |
 //! | `wiremock` | `fake::start_mock_server`: the fake behind a wiremock `MockServer`, for Rust tests | no |
 //! | `cli` | the `capi` binary (`fake` and `report` included) | yes |

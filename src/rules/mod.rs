@@ -3,8 +3,8 @@
 //! Two entry points share one set of rules: [`check_bytes`] for what a server receives (parsed
 //! straight into the generated types) and [`check_request`] for what a client has built (no JSON
 //! round trip). Both return a [`Verdict`]: all events accepted, or the whole request rejected with the
-//! first [`Violation`] by our documented order (see [`catalog`]). [`report_bytes`] and
-//! [`report_request`] list every violation instead, which is what `capi validate` shows.
+//! first [`Violation`] by our documented order (see [`catalog`]). `report_bytes` (feature `report`)
+//! and [`report_request`] list every violation instead, which is what `capi validate` shows.
 //!
 //! Pure: no I/O, no clock of its own; the caller passes the time in a [`Context`].
 
