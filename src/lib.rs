@@ -61,7 +61,7 @@
 //! | feature | adds | default |
 //! |---|---|---|
 //! | `report` | `rules::report_bytes`: every violation of a body, structural ones through the spec's JSON Schema (`jsonschema`), and unknown-key warnings | through `cli` |
-//! | `fake` | [`fake`]: the fake Graph API's core and its HTTP server | through `cli` |
+//! | `fake` | `fake`: the fake Graph API's core and its HTTP server | through `cli` |
 //! | `wiremock` | `fake::start_mock_server`: the fake behind a wiremock `MockServer`, for Rust tests | no |
 //! | `cli` | the `capi` binary (`fake` and `report` included) | yes |
 //! | `mimalloc` | `allocator::tune_mimalloc`, and mimalloc as the `capi` binary's allocator; the library never sets a global allocator | yes |
