@@ -178,6 +178,8 @@ fn serves_graph_answers_on_a_loopback_port_and_stops_on_sigterm() {
         logs.contains("/v26.0/1234567890/events"),
         "no request lines: {logs}"
     );
+    // The stale event's rejection names its rule, so the log says why without showing the body.
+    assert!(logs.contains("event_time.too_old"), "no rule id: {logs}");
     for secret in [TOKEN, "access_token", HASHED_EMAIL, "order-1"] {
         assert!(!logs.contains(secret), "the logs show {secret:?}: {logs}");
     }
