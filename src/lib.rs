@@ -75,6 +75,7 @@ pub mod client;
 pub mod fake;
 mod generated;
 pub mod graph_error;
+mod hashed;
 pub mod pii;
 pub mod rules;
 mod secret;

@@ -70,17 +70,11 @@ impl From<Vec<&str>> for OneOrMany {
     }
 }
 
-/// True for values that are safe to print: hex digests (SHA-256 or MD5), optionally with an appendix.
-fn looks_hashed(value: &str) -> bool {
-    let digest = value.split_once('.').map_or(value, |(digest, _)| digest);
-    matches!(digest.len(), 32 | 64) && digest.bytes().all(|b| b.is_ascii_hexdigit())
-}
-
 struct Redacted<'a>(&'a str);
 
 impl fmt::Debug for Redacted<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if looks_hashed(self.0) {
+        if crate::hashed::is_safe_to_print(self.0) {
             fmt::Debug::fmt(self.0, f)
         } else {
             write!(f, "<redacted, {} bytes>", self.0.len())

@@ -8,7 +8,7 @@ use http::StatusCode;
 
 use crate::generated::types::{EventResponse, GraphErrorEnvelope};
 use crate::graph_error::{Transience, envelope, fbtrace_id, rejection};
-use crate::rules::{BlamePath, RuleId, Violation};
+use crate::rules::{Violation, messages};
 
 use super::request::FakeResponse;
 
@@ -49,11 +49,7 @@ pub(crate) fn rejected(violation: &Violation) -> FakeResponse {
 
 /// A body that cannot be decoded in its content type: the validator's "malformed body" rule.
 pub(crate) fn malformed_body(message: &str) -> FakeResponse {
-    rejected(&Violation::new(
-        RuleId::MalformedJson,
-        BlamePath::root(),
-        message,
-    ))
+    rejected(&messages::malformed_body(message))
 }
 
 /// No access token anywhere (query, body, form field, `Authorization` header). Code 190 as the

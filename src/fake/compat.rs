@@ -1,24 +1,21 @@
 //! SDK quirks the typed request cannot read, rewritten before validation: `extinfo` sent as an
 //! object keyed `"0"` to `"15"` (Meta's Node SDK) becomes the positional array Graph reads.
 //!
-//! Only called after the typed read failed and only rewrites when such an object is present, so the
-//! common case never pays for it.
+//! Only called on a body the typed read refused, already read into a `Value`, so the common case
+//! never pays for it.
 
 use serde_json::{Map, Value};
 
-/// The body with every `data[i].app_data.extinfo` object whose keys are exactly `"0"` to `"n-1"`
-/// turned into an array in key order; `None` when there is nothing to rewrite.
+/// Turns every `data[i].app_data.extinfo` object of `request` whose keys are exactly `"0"` to
+/// `"n-1"` into an array in key order; true when anything changed.
 ///
 /// Objects with other keys are left alone (the validator then reports the wrong type); an object of
 /// n != 16 values becomes an array of n values, which the validator reports as the wrong length.
-pub(crate) fn extinfo_objects_as_arrays(body: &[u8]) -> Option<Vec<u8>> {
-    const NEEDLE: &[u8] = b"\"extinfo\"";
-    if !body.windows(NEEDLE.len()).any(|w| w == NEEDLE) {
-        return None;
-    }
-    let mut value: Value = serde_json::from_slice(body).ok()?;
+pub(crate) fn extinfo_objects_as_arrays(request: &mut Value) -> bool {
     let mut changed = false;
-    let events = value.get_mut("data").and_then(Value::as_array_mut)?;
+    let Some(events) = request.get_mut("data").and_then(Value::as_array_mut) else {
+        return false;
+    };
     for event in events {
         let Some(extinfo) = event
             .get_mut("app_data")
@@ -31,11 +28,7 @@ pub(crate) fn extinfo_objects_as_arrays(body: &[u8]) -> Option<Vec<u8>> {
             changed = true;
         }
     }
-    if changed {
-        serde_json::to_vec(&value).ok()
-    } else {
-        None
-    }
+    changed
 }
 
 /// The values of a non-empty object keyed `"0"`..`"n-1"` (each exactly once, in canonical decimal
@@ -68,9 +61,8 @@ mod tests {
             .rev()
             .map(|i| (i.to_string(), json!(format!("v{i}"))))
             .collect();
-        let body = json!({"data": [{"app_data": {"extinfo": object}}, {"app_data": {}}]});
-        let rewritten = extinfo_objects_as_arrays(&serde_json::to_vec(&body).unwrap()).unwrap();
-        let value: Value = serde_json::from_slice(&rewritten).unwrap();
+        let mut value = json!({"data": [{"app_data": {"extinfo": object}}, {"app_data": {}}]});
+        assert!(extinfo_objects_as_arrays(&mut value));
         let array = value["data"][0]["app_data"]["extinfo"].as_array().unwrap();
         assert_eq!(array.len(), 16);
         assert_eq!(array[0], "v0");
@@ -85,13 +77,11 @@ mod tests {
             json!({}),
             json!(["a"]),
         ] {
-            let body = json!({"data": [{"app_data": {"extinfo": extinfo}}]});
-            assert_eq!(
-                extinfo_objects_as_arrays(&serde_json::to_vec(&body).unwrap()),
-                None,
-                "{body}"
-            );
+            let mut body = json!({"data": [{"app_data": {"extinfo": extinfo}}]});
+            let before = body.clone();
+            assert!(!extinfo_objects_as_arrays(&mut body), "{body}");
+            assert_eq!(body, before);
         }
-        assert_eq!(extinfo_objects_as_arrays(b"{\"data\":[]}"), None);
+        assert!(!extinfo_objects_as_arrays(&mut json!({"data": []})));
     }
 }

@@ -9,6 +9,7 @@ use std::task::{Context, Poll, Waker};
 
 use bytes::Bytes;
 use http::header::{AUTHORIZATION, CONTENT_TYPE};
+use serde_json::Value;
 use serde_json::value::RawValue;
 
 use super::auth::{self, AuthParams};
@@ -16,7 +17,7 @@ use super::compat;
 use super::json_fast_path;
 use super::request::FakeRequest;
 use crate::generated::types::EventRequest;
-use crate::rules::{self, BlamePath, RuleId, Violation};
+use crate::rules::{self, BlamePath, Violation, messages};
 
 /// The request the validator will see (or its first structural violation), and the auth parameters
 /// found anywhere in the HTTP request.
@@ -115,23 +116,39 @@ fn encoding(request: &FakeRequest) -> Result<Encoding, Malformed> {
     })
 }
 
-/// The typed read of a JSON body, with the Node SDK's `extinfo` objects rewritten only if the first
-/// read failed and such an object is there.
+/// The typed read of a JSON body. A body it refuses is read once more, into a `Value` that serves
+/// every later step (the auth parameters, Node's `extinfo` objects, whether it is JSON at all), and
+/// then only the validator's path-tracking re-read remains.
 fn json_body(body: &[u8]) -> (Result<EventRequest, Violation>, AuthParams) {
     if let Some(read) = json_fast_path::read(body) {
         return (Ok(read.request), read.auth);
     }
-    let rewritten = compat::extinfo_objects_as_arrays(body);
-    let bytes = rewritten.as_deref().unwrap_or(body);
-    if rewritten.is_some()
-        && let Some(read) = json_fast_path::read(bytes)
-    {
-        return (Ok(read.request), read.auth);
+    let text = match std::str::from_utf8(body) {
+        Ok(text) => text,
+        Err(error) => {
+            return (
+                Err(messages::not_utf8(error.valid_up_to())),
+                json_fast_path::auth_only(body),
+            );
+        }
+    };
+    let Ok(mut value) = serde_json::from_str::<Value>(text) else {
+        return (
+            Err(rules::locate_refused(text, || false)),
+            AuthParams::default(),
+        );
+    };
+    let auth = json_fast_path::auth_in(&value);
+    if compat::extinfo_objects_as_arrays(&mut value) {
+        // Rewritten, the body is one the SDK meant: read it as if it had been sent so.
+        let rewritten = value.to_string();
+        let request = match json_fast_path::read(rewritten.as_bytes()) {
+            Some(read) => Ok(read.request),
+            None => Err(rules::locate_refused(&rewritten, || true)),
+        };
+        return (request, auth);
     }
-    (
-        rules::parse_request(bytes),
-        json_fast_path::auth_only(bytes),
-    )
+    (Err(rules::locate_refused(text, || true)), auth)
 }
 
 /// A request rebuilt from form fields (first value of a key wins).
@@ -151,7 +168,8 @@ fn form_body<'a>(
             options.push((key, value));
         }
     }
-    let request = canonical(data.as_deref(), &options).and_then(|body| typed(&body));
+    // The canonical body holds no auth parameters: they were taken out above.
+    let request = canonical(data.as_deref(), &options).and_then(|body| json_body(&body).0);
     (request, auth)
 }
 
@@ -199,14 +217,7 @@ fn write_data(out: &mut Vec<u8>, data: &str) -> Result<(), Violation> {
                 out.extend_from_slice(raw.get().as_bytes());
                 Ok(())
             }
-            Err(_) => {
-                let path = data_path();
-                Err(Violation::new(
-                    RuleId::InvalidValue,
-                    path.clone(),
-                    format!("The parameter {path} must be a JSON array of events."),
-                ))
-            }
+            Err(_) => Err(messages::data_not_an_array(data_path())),
         };
     };
     out.push(b'[');
@@ -220,14 +231,7 @@ fn write_data(out: &mut Vec<u8>, data: &str) -> Result<(), Violation> {
                 .ok()
                 .filter(|inner| serde_json::from_str::<&RawValue>(inner).is_ok());
             let Some(inner) = inner else {
-                let path = data_path().index(index);
-                return Err(Violation::new(
-                    RuleId::InvalidValue,
-                    path.clone(),
-                    format!(
-                        "The parameter {path} must be an event object or a JSON string encoding one."
-                    ),
-                ));
+                return Err(messages::event_not_an_object(data_path().index(index)));
             };
             out.extend_from_slice(inner.trim().as_bytes());
         } else {
@@ -241,14 +245,6 @@ fn write_data(out: &mut Vec<u8>, data: &str) -> Result<(), Violation> {
 fn push_json_string(out: &mut Vec<u8>, text: &str) {
     // Serializing a str into a Vec cannot fail.
     let _ = serde_json::to_writer(&mut *out, text);
-}
-
-/// The typed request for a canonical body, with the `extinfo` rewrite if the first read fails.
-fn typed(body: &[u8]) -> Result<EventRequest, Violation> {
-    rules::parse_request(body).or_else(|violation| match compat::extinfo_objects_as_arrays(body) {
-        Some(rewritten) => rules::parse_request(&rewritten),
-        None => Err(violation),
-    })
 }
 
 /// Every field of a `multipart/form-data` body, as text (file parts included, as curl's

@@ -7,9 +7,9 @@ use http::{Method, StatusCode};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::FakeGraph;
 use super::answers;
-use super::faults::{DEFAULT_SLOW_DELAY, Fault};
+use super::fault::{DEFAULT_SLOW_DELAY, Fault};
+use super::graph::FakeGraph;
 use super::request::{FakeRequest, FakeResponse};
 use super::store::{BrowserEvent, StoredEvent};
 

@@ -1,5 +1,6 @@
 //! The fast path: a JSON body read straight into the generated `EventRequest` in one typed pass,
-//! taking `access_token` and `appsecret_proof` out of it on the way (no `serde_json::Value`).
+//! taking `access_token` and `appsecret_proof` out of it on the way (no `serde_json::Value`); and
+//! the auth parameters of a body it refused.
 
 use std::fmt;
 
@@ -49,6 +50,22 @@ pub(crate) fn auth_only(bytes: &[u8]) -> AuthParams {
             appsecret_proof: auth.appsecret_proof.0.filter(|p| !p.is_empty()),
         },
     )
+}
+
+/// The auth parameters at the top level of a refused body already read into a `Value`, kept as
+/// [`auth_only`] keeps them (strings and integers; anything else is absent).
+pub(crate) fn auth_in(request: &serde_json::Value) -> AuthParams {
+    let param = |key: &str| {
+        request
+            .get(key)
+            .and_then(|value| Lenient::deserialize(value).ok())
+            .and_then(|Lenient(value)| value)
+            .filter(|value| !value.is_empty())
+    };
+    AuthParams {
+        access_token: param(ACCESS_TOKEN),
+        appsecret_proof: param(APPSECRET_PROOF),
+    }
 }
 
 /// Reads a whole body: a map, whose `data` is read into a vector reserved for `events_guess` events
@@ -225,5 +242,10 @@ mod tests {
         assert!(read(body).is_none());
         assert_eq!(auth_only(body).access_token.as_deref(), Some("tok"));
         assert_eq!(auth_only(b"not json"), AuthParams::default());
+        let value: serde_json::Value = serde_json::from_slice(body).unwrap();
+        assert_eq!(auth_in(&value), auth_only(body));
+        let odd = serde_json::json!({"access_token": 12, "appsecret_proof": 1.5});
+        assert_eq!(auth_in(&odd).access_token.as_deref(), Some("12"));
+        assert_eq!(auth_in(&odd).appsecret_proof, None);
     }
 }

@@ -18,8 +18,9 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use super::fault::Fault;
+use super::graph::FakeGraph;
 use super::request::FakeRequest;
-use super::{FakeGraph, Fault};
 
 /// How long a shutdown waits for requests in flight before closing their connections.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);

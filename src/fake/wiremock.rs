@@ -5,7 +5,7 @@ use ::wiremock::matchers::any;
 use ::wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 use bytes::Bytes;
 
-use super::FakeGraph;
+use super::graph::FakeGraph;
 use super::request::FakeRequest;
 
 /// What the wiremock adapter answers in place of a dropped connection.

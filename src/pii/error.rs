@@ -21,90 +21,72 @@ impl PiiError {
     }
 }
 
-/// Why a value was rejected. [`Reason::id`] gives the stable id used by the vector file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum Reason {
-    /// Nothing but whitespace was given.
-    #[error("empty value")]
-    Empty,
-    /// Nothing was left once spaces, punctuation (and for some fields digits) were removed.
-    #[error("nothing left after removing spaces, punctuation and symbols")]
-    NothingLeft,
-    /// Not shaped like an email address.
-    #[error("not an email address (expected name@domain.tld)")]
-    InvalidEmail,
-    /// Fewer digits than any phone number with its country code has.
-    #[error("too few digits for a phone number with its country code (at least 7)")]
-    PhoneTooShort,
-    /// More digits than E.164 allows.
-    #[error("too many digits for a phone number (E.164 allows at most 15)")]
-    PhoneTooLong,
-    /// The number does not start with an assigned country calling code.
-    #[error("does not start with a country calling code")]
-    UnknownCallingCode,
-    /// Digits other than ASCII 0-9, which only the country-aware parser understands.
-    #[error("contains non-ASCII digits; give a country to parse it")]
-    NonAsciiDigits,
-    /// libphonenumber could not read the value as a phone number for the given country.
-    #[error("not a phone number for the given country")]
-    PhoneUnparsable,
-    /// libphonenumber read the number, but its length is impossible for its country.
-    #[error("not a possible phone number for its country (wrong length)")]
-    PhoneImpossible,
-    /// The country given for phone numbers is not an ISO 3166-1 country.
-    #[error("the country given for phone numbers is not an ISO 3166-1 country")]
-    UnknownPhoneCountry,
-    /// Not an ISO 3166-1 alpha-2 or alpha-3 code, nor an English country name.
-    #[error("not an ISO 3166-1 country code or English country name")]
-    UnknownCountry,
-    /// Not one of the gender values Meta accepts.
-    #[error("not a gender Meta accepts (f, m, female, male, woman, man)")]
-    UnknownGender,
-    /// Not a date in any supported format.
-    #[error("not a date in a supported format (e.g. 1997-02-16, 2/16/1997, 16 Feb 1997, 19970216)")]
-    InvalidDate,
-    /// A year given with two digits, whose century cannot be known.
-    #[error("the year must have four digits")]
-    TwoDigitYear,
-    /// A year before 1900 or after the current year.
-    #[error("year outside 1900 to the current year")]
-    YearOutOfRange,
-    /// A month outside 1-12 or not a month name.
-    #[error("not a month (01 to 12)")]
-    InvalidMonth,
-    /// A day outside 1-31, or past the end of its month.
-    #[error("not a day of that month")]
-    InvalidDay,
-    /// A postal code shorter than two characters.
-    #[error("too short for a postal code (at least 2 characters)")]
-    ZipTooShort,
+macro_rules! reasons {
+    ($( $variant:ident => $id:literal, $message:literal, $doc:literal; )*) => {
+        /// Why a value was rejected. [`Reason::id`] gives the stable id used by the vector file.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+        #[non_exhaustive]
+        pub enum Reason {
+            $(
+                #[doc = $doc]
+                #[error($message)]
+                $variant,
+            )*
+        }
+
+        impl Reason {
+            /// Every reason, in declaration order (the order `conformance/README.md` lists their
+            /// ids in).
+            pub const ALL: &'static [Reason] = &[$(Reason::$variant),*];
+
+            /// The stable id of the reason, as the vector file's `error` field spells it.
+            pub const fn id(self) -> &'static str {
+                match self {
+                    $(Reason::$variant => $id,)*
+                }
+            }
+        }
+    };
 }
 
-impl Reason {
-    /// Stable snake_case id of the reason, as the vector file's `error` names it.
-    pub const fn id(self) -> &'static str {
-        match self {
-            Reason::Empty => "empty",
-            Reason::NothingLeft => "nothing_left",
-            Reason::InvalidEmail => "invalid_email",
-            Reason::PhoneTooShort => "phone_too_short",
-            Reason::PhoneTooLong => "phone_too_long",
-            Reason::UnknownCallingCode => "unknown_calling_code",
-            Reason::NonAsciiDigits => "non_ascii_digits",
-            Reason::PhoneUnparsable => "phone_unparsable",
-            Reason::PhoneImpossible => "phone_impossible",
-            Reason::UnknownPhoneCountry => "unknown_phone_country",
-            Reason::UnknownCountry => "unknown_country",
-            Reason::UnknownGender => "unknown_gender",
-            Reason::InvalidDate => "invalid_date",
-            Reason::TwoDigitYear => "two_digit_year",
-            Reason::YearOutOfRange => "year_out_of_range",
-            Reason::InvalidMonth => "invalid_month",
-            Reason::InvalidDay => "invalid_day",
-            Reason::ZipTooShort => "zip_too_short",
-        }
-    }
+// One line per reason: its id, its message and its doc, so the list of ids cannot drift.
+reasons! {
+    Empty => "empty", "empty value",
+        "Nothing but whitespace was given.";
+    NothingLeft => "nothing_left", "nothing left after removing spaces, punctuation and symbols",
+        "Nothing was left once spaces, punctuation (and for some fields digits) were removed.";
+    InvalidEmail => "invalid_email", "not an email address (expected name@domain.tld)",
+        "Not shaped like an email address.";
+    PhoneTooShort => "phone_too_short", "too few digits for a phone number with its country code (at least 7)",
+        "Fewer digits than any phone number with its country code has.";
+    PhoneTooLong => "phone_too_long", "too many digits for a phone number (E.164 allows at most 15)",
+        "More digits than E.164 allows.";
+    UnknownCallingCode => "unknown_calling_code", "does not start with a country calling code",
+        "The number does not start with an assigned country calling code.";
+    NonAsciiDigits => "non_ascii_digits", "contains non-ASCII digits; give a country to parse it",
+        "Digits other than ASCII 0-9, which only the country-aware parser understands.";
+    PhoneUnparsable => "phone_unparsable", "not a phone number for the given country",
+        "libphonenumber could not read the value as a phone number for the given country.";
+    PhoneImpossible => "phone_impossible", "not a possible phone number for its country (wrong length)",
+        "libphonenumber read the number, but its length is impossible for its country.";
+    UnknownPhoneCountry => "unknown_phone_country", "the country given for phone numbers is not an ISO 3166-1 country",
+        "The country given for phone numbers is not an ISO 3166-1 country.";
+    UnknownCountry => "unknown_country", "not an ISO 3166-1 country code or English country name",
+        "Not an ISO 3166-1 alpha-2 or alpha-3 code, nor an English country name.";
+    UnknownGender => "unknown_gender", "not a gender Meta accepts (f, m, female, male, woman, man)",
+        "Not one of the gender values Meta accepts.";
+    InvalidDate => "invalid_date", "not a date in a supported format (e.g. 1997-02-16, 2/16/1997, 16 Feb 1997, 19970216)",
+        "Not a date in any supported format.";
+    TwoDigitYear => "two_digit_year", "the year must have four digits",
+        "A year given with two digits, whose century cannot be known.";
+    YearOutOfRange => "year_out_of_range", "year outside 1900 to the current year",
+        "A year before 1900 or after the current year.";
+    InvalidMonth => "invalid_month", "not a month (01 to 12)",
+        "A month outside 1-12 or not a month name.";
+    InvalidDay => "invalid_day", "not a day of that month",
+        "A day outside 1-31, or past the end of its month.";
+    ZipTooShort => "zip_too_short", "too short for a postal code (at least 2 characters)",
+        "A postal code shorter than two characters.";
 }
 
 #[cfg(test)]

@@ -90,6 +90,17 @@ impl Field {
         }
     }
 
+    /// True when Graph requires this field's values hashed: every field but `external_id`, for
+    /// which hashing is recommended, not required.
+    pub const fn must_be_hashed(self) -> bool {
+        !matches!(self, Field::ExternalId)
+    }
+
+    /// The field whose wire key is exactly `key` (`em`, `fn`, …), if any.
+    pub fn from_key(key: &str) -> Option<Field> {
+        Field::ALL.into_iter().find(|field| field.key() == key)
+    }
+
     /// A descriptive name, also accepted by [`FromStr`] (`email`, `phone`, `first_name`, …).
     pub const fn name(self) -> &'static str {
         match self {

@@ -1,4 +1,4 @@
-//! SHA-256 to lowercase hex without allocating, and recognising values that are already hashed.
+//! SHA-256 to lowercase hex without allocating.
 
 use std::fmt;
 
@@ -103,45 +103,6 @@ pub fn sha256_hex(value: &str) -> Sha256Hex {
     Sha256Hex::of(value.as_bytes())
 }
 
-/// How a trimmed value that is already hashed should be passed on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum AlreadyHashed {
-    /// A bare SHA-256 or MD5 hex digest: passed on lowercased.
-    Digest,
-    /// A digest carrying the parameter builder's `.appendix`: passed on exactly as given.
-    WithAppendix,
-}
-
-/// True for a SHA-256 (64) or MD5 (32) hex digest, in either case.
-fn is_hex_digest(value: &str) -> bool {
-    matches!(value.len(), 32 | 64) && value.bytes().all(|b| b.is_ascii_hexdigit())
-}
-
-/// Appendix tokens of Meta's parameter builder: a 2-character language token or an 8-character
-/// base64url version block.
-fn is_appendix(token: &str) -> bool {
-    const LANGUAGE_TOKENS: [&str; 6] = ["AQ", "Ag", "Aw", "BA", "BQ", "Bg"];
-    LANGUAGE_TOKENS.contains(&token)
-        || (token.len() == 8
-            && token
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
-}
-
-/// Recognises a (trimmed) value that is already a hash, so it is passed on instead of re-hashed.
-pub(crate) fn already_hashed(trimmed: &str) -> Option<AlreadyHashed> {
-    if is_hex_digest(trimmed) {
-        return Some(AlreadyHashed::Digest);
-    }
-    // Shortest digest with an appendix: 32 digits, `.`, a 2-character token. Most values are
-    // shorter, and need no search for a dot.
-    if trimmed.len() < 32 + 1 + 2 {
-        return None;
-    }
-    let (digest, appendix) = trimmed.split_once('.')?;
-    (is_hex_digest(digest) && is_appendix(appendix)).then_some(AlreadyHashed::WithAppendix)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,30 +146,5 @@ mod tests {
                 "{word:#x}"
             );
         }
-    }
-
-    #[test]
-    fn recognises_digests_and_appendix_forms() {
-        let sha = "62a14e44f765419d10fea99367361a727c12365e2520f32218d505ed9aa0f62f";
-        assert_eq!(already_hashed(sha), Some(AlreadyHashed::Digest));
-        assert_eq!(
-            already_hashed(&sha.to_uppercase()),
-            Some(AlreadyHashed::Digest)
-        );
-        assert_eq!(
-            already_hashed("5d41402abc4b2a76b9719d911017c592"),
-            Some(AlreadyHashed::Digest)
-        );
-        assert_eq!(
-            already_hashed(&format!("{sha}.AQQCAQAB")),
-            Some(AlreadyHashed::WithAppendix)
-        );
-        assert_eq!(
-            already_hashed(&format!("{sha}.BA")),
-            Some(AlreadyHashed::WithAppendix)
-        );
-        assert_eq!(already_hashed(&format!("{sha}.xyz")), None);
-        assert_eq!(already_hashed(&sha[..63]), None);
-        assert_eq!(already_hashed("john@example.com"), None);
     }
 }

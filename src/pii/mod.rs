@@ -37,7 +37,6 @@
 //! builds the hashed [`UserData`](crate::types::UserData).
 
 mod country;
-mod currency;
 mod customer;
 mod date;
 mod error;
@@ -49,7 +48,6 @@ mod state;
 mod text;
 
 pub use country::CountryCode;
-pub use currency::is_iso4217_currency;
 pub use customer::Customer;
 pub use error::{PiiError, Reason};
 pub use field::{Field, UnknownField};

@@ -1,8 +1,9 @@
 //! `Normalizer`: applies each field's rule into a reused buffer, and hashes the result.
 
-use super::hash::{AlreadyHashed, already_hashed, sha256_hex};
+use super::hash::sha256_hex;
 use super::text::{is_name_char, is_place_char, is_postcode_char, lower, lower_filter};
 use super::{CountryCode, Field, PiiError, Reason, date, phone, state};
+use crate::hashed::{AlreadyHashed, already_hashed};
 
 /// What normalizing one value produced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

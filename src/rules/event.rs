@@ -2,28 +2,20 @@
 
 use crate::generated::types::{ActionSource, ServerEvent};
 
-use super::Context;
 use super::catalog::RuleId;
+use super::context::Context;
+use super::limits::{MAX_AGE_PHYSICAL_STORE_SECONDS, MAX_AGE_SECONDS, MAX_FUTURE_SECONDS};
+use super::messages;
 use super::path::BlamePath;
 use super::report::Violation;
-
-const DAY: i64 = 86_400;
-/// Oldest `event_time` accepted, in seconds before the request.
-pub const MAX_AGE_SECONDS: i64 = 7 * DAY;
-/// Oldest `event_time` accepted for `physical_store` events.
-pub const MAX_AGE_PHYSICAL_STORE_SECONDS: i64 = 62 * DAY;
-/// Our policy: newest `event_time` accepted, in seconds after the request.
-pub const MAX_FUTURE_SECONDS: i64 = 3_600;
 
 pub(super) fn check(event: &ServerEvent, index: usize, ctx: &Context, out: &mut Vec<Violation>) {
     let at = || BlamePath::event(index);
 
     if event.event_name.is_empty() {
-        let path = at().key("event_name");
-        out.push(Violation::new(
+        out.push(messages::required(
             RuleId::EventNameRequired,
-            path.clone(),
-            format!("The parameter {path} is required."),
+            at().key("event_name"),
         ));
     }
 
@@ -32,11 +24,10 @@ pub(super) fn check(event: &ServerEvent, index: usize, ctx: &Context, out: &mut 
     match event.action_source {
         ActionSource::Website => {
             if event.event_source_url.as_deref().is_none_or(str::is_empty) {
-                let path = at().key("event_source_url");
-                out.push(Violation::new(
+                out.push(messages::required_for_action_source(
                     RuleId::WebsiteEventSourceUrl,
-                    path.clone(),
-                    format!("The parameter {path} is required for events whose action_source is website."),
+                    at().key("event_source_url"),
+                    "website",
                 ));
             }
             if event
@@ -45,35 +36,30 @@ pub(super) fn check(event: &ServerEvent, index: usize, ctx: &Context, out: &mut 
                 .as_deref()
                 .is_none_or(str::is_empty)
             {
-                let path = at().key("user_data").key("client_user_agent");
-                out.push(Violation::new(
+                out.push(messages::required_for_action_source(
                     RuleId::WebsiteClientUserAgent,
-                    path.clone(),
-                    format!("The parameter {path} is required for events whose action_source is website."),
+                    at().key("user_data").key("client_user_agent"),
+                    "website",
                 ));
             }
         }
-        ActionSource::App => {
-            match &event.app_data {
-                None => {
-                    let path = at().key("app_data");
-                    out.push(Violation::new(
+        ActionSource::App => match &event.app_data {
+            None => {
+                out.push(messages::required_for_action_source(
                     RuleId::AppAppData,
-                    path.clone(),
-                    format!("The parameter {path} is required for events whose action_source is app."),
+                    at().key("app_data"),
+                    "app",
                 ));
-                }
-                Some(app) if app.extinfo.is_none() => {
-                    let path = at().key("app_data").key("extinfo");
-                    out.push(Violation::new(
-                    RuleId::AppExtinfo,
-                    path.clone(),
-                    format!("The parameter {path} is required for events whose action_source is app."),
-                ));
-                }
-                Some(_) => {}
             }
-        }
+            Some(app) if app.extinfo.is_none() => {
+                out.push(messages::required_for_action_source(
+                    RuleId::AppExtinfo,
+                    at().key("app_data").key("extinfo"),
+                    "app",
+                ));
+            }
+            Some(_) => {}
+        },
         _ => {}
     }
 
@@ -84,12 +70,7 @@ pub(super) fn check(event: &ServerEvent, index: usize, ctx: &Context, out: &mut 
         if let Some(url) = url
             && !is_http_url(url)
         {
-            let path = at().key(key);
-            out.push(Violation::new(
-                RuleId::UrlScheme,
-                path.clone(),
-                format!("The parameter {path} must be a URL starting with http:// or https://."),
-            ));
+            out.push(messages::url_scheme(at().key(key)));
         }
     }
 }
@@ -112,25 +93,9 @@ fn check_time(
         (MAX_AGE_SECONDS, RuleId::EventTimeTooOld, 7)
     };
     if age > limit {
-        let path = path();
-        out.push(Violation::new(
-            rule,
-            path.clone(),
-            format!(
-                "The parameter {path} is {} seconds in the past; events must be sent within {days} days of when they occurred.",
-                age
-            ),
-        ));
+        out.push(messages::event_time_too_old(rule, path(), age, days));
     } else if age < -MAX_FUTURE_SECONDS {
-        let path = path();
-        out.push(Violation::new(
-            RuleId::EventTimeInFuture,
-            path.clone(),
-            format!(
-                "The parameter {path} is {} seconds in the future; it must be a Unix time in seconds (not milliseconds) no later than 1 hour from now.",
-                -age
-            ),
-        ));
+        out.push(messages::event_time_in_future(path(), -age));
     }
 }
 

@@ -3,6 +3,7 @@
 use crate::generated::types::{Extinfo, ExtinfoValue};
 
 use super::catalog::RuleId;
+use super::messages;
 use super::path::BlamePath;
 use super::report::Violation;
 
@@ -22,20 +23,10 @@ pub(super) fn check(extinfo: &Extinfo, index: usize, out: &mut Vec<Violation>) {
     };
 
     if !matches!(&extinfo.0[VERSION], ExtinfoValue::String(v) if v == "a2" || v == "i2") {
-        let path = at(VERSION);
-        out.push(Violation::new(
-            RuleId::ExtinfoVersion,
-            path.clone(),
-            format!("The parameter {path} (extinfo version) must be \"a2\" for Android or \"i2\" for iOS."),
-        ));
+        out.push(messages::extinfo_version(at(VERSION)));
     }
     if matches!(&extinfo.0[OS_VERSION], ExtinfoValue::String(v) if v.is_empty()) {
-        let path = at(OS_VERSION);
-        out.push(Violation::new(
-            RuleId::ExtinfoOsVersion,
-            path.clone(),
-            format!("The parameter {path} (OS version) is required and must not be empty."),
-        ));
+        out.push(messages::extinfo_os_version_empty(at(OS_VERSION)));
     }
     for (position, value) in extinfo.0.iter().enumerate() {
         if INTEGER_POSITIONS.contains(&position) {
@@ -44,28 +35,15 @@ pub(super) fn check(extinfo: &Extinfo, index: usize, out: &mut Vec<Violation>) {
                 ExtinfoValue::String(s) => s.bytes().all(|b| b.is_ascii_digit()),
             };
             if !ok {
-                let path = at(position);
-                out.push(Violation::new(
-                    RuleId::ExtinfoIntegerPosition,
-                    path.clone(),
-                    format!("The parameter {path} must be an integer (a string of digits or \"\" also do)."),
-                ));
+                out.push(messages::extinfo_integer_position(at(position)));
             }
         } else if position != SHORT_VERSION && matches!(value, ExtinfoValue::Int64(_)) {
             let path = at(position);
-            let message = if position == OS_VERSION {
-                format!("The parameter {path} (OS version) must be a string such as \"13.4.1\".")
-            } else {
-                format!(
-                    "The parameter {path} must be a string; extinfo values are positional, check their order."
-                )
-            };
-            let rule = if position == VERSION {
-                RuleId::ExtinfoVersion
-            } else {
-                RuleId::ExtinfoStringPosition
-            };
-            out.push(Violation::new(rule, path, message));
+            out.push(match position {
+                OS_VERSION => messages::extinfo_os_version_not_string(path),
+                VERSION => messages::extinfo_string_position(RuleId::ExtinfoVersion, path),
+                _ => messages::extinfo_string_position(RuleId::ExtinfoStringPosition, path),
+            });
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::generated::types::ServerEvent;
 
-use super::catalog::RuleId;
+use super::messages;
 use super::path::BlamePath;
 use super::report::Violation;
 
@@ -12,12 +12,7 @@ pub(super) fn check(event: &ServerEvent, index: usize, out: &mut Vec<Violation>)
     // The generated enum admits only "LDU"; what is left to check is that it appears at most once.
     let ldu = match &event.data_processing_options {
         Some(options) if options.len() > 1 => {
-            let path = at().key("data_processing_options");
-            out.push(Violation::new(
-                RuleId::LduOption,
-                path.clone(),
-                format!("The parameter {path} must be [] or [\"LDU\"]."),
-            ));
+            out.push(messages::ldu_option(at().key("data_processing_options")));
             true
         }
         Some(options) => !options.is_empty(),
@@ -26,19 +21,13 @@ pub(super) fn check(event: &ServerEvent, index: usize, out: &mut Vec<Violation>)
 
     match event.data_processing_options_country {
         None if ldu => {
-            let path = at().key("data_processing_options_country");
-            out.push(Violation::new(
-                RuleId::LduCountryRequired,
-                path.clone(),
-                format!("The parameter {path} is required when data_processing_options contains LDU (1 for the US, 0 to geolocate)."),
+            out.push(messages::ldu_country_required(
+                at().key("data_processing_options_country"),
             ));
         }
         Some(country) if country != 0 && country != 1 => {
-            let path = at().key("data_processing_options_country");
-            out.push(Violation::new(
-                RuleId::LduCountryValue,
-                path.clone(),
-                format!("The parameter {path} must be 1 (United States) or 0 (geolocate)."),
+            out.push(messages::ldu_country_value(
+                at().key("data_processing_options_country"),
             ));
         }
         _ => {}
@@ -51,19 +40,13 @@ pub(super) fn check(event: &ServerEvent, index: usize, out: &mut Vec<Violation>)
         .is_some_and(|ip| !ip.is_empty());
     match event.data_processing_options_state {
         None if ldu && !has_ip => {
-            let path = at().key("data_processing_options_state");
-            out.push(Violation::new(
-                RuleId::LduStateRequired,
-                path.clone(),
-                format!("The parameter {path} is required when data_processing_options contains LDU and user_data has no client_ip_address (1000 for California, 0 to geolocate)."),
+            out.push(messages::ldu_state_required(
+                at().key("data_processing_options_state"),
             ));
         }
         Some(state) if state != 0 && state != 1000 => {
-            let path = at().key("data_processing_options_state");
-            out.push(Violation::new(
-                RuleId::LduStateValue,
-                path.clone(),
-                format!("The parameter {path} must be 1000 (California) or 0 (geolocate)."),
+            out.push(messages::ldu_state_value(
+                at().key("data_processing_options_state"),
             ));
         }
         _ => {}

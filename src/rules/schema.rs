@@ -11,17 +11,14 @@ use jsonschema::error::ValidationErrorKind;
 use jsonschema::paths::LocationSegment;
 use serde_json::Value;
 
+use crate::pii::Field;
+
 use super::catalog::RuleId;
+use super::messages;
 use super::path::{BlamePath, Segment};
 use super::report::{Violation, Warning};
 
 const SCHEMA_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/event_request.schema.json"));
-
-/// Keys of `user_data` whose values are SHA-256 digests.
-const HASHED_KEYS: [&str; 16] = [
-    "em", "ph", "fn", "ln", "db", "ge", "ct", "st", "zp", "country", "f5first", "f5last", "fi",
-    "dobd", "dobm", "doby",
-];
 
 /// Rules the schema can express and the typed parse cannot (patterns, lengths, bounds): the semantic
 /// rules enforce them on typed values, and the schema enforces them on anything else.
@@ -135,17 +132,11 @@ fn value_at<'a>(request: &'a Value, path: &BlamePath) -> Option<&'a Value> {
         })
 }
 
-fn invalid(path: BlamePath) -> Violation {
-    let message = format!("The parameter {path} has an invalid type or value.");
-    Violation::new(RuleId::InvalidValue, path, message)
-}
-
 fn map_error(path: BlamePath, kind: &ValidationErrorKind, request: &Value) -> Vec<Violation> {
     let key = path.last_key().map(str::to_owned);
     let key = key.as_deref();
     let top = path.segments().len() == 1;
-    let violation =
-        |rule: RuleId, message: String| vec![Violation::new(rule, path.clone(), message)];
+    let one = |violation: Violation| vec![violation];
     match kind {
         ValidationErrorKind::Required { property } => {
             let property = property.as_str().unwrap_or_default().to_owned();
@@ -161,72 +152,48 @@ fn map_error(path: BlamePath, kind: &ValidationErrorKind, request: &Value) -> Ve
                 (_, true, "action_source") => RuleId::ActionSourceRequired,
                 _ => RuleId::InvalidValue,
             };
-            let at = path.clone().key(property);
-            vec![Violation::new(
-                rule,
-                at.clone(),
-                format!("The parameter {at} is required."),
-            )]
+            one(messages::required(rule, path.key(property)))
         }
         ValidationErrorKind::AdditionalProperties { unexpected } if path.is_event() => unexpected
             .iter()
-            .map(|name| {
-                Violation::new(
-                    RuleId::EventUnknownKey,
-                    path.clone(),
-                    format!("Unexpected key \"{name}\" on param \"{path}\"."),
-                )
-            })
+            .map(|name| messages::unknown_event_key(path.clone(), name))
             .collect(),
-        ValidationErrorKind::MinItems { .. } if top && key == Some("data") => violation(
-            RuleId::DataEmpty,
-            format!("The parameter {path} must hold at least one event."),
-        ),
-        ValidationErrorKind::MaxItems { .. } if top && key == Some("data") => violation(
-            RuleId::DataTooMany,
-            format!("The parameter {path} holds more than 1,000 events."),
-        ),
+        ValidationErrorKind::MinItems { .. } if top && key == Some("data") => {
+            one(messages::data_empty(path))
+        }
+        ValidationErrorKind::MaxItems { .. } if top && key == Some("data") => {
+            let events = value_at(request, &path)
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len);
+            one(messages::data_too_many(path, events))
+        }
         ValidationErrorKind::MinItems { .. } | ValidationErrorKind::MaxItems { .. }
             if key == Some("extinfo") =>
         {
-            violation(
-                RuleId::ExtinfoLength,
-                format!("The parameter {path} must hold exactly 16 values."),
-            )
+            one(messages::extinfo_length(path))
         }
-        ValidationErrorKind::Minimum { .. } if top && key == Some("trace") => violation(
-            RuleId::TraceRange,
-            format!("The parameter {path} must be a non-negative integer."),
-        ),
-        ValidationErrorKind::MinLength { .. } if key == Some("event_name") => violation(
-            RuleId::EventNameRequired,
-            format!("The parameter {path} is required."),
-        ),
+        ValidationErrorKind::Minimum { .. } if top && key == Some("trace") => {
+            one(messages::trace_range(path))
+        }
+        ValidationErrorKind::MinLength { .. } if key == Some("event_name") => {
+            one(messages::required(RuleId::EventNameRequired, path))
+        }
         ValidationErrorKind::Pattern { .. }
             if matches!(key, Some("event_source_url" | "referrer_url")) =>
         {
-            violation(
-                RuleId::UrlScheme,
-                format!("The parameter {path} must be a URL starting with http:// or https://."),
-            )
+            one(messages::url_scheme(path))
         }
-        ValidationErrorKind::Pattern { .. } if key == Some("currency") => violation(
-            RuleId::CurrencyFormat,
-            format!(
-                "The parameter {path} must be a three-letter ISO 4217 currency code such as USD."
-            ),
-        ),
+        ValidationErrorKind::Pattern { .. } if key == Some("currency") => {
+            one(messages::currency_format(path))
+        }
         // A hashed key fails as a whole (`oneOf` string | array) or, for single-value keys, by pattern.
         ValidationErrorKind::Pattern { .. } | ValidationErrorKind::OneOfNotValid { .. }
-            if key.is_some_and(|k| HASHED_KEYS.contains(&k))
+            if key
+                .and_then(Field::from_key)
+                .is_some_and(Field::must_be_hashed)
                 && holds_strings(value_at(request, &path)) =>
         {
-            violation(
-                RuleId::HashFormat,
-                format!(
-                    "The parameter {path} must be the SHA-256 of the normalized value, as 64 lowercase hex digits (optionally followed by .<appendix>); raw customer information is not accepted."
-                ),
-            )
+            one(messages::hash_format(path))
         }
         ValidationErrorKind::Enum { .. }
             if path
@@ -234,21 +201,15 @@ fn map_error(path: BlamePath, kind: &ValidationErrorKind, request: &Value) -> Ve
                 .iter()
                 .any(|s| matches!(s, Segment::Key(k) if k == "data_processing_options")) =>
         {
-            violation(
-                RuleId::LduOption,
-                format!("The parameter {path} must be [] or [\"LDU\"]."),
-            )
+            one(messages::ldu_option(path))
         }
         ValidationErrorKind::Type { .. }
             if matches!(key, Some("value" | "net_revenue" | "predicted_ltv"))
                 && path.segments().len() == 4 =>
         {
-            violation(
-                RuleId::CustomDataNumber,
-                format!("The parameter {path} must be a finite number."),
-            )
+            one(messages::custom_data_number(path))
         }
-        _ => vec![invalid(path.clone())],
+        _ => one(messages::invalid_value(path, None)),
     }
 }
 

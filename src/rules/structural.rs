@@ -1,10 +1,12 @@
 //! Bytes to the generated `EventRequest`, and a structural failure to the violation Graph would report.
 
+use serde::de::IgnoredAny;
 use serde_path_to_error::Segment as SerdeSegment;
 
 use crate::generated::types::EventRequest;
 
 use super::catalog::RuleId;
+use super::messages;
 use super::path::{BlamePath, Segment};
 use super::report::Violation;
 
@@ -22,33 +24,24 @@ const REQUIRED_EVENT_KEYS: [(&str, RuleId); 4] = [
 pub fn parse_request(bytes: &[u8]) -> Result<EventRequest, Violation> {
     // JSON is UTF-8 (RFC 8259). Checked up front because the typed parse skips ignored values
     // (unknown nested keys) without looking at their bytes.
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        Violation::new(
-            RuleId::MalformedJson,
-            BlamePath::root(),
-            format!(
-                "The request body is not valid UTF-8 (at byte {}).",
-                e.valid_up_to()
-            ),
-        )
-    })?;
-    super::typed_read::request_from_str(text).map_err(|_| locate(text))
+    let text = std::str::from_utf8(bytes).map_err(|e| messages::not_utf8(e.valid_up_to()))?;
+    super::typed_read::request_from_str(text)
+        .map_err(|_| locate_refused(text, || serde_json::from_str::<IgnoredAny>(text).is_ok()))
 }
 
-/// Parses again, tracking the path, to find where and why the body does not fit the spec's types.
-fn locate(text: &str) -> Violation {
+/// The violation of a body the typed read refused: parses it again, tracking the path, to find
+/// where and why it does not fit the spec's types. `is_json` says whether the body is JSON at all;
+/// it is asked only when the parser's error leaves that open, so a caller that already knows saves
+/// a read.
+pub(crate) fn locate_refused(text: &str, is_json: impl FnOnce() -> bool) -> Violation {
     let mut deserializer = serde_json::Deserializer::from_str(text);
     match serde_path_to_error::deserialize::<_, EventRequest>(&mut deserializer) {
         // The value itself fits; what failed is the trailing data after it.
         Ok(_) => match deserializer.end() {
-            Err(err) => classify(BlamePath::root(), &err, text),
-            Ok(()) => Violation::new(
-                RuleId::MalformedJson,
-                BlamePath::root(),
-                "The request body could not be read.",
-            ),
+            Err(err) => classify(BlamePath::root(), &err, is_json),
+            Ok(()) => messages::malformed_body("The request body could not be read."),
         },
-        Err(err) => classify(blame_path(err.path()), err.inner(), text),
+        Err(err) => classify(blame_path(err.path()), err.inner(), is_json),
     }
 }
 
@@ -70,7 +63,11 @@ fn quoted_after<'a>(message: &'a str, prefix: &str) -> Option<&'a str> {
 
 /// Maps serde's description of a failure at `path` to a rule and a message that never repeats the
 /// offending value (it may be customer information).
-fn classify(path: BlamePath, error: &serde_json::Error, text: &str) -> Violation {
+fn classify(
+    path: BlamePath,
+    error: &serde_json::Error,
+    is_json: impl FnOnce() -> bool,
+) -> Violation {
     use serde_json::error::Category;
     let syntax = matches!(
         error.classify(),
@@ -78,30 +75,14 @@ fn classify(path: BlamePath, error: &serde_json::Error, text: &str) -> Violation
     );
     // serde_json also reports some shape errors as syntax (a number where an enum's string should
     // be, a 17th value in a 16-value array): only a body that is not JSON at all is malformed.
-    if syntax
-        && !path.segments().is_empty()
-        && serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()
-    {
-        let rule = match path.segments().last() {
-            Some(Segment::Key(key)) if key == "extinfo" => RuleId::ExtinfoLength,
-            _ => RuleId::InvalidValue,
+    if syntax && !path.segments().is_empty() && is_json() {
+        return match path.segments().last() {
+            Some(Segment::Key(key)) if key == "extinfo" => messages::extinfo_length(path),
+            _ => messages::invalid_value(path, None),
         };
-        let message = match rule {
-            RuleId::ExtinfoLength => format!("The parameter {path} must hold exactly 16 values."),
-            _ => format!("The parameter {path} has an invalid value."),
-        };
-        return Violation::new(rule, path, message);
     }
     if syntax {
-        return Violation::new(
-            RuleId::MalformedJson,
-            BlamePath::root(),
-            format!(
-                "The request body is not valid JSON (line {}, column {}).",
-                error.line(),
-                error.column()
-            ),
-        );
+        return messages::not_json(error.line(), error.column());
     }
     let message = error.to_string();
     let message = message
@@ -120,11 +101,7 @@ fn classify(path: BlamePath, error: &serde_json::Error, text: &str) -> Violation
         } else {
             RuleId::InvalidValue
         };
-        return Violation::new(
-            rule,
-            field_path.clone(),
-            format!("The parameter {field_path} is required."),
-        );
+        return messages::required(rule, field_path);
     }
     if let Some(field) = quoted_after(message, "unknown field `") {
         // serde_path_to_error puts the unknown key itself at the end of the path.
@@ -134,11 +111,7 @@ fn classify(path: BlamePath, error: &serde_json::Error, text: &str) -> Violation
             }
             _ => path.clone(),
         };
-        return Violation::new(
-            RuleId::EventUnknownKey,
-            event.clone(),
-            format!("Unexpected key \"{field}\" on param \"{event}\"."),
-        );
+        return messages::unknown_event_key(event, field);
     }
     let expected = message
         .rsplit_once(", expected ")
@@ -154,12 +127,10 @@ fn classify(path: BlamePath, error: &serde_json::Error, text: &str) -> Violation
         }
         _ => RuleId::InvalidValue,
     };
-    let text = match (rule, expected) {
-        (RuleId::ExtinfoLength, _) => format!("The parameter {path} must hold exactly 16 values."),
-        (_, Some(expected)) => {
-            format!("The parameter {path} has an invalid value: expected {expected}.")
-        }
-        (_, None) => format!("The parameter {path} has an invalid value."),
-    };
-    Violation::new(rule, path, text)
+    match (rule, expected) {
+        (RuleId::ExtinfoLength, _) => messages::extinfo_length(path),
+        (RuleId::LduOption, _) => messages::ldu_option(path),
+        (RuleId::CustomDataNumber, _) => messages::custom_data_number(path),
+        (_, expected) => messages::invalid_value(path, expected),
+    }
 }

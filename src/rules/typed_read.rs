@@ -16,7 +16,7 @@ use serde::de::{
 
 use crate::generated::types::{EventRequest, ServerEvent};
 
-use super::MAX_EVENTS;
+use super::limits::MAX_EVENTS;
 
 /// A low guess at the bytes of one event in a body. Guessing low only over-reserves for a moment:
 /// a 2 KB body with one event reserves 8.

@@ -1,113 +1,87 @@
 //! `user_data` rules: at least one identifier, hash formats, IP address, fbc/fbp cookies.
 
 use crate::generated::types::{IntegerOrString, UserData};
+use crate::hashed::{LANGUAGE_TOKENS, is_graph_digest};
+use crate::pii::Field;
 use crate::values::OneOrMany;
 
-use super::catalog::RuleId;
+use super::messages;
 use super::path::BlamePath;
 use super::report::Violation;
-
-/// Appendix tokens of Meta's parameter builder that are 2 characters long (others are 8).
-const SHORT_APPENDIXES: [&str; 6] = ["AQ", "Ag", "Aw", "BA", "BQ", "Bg"];
 
 pub(super) fn check(user: &UserData, index: usize, out: &mut Vec<Violation>) {
     let at = || BlamePath::event(index).key("user_data");
 
     if !has_identifier(user) {
-        out.push(Violation::new(
-            RuleId::NoCustomerIdentifier,
-            at(),
-            "This event has insufficient customer information: user_data carries no customer information parameter.",
-        ));
+        out.push(messages::no_customer_identifier(at()));
     }
 
-    for (key, values) in multi_hashed(user) {
+    for (field, values) in multi_hashed(user) {
         if let Some(values) = values {
             let many = matches!(values, OneOrMany::Many(_));
             for (i, value) in values.iter().enumerate() {
-                if !is_sha256_hex(value) {
+                if !is_graph_digest(value) {
                     let path = if many {
-                        at().key(key).index(i)
+                        at().key(field.key()).index(i)
                     } else {
-                        at().key(key)
+                        at().key(field.key())
                     };
-                    out.push(hash_violation(path));
+                    out.push(messages::hash_format(path));
                 }
             }
         }
     }
-    for (key, value) in single_hashed(user) {
+    for (field, value) in single_hashed(user) {
         if let Some(value) = value
-            && !is_sha256_hex(value)
+            && !is_graph_digest(value)
         {
-            out.push(hash_violation(at().key(key)));
+            out.push(messages::hash_format(at().key(field.key())));
         }
     }
 
     if let Some(ip) = &user.client_ip_address
         && ip.parse::<std::net::IpAddr>().is_err()
     {
-        let path = at().key("client_ip_address");
-        out.push(Violation::new(
-                RuleId::ClientIpAddress,
-                path.clone(),
-                format!("The parameter {path} must be a valid IPv4 or IPv6 address, not hashed and without spaces."),
-            ));
+        out.push(messages::client_ip_address(at().key("client_ip_address")));
     }
     if let Some(fbc) = &user.fbc
         && !is_cookie(fbc)
     {
-        let path = at().key("fbc");
-        out.push(Violation::new(
-                RuleId::FbcFormat,
-                path.clone(),
-                format!("The parameter {path} must look like fb.1.<creation time>.<fbclid>, optionally followed by .<appendix>."),
-            ));
+        out.push(messages::fbc_format(at().key("fbc")));
     }
     if let Some(fbp) = &user.fbp
         && !is_cookie(fbp)
     {
-        let path = at().key("fbp");
-        out.push(Violation::new(
-                RuleId::FbpFormat,
-                path.clone(),
-                format!("The parameter {path} must look like fb.1.<creation time>.<random number>, optionally followed by .<appendix>."),
-            ));
+        out.push(messages::fbp_format(at().key("fbp")));
     }
 }
 
-fn hash_violation(path: BlamePath) -> Violation {
-    let message = format!(
-        "The parameter {path} must be the SHA-256 of the normalized value, as 64 lowercase hex digits (optionally followed by .<appendix>); raw customer information is not accepted."
-    );
-    Violation::new(RuleId::HashFormat, path, message)
-}
-
-/// The hashed keys that take one value or a list.
-fn multi_hashed(user: &UserData) -> [(&'static str, Option<&OneOrMany>); 10] {
+/// The fields Graph requires hashed ([`Field::must_be_hashed`]) that take one value or a list, with
+/// their values. A test keeps these two tables and `Field` in agreement.
+fn multi_hashed(user: &UserData) -> [(Field, Option<&OneOrMany>); 10] {
     [
-        ("em", user.em.as_ref()),
-        ("ph", user.ph.as_ref()),
-        ("fn", user.fn_.as_ref()),
-        ("ln", user.ln.as_ref()),
-        ("db", user.db.as_ref()),
-        ("ge", user.ge.as_ref()),
-        ("ct", user.ct.as_ref()),
-        ("st", user.st.as_ref()),
-        ("zp", user.zp.as_ref()),
-        ("country", user.country.as_ref()),
+        (Field::Email, user.em.as_ref()),
+        (Field::Phone, user.ph.as_ref()),
+        (Field::FirstName, user.fn_.as_ref()),
+        (Field::LastName, user.ln.as_ref()),
+        (Field::DateOfBirth, user.db.as_ref()),
+        (Field::Gender, user.ge.as_ref()),
+        (Field::City, user.ct.as_ref()),
+        (Field::State, user.st.as_ref()),
+        (Field::Zip, user.zp.as_ref()),
+        (Field::Country, user.country.as_ref()),
     ]
 }
 
-/// The hashed keys that take a single value.
-fn single_hashed(user: &UserData) -> [(&'static str, Option<&str>); 6] {
+/// The fields Graph requires hashed that take a single value, with their values.
+fn single_hashed(user: &UserData) -> [(Field, Option<&str>); 6] {
     [
-        ("f5first", user.f5first.as_deref()),
-        ("f5last", user.f5last.as_deref()),
-        ("fi", user.fi.as_deref()),
-        ("dobd", user.dobd.as_deref()),
-        ("dobm", user.dobm.as_deref()),
-        ("doby", user.doby.as_deref()),
+        (Field::F5First, user.f5first.as_deref()),
+        (Field::F5Last, user.f5last.as_deref()),
+        (Field::FirstInitial, user.fi.as_deref()),
+        (Field::DobDay, user.dobd.as_deref()),
+        (Field::DobMonth, user.dobm.as_deref()),
+        (Field::DobYear, user.doby.as_deref()),
     ]
 }
 
@@ -148,39 +122,6 @@ fn has_identifier(user: &UserData) -> bool {
         })
 }
 
-/// 64 lowercase hex digits, optionally followed by `.` and an appendix of `[A-Za-z0-9_-]`.
-pub(crate) fn is_sha256_hex(value: &str) -> bool {
-    match value.as_bytes().split_first_chunk::<64>() {
-        Some((digest, rest)) => is_lower_hex(digest) && is_hash_appendix(rest),
-        None => false,
-    }
-}
-
-/// True when every byte is `0-9` or `a-f`.
-///
-/// Deliberately without an early exit: a valid digest (the common case) is read to its end anyway,
-/// and a fixed-length fold compiles to a few SIMD compares instead of 64 data-dependent branches.
-fn is_lower_hex(digest: &[u8; 64]) -> bool {
-    let bad = digest.iter().fold(false, |bad, &b| {
-        bad | !((b.wrapping_sub(b'0') < 10) | (b.wrapping_sub(b'a') < 6))
-    });
-    !bad
-}
-
-/// What may follow a digest: nothing, or `.` and a non-empty appendix of `[A-Za-z0-9_-]`.
-fn is_hash_appendix(rest: &[u8]) -> bool {
-    match rest {
-        [] => true,
-        [b'.', appendix @ ..] => {
-            !appendix.is_empty()
-                && appendix
-                    .iter()
-                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'))
-        }
-        _ => false,
-    }
-}
-
 /// `fb.<digits>.<digits>.<non-empty>` with an optional fifth part: a 2-character appendix token of
 /// Meta's parameter builder, or an 8-character one.
 pub(crate) fn is_cookie(value: &str) -> bool {
@@ -198,7 +139,7 @@ pub(crate) fn is_cookie(value: &str) -> bool {
             !payload.is_empty()
                 && !appendix.contains(&b'.')
                 && (appendix.len() == 8
-                    || SHORT_APPENDIXES
+                    || LANGUAGE_TOKENS
                         .iter()
                         .any(|short| short.as_bytes() == appendix))
         }
@@ -219,29 +160,8 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// The straightforward forms the fast checks replaced, kept as their specification.
+    /// The straightforward form the fast check replaced, kept as its specification.
     mod reference {
-        pub fn is_sha256_hex(value: &str) -> bool {
-            let bytes = value.as_bytes();
-            if bytes.len() < 64
-                || !bytes[..64]
-                    .iter()
-                    .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-            {
-                return false;
-            }
-            match &bytes[64..] {
-                [] => true,
-                [b'.', appendix @ ..] => {
-                    !appendix.is_empty()
-                        && appendix
-                            .iter()
-                            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'))
-                }
-                _ => false,
-            }
-        }
-
         pub fn is_cookie(value: &str) -> bool {
             let mut parts = value.split('.');
             let (Some(version), Some(subdomain), Some(created), Some(payload)) =
@@ -255,7 +175,9 @@ mod tests {
             match (parts.next(), parts.next()) {
                 (None, _) => head_ok,
                 (Some(appendix), None) => {
-                    head_ok && (super::SHORT_APPENDIXES.contains(&appendix) || appendix.len() == 8)
+                    head_ok
+                        && (crate::hashed::LANGUAGE_TOKENS.contains(&appendix)
+                            || appendix.len() == 8)
                 }
                 (Some(_), Some(_)) => false,
             }
@@ -264,30 +186,25 @@ mod tests {
 
     proptest! {
         #[test]
-        fn sha256_hex_agrees_with_its_reference(
-            digest in "[0-9a-fA-G]{60,66}",
-            tail in prop_oneof![Just(String::new()), "[.a-zA-Z0-9_\\-é]{0,10}"],
-        ) {
-            let value = format!("{digest}{tail}");
-            prop_assert_eq!(is_sha256_hex(&value), reference::is_sha256_hex(&value));
-        }
-
-        #[test]
         fn cookie_agrees_with_its_reference(value in "(fb)?[.fb0-9AQgwBa-e]{0,24}") {
             prop_assert_eq!(is_cookie(&value), reference::is_cookie(&value));
         }
     }
 
     #[test]
-    fn sha256_hex_accepts_digests_and_appendixes_only() {
-        let digest = "62a14e44f765419d10fea99367361a727c12365e2520f32218d505ed9aa0f62f";
-        assert!(is_sha256_hex(digest));
-        assert!(is_sha256_hex(&format!("{digest}.AQQCAQAB")));
-        assert!(!is_sha256_hex(&digest.to_uppercase()));
-        assert!(!is_sha256_hex(&format!("{digest}.")));
-        assert!(!is_sha256_hex(&format!("{digest}0")));
-        assert!(!is_sha256_hex("john@example.com"));
-        assert!(!is_sha256_hex(""));
+    fn hashed_tables_hold_exactly_the_fields_graph_requires_hashed() {
+        let user = UserData::default();
+        let mut tables: Vec<Field> = multi_hashed(&user)
+            .iter()
+            .map(|(field, _)| *field)
+            .chain(single_hashed(&user).iter().map(|(field, _)| *field))
+            .collect();
+        tables.sort();
+        let hashed: Vec<Field> = Field::ALL
+            .into_iter()
+            .filter(|f| f.must_be_hashed())
+            .collect();
+        assert_eq!(tables, hashed);
     }
 
     #[test]

@@ -108,7 +108,7 @@ proptest! {
         normalizer.set_phone_country(country);
         let _ = normalizer.normalize(field, &value);
         let _ = normalizer.hash(field, &value);
-        let _ = capi_kit::pii::is_iso4217_currency(&value);
+        let _ = capi_kit::rules::is_iso4217_currency(&value);
         let _ = value.parse::<CountryCode>();
     }
 

@@ -1,6 +1,6 @@
 //! The language-neutral vector file `conformance/vectors/normalization.json`, run through `pii`.
 
-use capi_kit::pii::{CountryCode, Field, Normalized, Normalizer, sha256_hex};
+use capi_kit::pii::{CountryCode, Field, Normalized, Normalizer, Reason, sha256_hex};
 use serde::Deserialize;
 
 const VECTORS: &str = include_str!("../../conformance/vectors/normalization.json");
@@ -162,4 +162,58 @@ fn passthrough_cases_are_not_rehashed() {
             case.id
         );
     }
+}
+
+const SCHEMA: &str = include_str!("../../conformance/schema/normalization.schema.json");
+const CONFORMANCE_README: &str = include_str!("../../conformance/README.md");
+
+fn schema() -> serde_json::Value {
+    serde_json::from_str(SCHEMA).expect("normalization.schema.json parses")
+}
+
+fn strings_at(value: &serde_json::Value, pointer: &str) -> Vec<String> {
+    value
+        .pointer(pointer)
+        .and_then(serde_json::Value::as_array)
+        .unwrap_or_else(|| panic!("{pointer} is an array"))
+        .iter()
+        .map(|v| v.as_str().expect("a string").to_owned())
+        .collect()
+}
+
+#[test]
+fn the_schema_and_the_readme_know_every_reason_and_field_of_the_code() {
+    let reasons: Vec<String> = Reason::ALL.iter().map(|r| r.id().to_owned()).collect();
+    assert_eq!(strings_at(&schema(), "/$defs/reason/enum"), reasons);
+    let keys: Vec<String> = Field::ALL.iter().map(|f| f.key().to_owned()).collect();
+    assert_eq!(strings_at(&schema(), "/$defs/field/enum"), keys);
+
+    let sentence = CONFORMANCE_README
+        .split("Reason ids used in `error`:")
+        .nth(1)
+        .and_then(|rest| rest.split(".\n").next())
+        .expect("conformance/README.md lists the reason ids");
+    let listed: Vec<String> = sentence
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(listed, reasons, "conformance/README.md");
+}
+
+#[cfg(feature = "report")]
+#[test]
+fn the_file_validates_against_its_schema() {
+    let validator = jsonschema::validator_for(&schema()).expect("a valid JSON Schema");
+    let vectors: serde_json::Value = serde_json::from_str(VECTORS).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&vectors)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    // The schema is tight enough to catch a broken case.
+    let mut broken = vectors.clone();
+    broken["cases"][0]["sha256"] = "not a digest".into();
+    assert!(!validator.is_valid(&broken));
 }

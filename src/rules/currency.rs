@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 /// spaces are not accepted: the check is for a value as it will be sent.
 ///
 /// ```
-/// use capi_kit::pii::is_iso4217_currency;
+/// use capi_kit::rules::is_iso4217_currency;
 ///
 /// assert!(is_iso4217_currency("USD"));
 /// assert!(is_iso4217_currency("eur"));

@@ -1,0 +1,23 @@
+//! The core's front door: each request routed to the events edge (under any fault due) or to the
+//! inspection API.
+
+use super::answers;
+use super::faults;
+use super::graph::FakeGraph;
+use super::inspect;
+use super::request::{FakeRequest, FakeResponse};
+use super::route::{self, Route};
+
+impl FakeGraph {
+    /// Answers one request, as Graph would (see the module docs for the order of checks).
+    pub fn handle(&self, request: &FakeRequest) -> FakeResponse {
+        match route::route(&request.path) {
+            Route::Inspect(rest) => inspect::handle(self, request, rest),
+            Route::Events { pixel_id } => match self.next_fault() {
+                Some(fault) => faults::answer(fault, || self.events_edge(request, pixel_id)),
+                None => self.events_edge(request, pixel_id),
+            },
+            Route::Unknown(path) => answers::unknown_path(path),
+        }
+    }
+}

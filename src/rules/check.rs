@@ -1,0 +1,91 @@
+//! The orchestrator: runs the request-level rules and every event's rules, for a verdict or a report.
+
+use crate::generated::types::{EventRequest, ServerEvent};
+
+use super::context::Context;
+use super::limits::MAX_EVENTS;
+use super::path::BlamePath;
+use super::report::{self, Report, Verdict, Violation};
+use super::structural::parse_request;
+use super::{custom_data, event, extinfo, ldu, messages, user_data};
+
+/// Graph's verdict on a request body, as bytes arrive at a server.
+pub fn check_bytes(bytes: &[u8], ctx: &Context) -> Verdict {
+    match parse_request(bytes) {
+        Ok(request) => check_request(&request, ctx),
+        Err(violation) => Verdict::Rejected(violation),
+    }
+}
+
+/// Graph's verdict on a request a client has built.
+pub fn check_request(request: &EventRequest, ctx: &Context) -> Verdict {
+    let mut violations = Vec::new();
+    collect(request, ctx, Mode::FirstBadEvent, &mut violations);
+    report::sort_violations(&mut violations);
+    match violations.into_iter().next() {
+        Some(violation) => Verdict::Rejected(violation),
+        None => Verdict::Accepted {
+            events_received: request.data.len(),
+        },
+    }
+}
+
+/// Every violation of a typed request, in reporting order.
+pub fn report_request(request: &EventRequest, ctx: &Context) -> Report {
+    let mut violations = Vec::new();
+    collect(request, ctx, Mode::Everything, &mut violations);
+    report::sort_violations(&mut violations);
+    Report {
+        events: request.data.len(),
+        violations,
+        warnings: Vec::new(),
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Stop after the first event (or request-level check) with a violation: enough for a verdict.
+    FirstBadEvent,
+    /// Check everything.
+    Everything,
+}
+
+fn collect(request: &EventRequest, ctx: &Context, mode: Mode, out: &mut Vec<Violation>) {
+    let data = || BlamePath::root().key("data");
+    if request.data.is_empty() {
+        out.push(messages::data_empty(data()));
+    }
+    if request.data.len() > MAX_EVENTS {
+        out.push(messages::data_too_many(data(), request.data.len()));
+    }
+    if request.trace.is_some_and(|trace| trace < 0) {
+        out.push(messages::trace_range(BlamePath::root().key("trace")));
+    }
+    if mode == Mode::FirstBadEvent && !out.is_empty() {
+        return;
+    }
+    for (index, event) in request.data.iter().enumerate() {
+        check_event(event, index, ctx, out);
+        if mode == Mode::FirstBadEvent && !out.is_empty() {
+            return;
+        }
+    }
+}
+
+/// Runs every semantic rule on one event.
+pub(super) fn check_event(
+    event: &ServerEvent,
+    index: usize,
+    ctx: &Context,
+    out: &mut Vec<Violation>,
+) {
+    event::check(event, index, ctx, out);
+    user_data::check(&event.user_data, index, out);
+    if let Some(extinfo) = event.app_data.as_ref().and_then(|app| app.extinfo.as_ref()) {
+        extinfo::check(extinfo, index, out);
+    }
+    ldu::check(event, index, out);
+    if let Some(custom) = &event.custom_data {
+        custom_data::check(custom, index, out);
+    }
+}

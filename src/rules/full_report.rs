@@ -1,0 +1,71 @@
+//! The all-violations report of a request body: the typed rules merged with the spec's schema.
+
+use crate::generated::types::ServerEvent;
+
+use super::check::{check_event, report_request};
+use super::context::Context;
+use super::report::{self, Report};
+use super::schema;
+use super::structural::parse_request;
+
+/// Every violation of a request body, and warnings for keys Graph would silently ignore (feature
+/// `report`).
+///
+/// Unlike [`check_bytes`](super::check_bytes), structural problems are all listed (through the
+/// spec's JSON Schema), and the semantic rules still run on every event that is structurally sound.
+/// The first violation is always the one `check_bytes` reports. Only a body that is not JSON at all
+/// stops at that.
+pub fn report_bytes(bytes: &[u8], ctx: &Context) -> Report {
+    let parsed = parse_request(bytes);
+    let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(bytes) else {
+        return Report {
+            events: 0,
+            violations: parsed.err().into_iter().collect(),
+            warnings: Vec::new(),
+        };
+    };
+    schema::strip_nulls(&mut value);
+    let warnings = schema::unknown_key_warnings(&value);
+    let first = match parsed {
+        Ok(request) => {
+            return Report {
+                warnings,
+                ..report_request(&request, ctx)
+            };
+        }
+        Err(first) => first,
+    };
+
+    // Structurally broken: the schema lists every structural problem; events that are sound on their
+    // own still get the semantic rules, which then own the schema-expressible checks of that event.
+    let events = value
+        .get("data")
+        .and_then(serde_json::Value::as_array)
+        .map_or(&[][..], Vec::as_slice);
+    let mut sound = std::collections::BTreeSet::new();
+    let mut violations = Vec::new();
+    for (index, event) in events.iter().enumerate() {
+        if let Ok(event) = serde_json::from_value::<ServerEvent>(event.clone()) {
+            sound.insert(index);
+            check_event(&event, index, ctx, &mut violations);
+        }
+    }
+    for violation in schema::violations(&value) {
+        let owned_by_semantics = violation
+            .path
+            .event_index()
+            .is_some_and(|i| sound.contains(&i))
+            && schema::SCHEMA_EXPRESSIBLE.contains(&violation.rule);
+        if !owned_by_semantics && !violations.contains(&violation) {
+            violations.push(violation);
+        }
+    }
+    violations.retain(|v| *v != first);
+    report::sort_violations(&mut violations);
+    violations.insert(0, first);
+    Report {
+        events: events.len(),
+        violations,
+        warnings,
+    }
+}

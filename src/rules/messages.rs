@@ -1,0 +1,299 @@
+//! Every violation the rules report, built with its sentence: one home for each message.
+//!
+//! The catalog says what a rule requires; this module says what a violation of it tells the user,
+//! in the style of Graph's `error_user_msg`. The typed rules, the structural parse and the schema
+//! mapping all build their violations here, so one rule says one thing whichever path found it.
+//! No sentence repeats a value it was given, except where noted: values may be customer information.
+
+use super::catalog::RuleId;
+use super::limits::MAX_EVENTS;
+use super::path::BlamePath;
+use super::report::Violation;
+
+fn at(rule: RuleId, path: BlamePath, message: impl FnOnce(&BlamePath) -> String) -> Violation {
+    let message = message(&path);
+    Violation::new(rule, path, message)
+}
+
+/// "The parameter {path} is required." (a missing key or an empty required value).
+pub(crate) fn required(rule: RuleId, path: BlamePath) -> Violation {
+    at(rule, path, |p| format!("The parameter {p} is required."))
+}
+
+/// A key that `action_source` (`website`, `app`) makes required.
+pub(crate) fn required_for_action_source(
+    rule: RuleId,
+    path: BlamePath,
+    action_source: &str,
+) -> Violation {
+    at(rule, path, |p| {
+        format!("The parameter {p} is required for events whose action_source is {action_source}.")
+    })
+}
+
+/// A value of the wrong type or shape that no more specific rule covers; `expected` is serde's
+/// description of the type wanted, when known (it never holds the value itself).
+pub(crate) fn invalid_value(path: BlamePath, expected: Option<&str>) -> Violation {
+    at(RuleId::InvalidValue, path, |p| match expected {
+        Some(expected) => format!("The parameter {p} has an invalid value: expected {expected}."),
+        None => format!("The parameter {p} has an invalid value."),
+    })
+}
+
+/// `data` in a form body that is neither a JSON array nor JSON at all.
+#[cfg(feature = "fake")]
+pub(crate) fn data_not_an_array(path: BlamePath) -> Violation {
+    at(RuleId::InvalidValue, path, |p| {
+        format!("The parameter {p} must be a JSON array of events.")
+    })
+}
+
+/// An item of `data` in a form body that is a string but not one encoding an event.
+#[cfg(feature = "fake")]
+pub(crate) fn event_not_an_object(path: BlamePath) -> Violation {
+    at(RuleId::InvalidValue, path, |p| {
+        format!("The parameter {p} must be an event object or a JSON string encoding one.")
+    })
+}
+
+/// A body that is not valid UTF-8.
+pub(crate) fn not_utf8(valid_up_to: usize) -> Violation {
+    Violation::new(
+        RuleId::MalformedJson,
+        BlamePath::root(),
+        format!("The request body is not valid UTF-8 (at byte {valid_up_to})."),
+    )
+}
+
+/// A body that is not JSON, with where the parser stopped.
+pub(crate) fn not_json(line: usize, column: usize) -> Violation {
+    Violation::new(
+        RuleId::MalformedJson,
+        BlamePath::root(),
+        format!("The request body is not valid JSON (line {line}, column {column})."),
+    )
+}
+
+/// A body that cannot be decoded in its content type; `why` is the decoder's own sentence.
+pub(crate) fn malformed_body(why: impl Into<String>) -> Violation {
+    Violation::new(RuleId::MalformedJson, BlamePath::root(), why)
+}
+
+/// An event key the spec does not know (Graph's own wording, as Meta's SDK users quote it).
+pub(crate) fn unknown_event_key(event: BlamePath, key: &str) -> Violation {
+    at(RuleId::EventUnknownKey, event, |p| {
+        format!("Unexpected key \"{key}\" on param \"{p}\".")
+    })
+}
+
+/// `data` with no event.
+pub(crate) fn data_empty(path: BlamePath) -> Violation {
+    at(RuleId::DataEmpty, path, |p| {
+        format!("The parameter {p} must hold at least one event.")
+    })
+}
+
+/// `data` with more than [`MAX_EVENTS`] events.
+pub(crate) fn data_too_many(path: BlamePath, events: usize) -> Violation {
+    at(RuleId::DataTooMany, path, |p| {
+        format!(
+            "The parameter {p} holds {events} events; at most {MAX_EVENTS} may be sent in one request."
+        )
+    })
+}
+
+/// A negative `trace`.
+pub(crate) fn trace_range(path: BlamePath) -> Violation {
+    at(RuleId::TraceRange, path, |p| {
+        format!("The parameter {p} must be a non-negative integer.")
+    })
+}
+
+/// An `event_time` older than the window of its action source (`days`); `age` in seconds.
+pub(crate) fn event_time_too_old(rule: RuleId, path: BlamePath, age: i64, days: i64) -> Violation {
+    at(rule, path, |p| {
+        format!(
+            "The parameter {p} is {age} seconds in the past; events must be sent within {days} days of when they occurred."
+        )
+    })
+}
+
+/// An `event_time` more than an hour ahead; `ahead` in seconds.
+pub(crate) fn event_time_in_future(path: BlamePath, ahead: i64) -> Violation {
+    at(RuleId::EventTimeInFuture, path, |p| {
+        format!(
+            "The parameter {p} is {ahead} seconds in the future; it must be a Unix time in seconds (not milliseconds) no later than 1 hour from now."
+        )
+    })
+}
+
+/// A URL without an `http://` or `https://` scheme.
+pub(crate) fn url_scheme(path: BlamePath) -> Violation {
+    at(RuleId::UrlScheme, path, |p| {
+        format!("The parameter {p} must be a URL starting with http:// or https://.")
+    })
+}
+
+/// `user_data` without any customer identifier.
+pub(crate) fn no_customer_identifier(path: BlamePath) -> Violation {
+    Violation::new(
+        RuleId::NoCustomerIdentifier,
+        path,
+        "This event has insufficient customer information: user_data carries no customer information parameter.",
+    )
+}
+
+/// A hashed key holding something other than a digest.
+pub(crate) fn hash_format(path: BlamePath) -> Violation {
+    at(RuleId::HashFormat, path, |p| {
+        format!(
+            "The parameter {p} must be the SHA-256 of the normalized value, as 64 lowercase hex digits (optionally followed by .<appendix>); raw customer information is not accepted."
+        )
+    })
+}
+
+/// A `client_ip_address` that is not an IP address.
+pub(crate) fn client_ip_address(path: BlamePath) -> Violation {
+    at(RuleId::ClientIpAddress, path, |p| {
+        format!(
+            "The parameter {p} must be a valid IPv4 or IPv6 address, not hashed and without spaces."
+        )
+    })
+}
+
+/// An `fbc` cookie of the wrong shape.
+pub(crate) fn fbc_format(path: BlamePath) -> Violation {
+    at(RuleId::FbcFormat, path, |p| {
+        format!(
+            "The parameter {p} must look like fb.1.<creation time>.<fbclid>, optionally followed by .<appendix>."
+        )
+    })
+}
+
+/// An `fbp` cookie of the wrong shape.
+pub(crate) fn fbp_format(path: BlamePath) -> Violation {
+    at(RuleId::FbpFormat, path, |p| {
+        format!(
+            "The parameter {p} must look like fb.1.<creation time>.<random number>, optionally followed by .<appendix>."
+        )
+    })
+}
+
+/// An `extinfo` array without exactly 16 values.
+pub(crate) fn extinfo_length(path: BlamePath) -> Violation {
+    at(RuleId::ExtinfoLength, path, |p| {
+        format!("The parameter {p} must hold exactly 16 values.")
+    })
+}
+
+/// `extinfo[0]` that is a string but not `a2` or `i2`.
+pub(crate) fn extinfo_version(path: BlamePath) -> Violation {
+    at(RuleId::ExtinfoVersion, path, |p| {
+        format!("The parameter {p} (extinfo version) must be \"a2\" for Android or \"i2\" for iOS.")
+    })
+}
+
+/// An empty `extinfo[4]`.
+pub(crate) fn extinfo_os_version_empty(path: BlamePath) -> Violation {
+    at(RuleId::ExtinfoOsVersion, path, |p| {
+        format!("The parameter {p} (OS version) is required and must not be empty.")
+    })
+}
+
+/// An integer at `extinfo[4]`, where the OS version string belongs.
+pub(crate) fn extinfo_os_version_not_string(path: BlamePath) -> Violation {
+    at(RuleId::ExtinfoStringPosition, path, |p| {
+        format!("The parameter {p} (OS version) must be a string such as \"13.4.1\".")
+    })
+}
+
+/// An `extinfo` integer position holding something else.
+pub(crate) fn extinfo_integer_position(path: BlamePath) -> Violation {
+    at(RuleId::ExtinfoIntegerPosition, path, |p| {
+        format!("The parameter {p} must be an integer (a string of digits or \"\" also do).")
+    })
+}
+
+/// An integer at an `extinfo` string position (`rule` is the version rule at position 0).
+pub(crate) fn extinfo_string_position(rule: RuleId, path: BlamePath) -> Violation {
+    at(rule, path, |p| {
+        format!(
+            "The parameter {p} must be a string; extinfo values are positional, check their order."
+        )
+    })
+}
+
+/// A `data_processing_options` other than `[]` or `["LDU"]`.
+pub(crate) fn ldu_option(path: BlamePath) -> Violation {
+    at(RuleId::LduOption, path, |p| {
+        format!("The parameter {p} must be [] or [\"LDU\"].")
+    })
+}
+
+/// LDU without a country.
+pub(crate) fn ldu_country_required(path: BlamePath) -> Violation {
+    at(RuleId::LduCountryRequired, path, |p| {
+        format!(
+            "The parameter {p} is required when data_processing_options contains LDU (1 for the US, 0 to geolocate)."
+        )
+    })
+}
+
+/// A country other than 0 or 1.
+pub(crate) fn ldu_country_value(path: BlamePath) -> Violation {
+    at(RuleId::LduCountryValue, path, |p| {
+        format!("The parameter {p} must be 1 (United States) or 0 (geolocate).")
+    })
+}
+
+/// LDU without a state and without an IP address.
+pub(crate) fn ldu_state_required(path: BlamePath) -> Violation {
+    at(RuleId::LduStateRequired, path, |p| {
+        format!(
+            "The parameter {p} is required when data_processing_options contains LDU and user_data has no client_ip_address (1000 for California, 0 to geolocate)."
+        )
+    })
+}
+
+/// A state other than 0 or 1000.
+pub(crate) fn ldu_state_value(path: BlamePath) -> Violation {
+    at(RuleId::LduStateValue, path, |p| {
+        format!("The parameter {p} must be 1000 (California) or 0 (geolocate).")
+    })
+}
+
+/// A `value`, `net_revenue` or `predicted_ltv` that is not a finite number.
+pub(crate) fn custom_data_number(path: BlamePath) -> Violation {
+    at(RuleId::CustomDataNumber, path, |p| {
+        format!("The parameter {p} must be a finite number.")
+    })
+}
+
+/// A `currency` that is not three letters.
+pub(crate) fn currency_format(path: BlamePath) -> Violation {
+    at(RuleId::CurrencyFormat, path, |p| {
+        format!("The parameter {p} must be a three-letter ISO 4217 currency code such as USD.")
+    })
+}
+
+/// Three letters that are no ISO 4217 code. The code is repeated: a currency is not customer
+/// information.
+pub(crate) fn currency_iso4217(path: BlamePath, currency: &str) -> Violation {
+    at(RuleId::CurrencyIso4217, path, |p| {
+        format!("The parameter {p} is not an ISO 4217 currency code (\"{currency}\").")
+    })
+}
+
+/// A `content_type` other than `product` or `product_group`.
+pub(crate) fn content_type(path: BlamePath) -> Violation {
+    at(RuleId::ContentType, path, |p| {
+        format!("The parameter {p} must be product or product_group.")
+    })
+}
+
+/// A `contents` item's `quantity` below 1.
+pub(crate) fn contents_quantity(path: BlamePath) -> Violation {
+    at(RuleId::ContentsItem, path, |p| {
+        format!("The parameter {p} must be at least 1.")
+    })
+}
