@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use capi_kit::pii::{CountryCode, Field, Normalized, Normalizer, sha256_hex};
 use clap::Args;
 
-use super::EXIT_USAGE;
+use super::exit::EXIT_USAGE;
 
 /// Normalize customer information as Meta specifies and print its SHA-256.
 ///

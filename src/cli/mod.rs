@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod exit;
 mod hash;
 mod input;
 mod send;
@@ -32,9 +33,6 @@ enum Command {
     Serve(serve::ServeArgs),
 }
 
-/// Exit code for bad usage, unreadable input or a request that could not be built.
-pub(crate) const EXIT_USAGE: u8 = 2;
-
 /// Parses the command line and runs the chosen subcommand.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
@@ -44,16 +42,4 @@ pub fn run() -> ExitCode {
         Command::Validate(args) => validate::run(args),
         Command::Serve(args) => serve::run(args),
     }
-}
-
-/// An error and its sources, `outer: inner: innermost`, for one line on standard error.
-pub(crate) fn error_chain(err: &dyn std::error::Error) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }

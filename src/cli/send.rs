@@ -9,7 +9,7 @@ use capi_kit::client::{ClientOptions, DEFAULT_API_VERSION, GRAPH_BASE_URL, SendE
 use capi_kit::types::EventRequest;
 use clap::Args;
 
-use super::EXIT_USAGE;
+use super::exit::EXIT_USAGE;
 use super::input::{input_name, read_input};
 
 /// Send a request body (a JSON `EventRequest`) to the events edge.
@@ -130,7 +130,7 @@ fn send(args: SendArgs) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Err(err) => {
-            eprintln!("capi send: {}", super::error_chain(&err));
+            eprintln!("capi send: {}", super::exit::error_chain(&err));
             Ok(ExitCode::FAILURE)
         }
     }

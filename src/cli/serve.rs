@@ -11,7 +11,7 @@ use clap::{Args, ValueEnum};
 use tokio::net::TcpListener;
 use tracing_subscriber::filter::LevelFilter;
 
-use super::EXIT_USAGE;
+use super::exit::EXIT_USAGE;
 
 /// Run the fake Graph API on a local port: every rule enforced, events kept for inspection.
 ///

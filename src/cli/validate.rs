@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde::de::IgnoredAny;
 use serde_json::Value;
 
-use super::EXIT_USAGE;
+use super::exit::EXIT_USAGE;
 use super::input::{input_name, read_input};
 
 /// Check a request body, or a file of events, against every rule of the events edge.

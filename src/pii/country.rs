@@ -6,7 +6,8 @@ use std::sync::OnceLock;
 
 use celes::Country;
 
-use super::{Field, PiiError, Reason};
+use super::error::{PiiError, Reason};
+use super::field::Field;
 
 /// An ISO 3166-1 alpha-2 country code, lowercase (`us`, `gb`, …).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -3,7 +3,10 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use super::{CountryCode, Field, Normalizer, PiiError, Reason};
+use super::country::CountryCode;
+use super::error::{PiiError, Reason};
+use super::field::Field;
+use super::normalize::Normalizer;
 use crate::types::UserData;
 use crate::values::OneOrMany;
 

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use super::Reason;
+use super::error::Reason;
 
 /// Earliest year of birth Meta accepts.
 const MIN_YEAR: u32 = 1900;

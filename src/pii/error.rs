@@ -1,6 +1,6 @@
 //! `PiiError`: why a value could not be normalized, naming the field but never the value.
 
-use super::Field;
+use super::field::Field;
 
 /// A customer-information value that cannot be normalized.
 ///

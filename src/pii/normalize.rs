@@ -1,8 +1,11 @@
 //! `Normalizer`: applies each field's rule into a reused buffer, and hashes the result.
 
+use super::country::CountryCode;
+use super::error::{PiiError, Reason};
+use super::field::Field;
 use super::hash::sha256_hex;
 use super::text::{is_name_char, is_place_char, is_postcode_char, lower, lower_filter};
-use super::{CountryCode, Field, PiiError, Reason, date, phone, state};
+use super::{date, phone, state};
 use crate::hashed::{AlreadyHashed, already_hashed};
 
 /// What normalizing one value produced.

@@ -7,7 +7,8 @@ use std::sync::OnceLock;
 use phonenumber::country::Id;
 use phonenumber::metadata::DATABASE;
 
-use super::{CountryCode, Reason};
+use super::country::CountryCode;
+use super::error::Reason;
 
 /// Fewest digits of a number with its country code that Meta's SDKs accept (Python: `\d{1,4}\d{2,3}\d{4,}`).
 const MIN_DIGITS: usize = 7;

@@ -1,30 +1,18 @@
 //! `capi hash` as a user runs it: values as arguments or on standard input, one tab-separated line
 //! per value, and invalid values reported by position without echoing them.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use crate::support::{capi, capi_stdin, text};
+use std::process::Output;
 
+/// `capi hash` with `args`, and `stdin` on its standard input if given.
 fn capi_hash(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_capi"));
-    command
-        .arg("hash")
-        .args(args)
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = command.spawn().unwrap();
-    if let Some(input) = stdin {
-        child.stdin.take().unwrap().write_all(input).unwrap();
+    let args: Vec<&str> = std::iter::once("hash")
+        .chain(args.iter().copied())
+        .collect();
+    match stdin {
+        Some(input) => capi_stdin(&args, input),
+        None => capi(&args),
     }
-    child.wait_with_output().unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 #[test]

@@ -1,33 +1,18 @@
 //! `capi send` as a user runs it: dry runs, clear input errors, real sends to a wiremock Graph.
 
-use std::process::{Command, Output};
-
+use crate::support::{TOKEN, capi_with_token, text};
 use serde_json::json;
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const TOKEN: &str = "EAAGcliSECRETtoken";
 const SEED: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/examples/requests/seed-two-purchases.json"
 );
 
-fn capi(args: &[&str], token: Option<&str>) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_capi"));
-    command.args(args).env_remove("CAPI_ACCESS_TOKEN");
-    if let Some(token) = token {
-        command.env("CAPI_ACCESS_TOKEN", token);
-    }
-    command.output().unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
 #[test]
 fn dry_run_prints_the_request_with_the_token_redacted() {
-    let out = capi(
+    let out = capi_with_token(
         &[
             "send",
             SEED,
@@ -62,7 +47,7 @@ fn a_malformed_body_is_reported_with_its_path_and_exit_code_2() {
         r#"{"data":[{"event_name":"x","event_time":1,"action_source":"web","user_data":{}}]}"#,
     )
     .unwrap();
-    let out = capi(
+    let out = capi_with_token(
         &["send", file.to_str().unwrap(), "--pixel", "1", "--dry-run"],
         None,
     );
@@ -73,7 +58,7 @@ fn a_malformed_body_is_reported_with_its_path_and_exit_code_2() {
 
 #[test]
 fn without_a_token_nothing_is_sent_and_the_variable_is_named() {
-    let out = capi(
+    let out = capi_with_token(
         &[
             "send",
             SEED,
@@ -101,7 +86,7 @@ async fn sends_to_the_given_base_url_and_prints_the_response() {
         .expect(1)
         .mount(&server)
         .await;
-    let out = capi(
+    let out = capi_with_token(
         &["send", SEED, "--pixel", "42", "--base-url", &server.uri()],
         Some(TOKEN),
     );
@@ -120,7 +105,7 @@ async fn a_rejection_exits_1_with_graph_s_reason_and_no_token() {
         }})))
         .mount(&server)
         .await;
-    let out = capi(
+    let out = capi_with_token(
         &["send", SEED, "--pixel", "42", "--base-url", &server.uri()],
         Some(TOKEN),
     );

@@ -9,11 +9,9 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use crate::support::{NOW, PIXEL, TOKEN, post_json};
 use serde_json::{Value, json};
 
-const NOW: i64 = 1_763_800_000;
-const TOKEN: &str = "EAAB-serve-token-must-not-be-logged";
-const PIXEL: &str = "1234567890";
 const HASHED_EMAIL: &str = "7b17fb0bd173f625b58636fb796407c22b3d16fc78302d79f0fd30c2fc2fc068";
 
 /// A running `capi serve` and its base URL.
@@ -94,17 +92,6 @@ fn lead(event_id: &str) -> Value {
         "event_name": "Lead", "event_time": NOW - 60, "action_source": "email", "event_id": event_id,
         "user_data": {"em": HASHED_EMAIL}
     }]})
-}
-
-async fn post_json(url: &str, body: &Value) -> (u16, Value) {
-    let response = reqwest::Client::new()
-        .post(url)
-        .json(body)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap())
 }
 
 async fn get_json(url: &str) -> Value {

@@ -1,37 +1,12 @@
 //! `capi validate` as a user runs it: request bodies and NDJSON files, table and JSON output, the
 //! clock, exit codes, standard input.
 
-use std::io::Write;
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
 
+use crate::support::{NOW, capi, capi_stdin, text, website_event};
 use serde_json::{Value, json};
 
-const NOW: i64 = 1_763_800_000;
 const RAW_EMAIL: &str = "john.doe@example.com";
-
-fn capi(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_capi"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn capi_stdin(args: &[&str], input: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_capi"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(input).unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 /// Writes `contents` to a fresh file named `name` in a directory of this test process.
 fn file(name: &str, contents: &[u8]) -> PathBuf {
@@ -42,26 +17,9 @@ fn file(name: &str, contents: &[u8]) -> PathBuf {
     path
 }
 
-fn website_event(i: usize) -> Value {
-    json!({
-        "event_name": "Purchase",
-        "event_time": NOW - 60,
-        "event_id": format!("order-{i}"),
-        "action_source": "website",
-        "event_source_url": "https://shop.example.com/checkout",
-        "user_data": {
-            "em": "62a14e44f765419d10fea99367361a727c12365e2520f32218d505ed9aa0f62f",
-            "client_user_agent": "Mozilla/5.0",
-            "client_ip_address": "203.0.113.17",
-            "fbp": "fb.1.1596403881668.1116446470"
-        },
-        "custom_data": {"value": 12.5, "currency": "usd"}
-    })
-}
-
 /// An event whose email is sent unhashed: rule `user_data.hash_format`.
 fn raw_email_event(i: usize) -> Value {
-    let mut event = website_event(i);
+    let mut event = website_event(&format!("order-{i}"));
     event["user_data"]["em"] = json!(RAW_EMAIL);
     event
 }
@@ -89,7 +47,10 @@ fn last_line(stdout: &str) -> &str {
 
 #[test]
 fn an_accepted_request_exits_0() {
-    let path = file("ok.json", &body(vec![website_event(0), website_event(1)]));
+    let path = file(
+        "ok.json",
+        &body(vec![website_event("order-0"), website_event("order-1")]),
+    );
     let out = capi(&["validate", path.to_str().unwrap(), "--now", &now()]);
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
@@ -104,7 +65,7 @@ fn an_accepted_request_exits_0() {
 fn a_rejected_request_names_rule_and_graph_path_in_table_and_json() {
     let path = file(
         "rejected.json",
-        &body(vec![website_event(0), raw_email_event(1)]),
+        &body(vec![website_event("order-0"), raw_email_event(1)]),
     );
     let path = path.to_str().unwrap();
 
@@ -145,7 +106,7 @@ fn ndjson_is_validated_in_batches_of_1000_with_line_numbers() {
             if line == 1 || line == 2_100 {
                 raw_email_event(line)
             } else {
-                website_event(line)
+                website_event(&format!("order-{line}"))
             }
         })
         .collect();
@@ -220,9 +181,9 @@ fn ndjson_is_validated_in_batches_of_1000_with_line_numbers() {
 
 #[test]
 fn a_line_that_is_not_json_is_reported_on_its_line_without_its_content() {
-    let mut input = ndjson(&[website_event(1)]);
+    let mut input = ndjson(&[website_event("order-1")]);
     input.extend_from_slice(b"\n{\"em\": \"jane.secret@example.com\", oops}\n");
-    input.extend_from_slice(&ndjson(&[website_event(3)]));
+    input.extend_from_slice(&ndjson(&[website_event("order-3")]));
     let path = file("broken.ndjson", &input);
     let path = path.to_str().unwrap();
 
@@ -252,7 +213,7 @@ fn a_line_that_is_not_json_is_reported_on_its_line_without_its_content() {
 
 #[test]
 fn now_evaluates_time_rules_against_another_clock() {
-    let path = file("archived.json", &body(vec![website_event(0)]));
+    let path = file("archived.json", &body(vec![website_event("order-0")]));
     let path = path.to_str().unwrap();
     let eight_days_later = (NOW + 8 * 86_400).to_string();
 
@@ -300,7 +261,7 @@ fn a_missing_file_or_bad_usage_exits_2() {
 fn standard_input_is_read_for_dash() {
     let out = capi_stdin(
         &["validate", "-", "--now", &now()],
-        &body(vec![website_event(0)]),
+        &body(vec![website_event("order-0")]),
     );
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
@@ -311,7 +272,11 @@ fn standard_input_is_read_for_dash() {
 
     let out = capi_stdin(
         &["validate", "-", "--now", &now(), "--format", "json"],
-        &ndjson(&[website_event(0), raw_email_event(1), website_event(2)]),
+        &ndjson(&[
+            website_event("order-0"),
+            raw_email_event(1),
+            website_event("order-2"),
+        ]),
     );
     assert_eq!(out.status.code(), Some(1));
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -322,7 +287,7 @@ fn standard_input_is_read_for_dash() {
 #[test]
 fn the_format_is_detected_and_can_be_forced() {
     // One event on one line is NDJSON, not a request without `data`.
-    let one_event = ndjson(&[website_event(0)]);
+    let one_event = ndjson(&[website_event("order-0")]);
     let out = capi_stdin(
         &["validate", "-", "--now", &now(), "--format", "json"],
         &one_event,
@@ -346,14 +311,14 @@ fn the_format_is_detected_and_can_be_forced() {
     );
 
     // A request on a single line is still a request; a broken pretty-printed body too.
-    let compact = serde_json::to_vec(&json!({"data": [website_event(0)]})).unwrap();
+    let compact = serde_json::to_vec(&json!({"data": [website_event("order-0")]})).unwrap();
     let out = capi_stdin(
         &["validate", "-", "--now", &now(), "--format", "json"],
         &compact,
     );
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["input"], "request");
-    let mut broken = body(vec![website_event(0)]);
+    let mut broken = body(vec![website_event("order-0")]);
     broken.truncate(broken.len() / 2);
     let out = capi_stdin(&["validate", "-", "--now", &now()], &broken);
     assert_eq!(out.status.code(), Some(1));

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use crate::support::TOKEN;
 use capi_kit::client::{ClientOptions, SendError, SendEventsExt};
 use capi_kit::types::EventRequest;
 use capi_kit::{AccessToken, Client};
@@ -10,7 +11,6 @@ use serde_json::{Value, json};
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const TOKEN: &str = "EAAGsecretTOKENvalue123";
 const EVERY_FIELD: &str = include_str!("../../examples/requests/every-field.json");
 
 fn client_for(server: &MockServer) -> Client {

@@ -2,6 +2,7 @@
 //! `Authorization` header (code 190 when missing or unknown), the `appsecret_proof` when an app
 //! secret is configured (code 100), and a known pixel (code 100, subcode 33).
 
+use crate::support::{self, NOW, PIXEL, TOKEN};
 use capi_kit::client::{ClientOptions, SendError, SendEventsExt};
 use capi_kit::fake::{FakeGraph, start_mock_server};
 use capi_kit::types::EventRequest;
@@ -9,9 +10,6 @@ use capi_kit::{AccessToken, AppSecret};
 use serde_json::{Value, json};
 use wiremock::MockServer;
 
-const NOW: i64 = 1_763_800_000;
-const PIXEL: &str = "1234567890";
-const TOKEN: &str = "EAAB-auth-token";
 const SECRET: &str = "app-secret-42";
 
 fn body() -> Value {
@@ -62,7 +60,7 @@ async fn post_with(
 
 /// POSTs `body` as JSON to `target`.
 async fn post_json(server: &MockServer, target: &str, body: &Value) -> (u16, Value) {
-    post(server, target, "application/json", json_bytes(body)).await
+    support::post_json(&format!("{}{target}", server.uri()), body).await
 }
 
 fn json_bytes(value: &Value) -> Vec<u8> {

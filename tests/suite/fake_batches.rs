@@ -14,9 +14,7 @@ use wiremock::MockServer;
 use crate::support::breakers::breaker;
 use crate::support::generators::any_batch;
 use crate::support::{NOW, ctx, typed};
-
-const PIXEL: &str = "1234567890";
-const TOKEN: &str = "EAAB-properties";
+use crate::support::{PIXEL, TOKEN};
 
 struct Harness {
     runtime: tokio::runtime::Runtime,

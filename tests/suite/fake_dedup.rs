@@ -2,6 +2,7 @@
 //! keeps the first and marks the rest duplicates; after 48 hours it is kept again; a browser (Pixel)
 //! event within 5 minutes of a server event wins; test events never deduplicate against live ones.
 
+use crate::support::{NOW, PIXEL, TOKEN};
 use capi_kit::Client;
 use capi_kit::client::{ClientOptions, SendEventsExt};
 use capi_kit::fake::{
@@ -11,10 +12,7 @@ use capi_kit::fake::{
 use serde_json::{Value, json};
 use wiremock::MockServer;
 
-const NOW: i64 = 1_763_800_000;
-const PIXEL: &str = "1234567890";
 const OTHER_PIXEL: &str = "555";
-const TOKEN: &str = "EAAB-dedup";
 
 struct Fake {
     fake: FakeGraph,

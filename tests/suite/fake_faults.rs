@@ -4,15 +4,12 @@
 
 use std::time::{Duration, Instant};
 
+use crate::support::{NOW, PIXEL, TOKEN};
 use capi_kit::Client;
 use capi_kit::client::{ClientOptions, SendError, SendEventsExt};
 use capi_kit::fake::{FakeGraph, FakeRequest, FakeServer, Fault, FaultPlan, start_mock_server};
 use capi_kit::types::EventRequest;
 use serde_json::{Value, json};
-
-const PIXEL: &str = "1234567890";
-const TOKEN: &str = "EAAB-faults";
-const NOW: i64 = 1_763_800_000;
 
 fn fake() -> FakeGraph {
     FakeGraph::builder()

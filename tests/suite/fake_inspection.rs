@@ -2,13 +2,10 @@
 //! stored events per pixel and per test code, simulated browser events, counts, the clock, reset and
 //! readiness.
 
+use crate::support::{NOW, PIXEL, TOKEN};
 use capi_kit::fake::{EventSource, FakeGraph, StoredPayload, start_mock_server};
 use serde_json::{Value, json};
 use wiremock::MockServer;
-
-const NOW: i64 = 1_763_800_000;
-const PIXEL: &str = "1234567890";
-const TOKEN: &str = "EAAB-inspect";
 
 fn event(id: &str) -> Value {
     json!({

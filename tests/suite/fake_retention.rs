@@ -1,11 +1,9 @@
 //! The fake's memory stays bounded under sustained load: events are kept 48 hours after arrival and
 //! at most the configured number of them, the oldest going first.
 
+use crate::support::{NOW, PIXEL};
 use capi_kit::fake::{DEDUP_WINDOW_SECONDS, FakeGraph, FakeRequest};
 use serde_json::{Value, json};
-
-const NOW: i64 = 1_763_800_000;
-const PIXEL: &str = "1234567890";
 
 fn batch(fake: &FakeGraph, ids: impl IntoIterator<Item = String>) -> Vec<u8> {
     let events: Vec<Value> = ids

@@ -1,16 +1,13 @@
 //! Whatever a client sends, the fake answers with a Graph-style 4xx, never a 5xx and never a panic:
 //! wrong methods, unknown paths, bodies over the size cap, unreadable encodings, random garbage.
 
+use crate::support::{NOW, PIXEL, TOKEN};
 use capi_kit::fake::{
     DEFAULT_MAX_BODY_BYTES, FakeGraph, FakeRequest, FakeResponse, start_mock_server,
 };
 use proptest::prelude::*;
 use proptest::sample::select;
 use serde_json::{Value, json};
-
-const NOW: i64 = 1_763_800_000;
-const PIXEL: &str = "1234567890";
-const TOKEN: &str = "EAAB-errors";
 
 fn body() -> Value {
     json!({"data": [{

@@ -2,30 +2,11 @@
 //! multipart fields (with `data` a JSON array string of event objects or of JSON strings), the Node
 //! SDK's `null` options and `extinfo` objects, versioned and unversioned paths.
 
+use crate::support::{NOW, PIXEL, TOKEN, website_event};
 use capi_kit::fake::{FakeGraph, StoredPayload, start_mock_server};
 use capi_kit::rules::{Context, check_bytes};
 use serde_json::{Value, json};
 use wiremock::MockServer;
-
-const NOW: i64 = 1_763_800_000;
-const PIXEL: &str = "1234567890";
-const TOKEN: &str = "EAAB-wire-shapes";
-
-fn website_event(id: &str) -> Value {
-    json!({
-        "event_name": "Purchase",
-        "event_time": NOW - 60,
-        "event_id": id,
-        "event_source_url": "https://shop.example.com/checkout",
-        "action_source": "website",
-        "user_data": {
-            "em": "309a0a5c3e211326ae75ca18196d301a9bdbd1a882a4d2569511033da23f0abd",
-            "client_ip_address": "192.0.2.1",
-            "client_user_agent": "Mozilla/5.0 (X11; Linux x86_64)"
-        },
-        "custom_data": {"value": 10.5, "currency": "USD"}
-    })
-}
 
 fn extinfo() -> Vec<Value> {
     vec![

@@ -1,31 +1,9 @@
 //! The reference validator on hand-picked requests: structural failures mapped to Graph's blame paths,
 //! each semantic rule, and the reporting order.
 
-use capi_kit::rules::{self, Context, RuleId, Verdict};
+use crate::support::{NOW, ctx, website_event};
+use capi_kit::rules::{self, RuleId, Verdict};
 use serde_json::{Value, json};
-
-const NOW: i64 = 1_763_800_000;
-
-fn ctx() -> Context {
-    Context::at(NOW)
-}
-
-fn website_event() -> Value {
-    json!({
-        "event_name": "Purchase",
-        "event_time": NOW - 60,
-        "action_source": "website",
-        "event_source_url": "https://shop.example.com/checkout",
-        "user_data": {
-            "em": "62a14e44f765419d10fea99367361a727c12365e2520f32218d505ed9aa0f62f",
-            "client_user_agent": "Mozilla/5.0",
-            "client_ip_address": "203.0.113.17",
-            "fbc": "fb.1.1554763741205.AbCdEfGhIjKlMnOpQrStUvWxYz1234567890",
-            "fbp": "fb.1.1596403881668.1116446470"
-        },
-        "custom_data": {"value": 12.5, "currency": "usd"}
-    })
-}
 
 fn app_event() -> Value {
     json!({
@@ -77,14 +55,14 @@ fn without(mut event: Value, key: &str) -> Value {
 
 #[test]
 fn valid_requests_are_accepted_with_their_count() {
-    let body = json!({"data": [website_event(), app_event(), website_event()]});
+    let body = json!({"data": [website_event("order-1"), app_event(), website_event("order-1")]});
     assert_eq!(check(&body), Verdict::Accepted { events_received: 3 });
 }
 
 #[test]
 fn missing_required_event_keys_are_blamed_like_graph() {
     let message = rejected(
-        &json!({"data": [without(website_event(), "event_time")]}),
+        &json!({"data": [without(website_event("order-1"), "event_time")]}),
         RuleId::EventTimeRequired,
         "$['data'][0]['event_time']",
     );
@@ -93,12 +71,12 @@ fn missing_required_event_keys_are_blamed_like_graph() {
         "The parameter $['data'][0]['event_time'] is required."
     );
     rejected(
-        &json!({"data": [website_event(), without(website_event(), "user_data")]}),
+        &json!({"data": [website_event("order-1"), without(website_event("order-1"), "user_data")]}),
         RuleId::UserDataRequired,
         "$['data'][1]['user_data']",
     );
     rejected(
-        &json!({"data": [without(website_event(), "action_source")]}),
+        &json!({"data": [without(website_event("order-1"), "action_source")]}),
         RuleId::ActionSourceRequired,
         "$['data'][0]['action_source']",
     );
@@ -111,10 +89,10 @@ fn missing_required_event_keys_are_blamed_like_graph() {
 
 #[test]
 fn an_unknown_event_key_is_unexpected() {
-    let mut event = website_event();
+    let mut event = website_event("order-1");
     event["advertiser_tracking_enabled"] = json!(true);
     let message = rejected(
-        &json!({"data": [website_event(), event]}),
+        &json!({"data": [website_event("order-1"), event]}),
         RuleId::EventUnknownKey,
         "$['data'][1]",
     );
@@ -126,10 +104,11 @@ fn an_unknown_event_key_is_unexpected() {
 
 #[test]
 fn structural_errors_never_echo_the_value() {
-    let body = json!({"data": [with(website_event(), "/event_time", json!("john@example.com"))]});
+    let body =
+        json!({"data": [with(website_event("order-1"), "/event_time", json!("john@example.com"))]});
     let message = rejected(&body, RuleId::InvalidValue, "$['data'][0]['event_time']");
     assert!(!message.contains("john"), "{message}");
-    let body = json!({"data": [with(website_event(), "/user_data/em", json!(12345))]});
+    let body = json!({"data": [with(website_event("order-1"), "/user_data/em", json!(12345))]});
     rejected(
         &body,
         RuleId::InvalidValue,
@@ -160,7 +139,7 @@ fn malformed_bodies_are_rejected_not_panicked_on() {
         "]".repeat(10_000)
     );
     assert!(!rules::check_bytes(deep.as_bytes(), &ctx()).is_accepted());
-    let huge = json!({"data": [website_event()]})
+    let huge = json!({"data": [website_event("order-1")]})
         .to_string()
         .replace(&format!("{}", NOW - 60), "1e400");
     assert!(!rules::check_bytes(huge.as_bytes(), &ctx()).is_accepted());
@@ -171,16 +150,20 @@ fn malformed_bodies_are_rejected_not_panicked_on() {
 #[test]
 fn event_time_window() {
     rejected(
-        &json!({"data": [with(website_event(), "/event_time", json!(NOW - 7 * 86_400 - 1))]}),
+        &json!({"data": [with(website_event("order-1"), "/event_time", json!(NOW - 7 * 86_400 - 1))]}),
         RuleId::EventTimeTooOld,
         "$['data'][0]['event_time']",
     );
     assert!(
-        check(&json!({"data": [with(website_event(), "/event_time", json!(NOW - 7 * 86_400))]}))
+        check(&json!({"data": [with(website_event("order-1"), "/event_time", json!(NOW - 7 * 86_400))]}))
             .is_accepted()
     );
     let store = with(
-        with(website_event(), "/action_source", json!("physical_store")),
+        with(
+            website_event("order-1"),
+            "/action_source",
+            json!("physical_store"),
+        ),
         "/event_time",
         json!(NOW - 30 * 86_400),
     );
@@ -191,7 +174,7 @@ fn event_time_window() {
         "$['data'][0]['event_time']",
     );
     rejected(
-        &json!({"data": [with(website_event(), "/event_time", json!(NOW * 1000))]}),
+        &json!({"data": [with(website_event("order-1"), "/event_time", json!(NOW * 1000))]}),
         RuleId::EventTimeInFuture,
         "$['data'][0]['event_time']",
     );
@@ -200,11 +183,11 @@ fn event_time_window() {
 #[test]
 fn requirements_per_action_source() {
     rejected(
-        &json!({"data": [without(website_event(), "event_source_url")]}),
+        &json!({"data": [without(website_event("order-1"), "event_source_url")]}),
         RuleId::WebsiteEventSourceUrl,
         "$['data'][0]['event_source_url']",
     );
-    let mut no_ua = website_event();
+    let mut no_ua = website_event("order-1");
     no_ua["user_data"]
         .as_object_mut()
         .unwrap()
@@ -226,7 +209,7 @@ fn requirements_per_action_source() {
     );
     // Other action sources need neither.
     let email = without(
-        with(website_event(), "/action_source", json!("email")),
+        with(website_event("order-1"), "/action_source", json!("email")),
         "event_source_url",
     );
     assert!(check(&json!({"data": [email]})).is_accepted());
@@ -268,8 +251,7 @@ fn extinfo_positions() {
 
 #[test]
 fn user_data_rules() {
-    let body =
-        |pointer: &str, value: Value| json!({"data": [with(website_event(), pointer, value)]});
+    let body = |pointer: &str, value: Value| json!({"data": [with(website_event("order-1"), pointer, value)]});
     rejected(
         &body("/user_data/em", json!("John@Example.com")),
         RuleId::HashFormat,
@@ -298,7 +280,7 @@ fn user_data_rules() {
         "$['data'][0]['user_data']['fbp']",
     );
     let none = with(
-        with(website_event(), "/action_source", json!("email")),
+        with(website_event("order-1"), "/action_source", json!("email")),
         "/user_data",
         json!({"em": []}),
     );
@@ -312,7 +294,7 @@ fn user_data_rules() {
 
 #[test]
 fn limited_data_use() {
-    let ldu = with(website_event(), "/custom_data", json!({}));
+    let ldu = with(website_event("order-1"), "/custom_data", json!({}));
     let mut ldu = ldu;
     ldu["data_processing_options"] = json!(["LDU"]);
     rejected(
@@ -350,15 +332,14 @@ fn limited_data_use() {
         RuleId::LduOption,
         "$['data'][0]['data_processing_options'][0]",
     );
-    let mut not_ldu = website_event();
+    let mut not_ldu = website_event("order-1");
     not_ldu["data_processing_options"] = json!([]);
     assert!(check(&json!({"data": [not_ldu]})).is_accepted());
 }
 
 #[test]
 fn custom_data_rules() {
-    let body =
-        |pointer: &str, value: Value| json!({"data": [with(website_event(), pointer, value)]});
+    let body = |pointer: &str, value: Value| json!({"data": [with(website_event("order-1"), pointer, value)]});
     rejected(
         &body("/custom_data/currency", json!("US$")),
         RuleId::CurrencyFormat,
@@ -399,9 +380,9 @@ fn custom_data_rules() {
 #[test]
 fn batch_bounds() {
     rejected(&json!({"data": []}), RuleId::DataEmpty, "$['data']");
-    let many: Vec<Value> = (0..1001).map(|_| website_event()).collect();
+    let many: Vec<Value> = (0..1001).map(|_| website_event("order-1")).collect();
     rejected(&json!({"data": many}), RuleId::DataTooMany, "$['data']");
-    let thousand: Vec<Value> = (0..1000).map(|_| website_event()).collect();
+    let thousand: Vec<Value> = (0..1000).map(|_| website_event("order-1")).collect();
     assert_eq!(
         check(&json!({"data": thousand})),
         Verdict::Accepted {
@@ -409,7 +390,7 @@ fn batch_bounds() {
         }
     );
     rejected(
-        &json!({"data": [website_event()], "trace": -1}),
+        &json!({"data": [website_event("order-1")], "trace": -1}),
         RuleId::TraceRange,
         "$['trace']",
     );
@@ -418,12 +399,12 @@ fn batch_bounds() {
 #[test]
 #[cfg(feature = "report")]
 fn reporting_order_is_request_then_lowest_event_then_catalog() {
-    let mut bad_late = website_event();
+    let mut bad_late = website_event("order-1");
     bad_late["custom_data"]["currency"] = json!("ABC");
-    let mut bad_early = website_event();
+    let mut bad_early = website_event("order-1");
     bad_early["custom_data"]["currency"] = json!("ABC"); // later in the catalog…
     bad_early["event_time"] = json!(0); // …than this
-    let body = json!({"data": [website_event(), bad_early, bad_late]});
+    let body = json!({"data": [website_event("order-1"), bad_early, bad_late]});
     rejected(&body, RuleId::EventTimeTooOld, "$['data'][1]['event_time']");
 
     let report = rules::report_bytes(&serde_json::to_vec(&body).unwrap(), &ctx());
@@ -454,11 +435,11 @@ fn reporting_order_is_request_then_lowest_event_then_catalog() {
 #[test]
 #[cfg(feature = "report")]
 fn the_report_lists_every_structural_problem_and_still_checks_sound_events() {
-    let mut broken = website_event();
+    let mut broken = website_event("order-1");
     broken["event_time"] = json!("yesterday");
     broken["surprise"] = json!(1);
     broken["user_data"]["em"] = json!("raw@example.com");
-    let mut old = website_event();
+    let mut old = website_event("order-1");
     old["event_time"] = json!(0);
     let body = json!({"data": [broken, old], "trace": -2});
     let bytes = serde_json::to_vec(&body).unwrap();
@@ -488,7 +469,7 @@ fn the_report_lists_every_structural_problem_and_still_checks_sound_events() {
 #[test]
 #[cfg(feature = "report")]
 fn unknown_nested_keys_are_warnings_not_violations() {
-    let mut event = website_event();
+    let mut event = website_event("order-1");
     event["user_data"]["emial"] = json!("x");
     event["custom_data"]["my_property"] = json!("custom properties are fine");
     let report = rules::report_bytes(

@@ -1,4 +1,4 @@
-//! Shared test support: proptest generators of valid Conversions API requests (as `serde_json::Value`,
+//! Shared test support: constants, fixtures and helpers of every module, proptest generators of valid Conversions API requests (as `serde_json::Value`,
 //! so bytes-level breakage stays expressible) and, for every rule of the catalog, a generator of a valid
 //! batch in which exactly that rule is broken.
 //!
@@ -7,7 +7,17 @@
 #![allow(dead_code)]
 
 pub mod breakers;
+#[cfg(feature = "cli")]
+pub mod cli;
+pub mod fixtures;
 pub mod generators;
+
+// Which of these a build uses depends on its features.
+#[cfg(feature = "cli")]
+#[allow(unused_imports)]
+pub use cli::{capi, capi_stdin, capi_with_token};
+#[allow(unused_imports)]
+pub use fixtures::{PIXEL, TOKEN, post_json, text, website_event};
 
 use capi_kit::rules::Context;
 use capi_kit::types::EventRequest;
