@@ -16,6 +16,8 @@
 //! - **Test against a fake Graph API** (feature `fake`). `fake::FakeGraph` answers as Graph does,
 //!   in-process behind wiremock (feature `wiremock`) or over real HTTP (`fake::FakeServer`, and
 //!   `capi serve` for any language).
+//! - **Check an implementation of the edge** (feature `conformance`). `conformance` runs the
+//!   language-neutral case files against any URL or the fake (`capi conformance`).
 //!
 //! ```rust,no_run
 //! use capi_kit::client::{ClientOptions, DEFAULT_API_VERSION, SendEventsExt};
@@ -62,8 +64,9 @@
 //! |---|---|---|
 //! | `report` | `rules::report_bytes`: every violation of a body, structural ones through the spec's JSON Schema (`jsonschema`), and unknown-key warnings | through `cli` |
 //! | `fake` | `fake`: the fake Graph API's core and its HTTP server | through `cli` |
+//! | `conformance` | `conformance`: the case files and their runner (`fake` included) | through `cli` |
 //! | `wiremock` | `fake::start_mock_server`: the fake behind a wiremock `MockServer`, for Rust tests | no |
-//! | `cli` | the `capi` binary (`fake` and `report` included) | yes |
+//! | `cli` | the `capi` binary (`fake`, `report` and `conformance` included) | yes |
 //! | `mimalloc` | `allocator::tune_mimalloc`, and mimalloc as the `capi` binary's allocator; the library never sets a global allocator | yes |
 //! | `schemars` | `schemars::JsonSchema` on the generated types | no |
 #![deny(missing_docs)]
@@ -71,6 +74,8 @@
 #[cfg(feature = "mimalloc")]
 pub mod allocator;
 pub mod client;
+#[cfg(feature = "conformance")]
+pub mod conformance;
 #[cfg(feature = "fake")]
 pub mod fake;
 mod generated;

@@ -5,6 +5,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use http::Method;
+use serde::{Deserialize, Serialize};
 
 use super::answers;
 use super::auth::AuthConfig;
@@ -70,6 +71,20 @@ impl Default for FakeGraph {
     fn default() -> Self {
         FakeGraph::new()
     }
+}
+
+/// What a fake checks, as `GET /_fake/config` answers it: what a conformance runner needs to know
+/// to pick the cases that apply.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FakeConfig {
+    /// True when only configured tokens are accepted (false: any non-empty token).
+    pub checks_token: bool,
+    /// True when every request needs an `appsecret_proof`.
+    pub checks_app_secret: bool,
+    /// The pixels accepted, when configured (`null`: any numeric id).
+    pub pixels: Option<Vec<String>>,
+    /// Largest body accepted, in bytes.
+    pub max_body_bytes: usize,
 }
 
 /// Configuration of a [`FakeGraph`]; start with [`FakeGraph::builder`].
@@ -251,6 +266,19 @@ impl FakeGraph {
     /// Largest request body accepted, in bytes.
     pub fn max_body_bytes(&self) -> usize {
         self.inner.max_body_bytes
+    }
+
+    /// What this fake checks (`GET /_fake/config`): never a token or a secret, only whether there
+    /// are any.
+    pub fn config(&self) -> FakeConfig {
+        let mut pixels: Vec<String> = self.inner.pixels.iter().cloned().collect();
+        pixels.sort();
+        FakeConfig {
+            checks_token: !self.inner.auth.tokens.is_empty(),
+            checks_app_secret: self.inner.auth.app_secret.is_some(),
+            pixels: (!pixels.is_empty()).then_some(pixels),
+            max_body_bytes: self.inner.max_body_bytes,
+        }
     }
 
     /// The fake's current time (Unix seconds).

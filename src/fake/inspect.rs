@@ -69,6 +69,9 @@ pub(crate) fn handle(fake: &FakeGraph, request: &FakeRequest, rest: &str) -> Fak
         ["stats"] => expect(Method::GET, &|| {
             FakeResponse::json(StatusCode::OK, &fake.store_counts())
         }),
+        ["config"] => expect(Method::GET, &|| {
+            FakeResponse::json(StatusCode::OK, &fake.config())
+        }),
         ["clock"] if *method == Method::GET => clock_answer(fake),
         ["clock"] => expect(Method::POST, &|| set_clock(fake, request)),
         ["faults"] if *method == Method::GET => {

@@ -19,6 +19,8 @@ mod cli_serve;
 mod cli_validate;
 #[cfg(feature = "wiremock")]
 mod client_wire;
+#[cfg(feature = "conformance")]
+mod conformance;
 #[cfg(feature = "wiremock")]
 mod fake_auth;
 #[cfg(feature = "wiremock")]

@@ -1,0 +1,173 @@
+//! Comparing an answer with a case's expectation: statuses, counts and Graph's stable error fields,
+//! never its localized texts.
+
+use serde_json::Value;
+
+use super::case::Expect;
+use super::target::WireResponse;
+
+/// How much of an unexpected body a failure shows.
+const BODY_EXCERPT: usize = 300;
+
+/// `Ok` when `response` is what `expect` says; else what differs, and what came back.
+pub(crate) fn check(expect: &Expect, response: &WireResponse) -> Result<(), String> {
+    let body: Option<Value> = serde_json::from_slice(&response.body).ok();
+    let mut differences = Vec::new();
+    if response.status != expect.status {
+        differences.push(format!(
+            "status: expected {}, got {}",
+            expect.status, response.status
+        ));
+    }
+    let Some(body) = body.filter(Value::is_object) else {
+        differences.push(format!(
+            "the body is not a JSON object (content type {})",
+            response.content_type.as_deref().unwrap_or("none")
+        ));
+        return Err(described(differences, response));
+    };
+    if let Some(expected) = expect.events_received {
+        let got = body.get("events_received").and_then(Value::as_u64);
+        if got != Some(expected) {
+            differences.push(format!(
+                "events_received: expected {expected}, got {}",
+                shown(body.get("events_received"))
+            ));
+        }
+    }
+    if expect.status == 200 && body.get("error").is_some() {
+        differences.push("an error envelope on an accepted request".into());
+    }
+    if let Some(error) = &expect.error {
+        let got = body.get("error").filter(|e| e.is_object());
+        let field = |name: &str| got.and_then(|e| e.get(name));
+        if got.is_none() {
+            differences.push("no error envelope".into());
+        } else {
+            let mut compare = |name: &str, expected: Value| {
+                if field(name) != Some(&expected) {
+                    differences.push(format!(
+                        "error.{name}: expected {expected}, got {}",
+                        shown(field(name))
+                    ));
+                }
+            };
+            compare("code", error.code.into());
+            if let Some(subcode) = error.error_subcode {
+                compare("error_subcode", subcode.into());
+            }
+            if let Some(type_) = &error.type_ {
+                compare("type", type_.as_str().into());
+            }
+            if let Some(transient) = error.is_transient {
+                compare("is_transient", transient.into());
+            }
+            if let Some(blame) = &error.blame {
+                let message = field("error_user_msg")
+                    .and_then(Value::as_str)
+                    .unwrap_or("");
+                let got = blame_path(message);
+                if got != Some(blame.as_str()) {
+                    differences.push(format!(
+                        "blame: expected {blame}, got {}",
+                        got.unwrap_or("no path in error_user_msg")
+                    ));
+                }
+            }
+        }
+    }
+    if differences.is_empty() {
+        Ok(())
+    } else {
+        Err(described(differences, response))
+    }
+}
+
+fn shown(value: Option<&Value>) -> String {
+    value.map_or_else(|| "nothing".to_owned(), Value::to_string)
+}
+
+fn described(differences: Vec<String>, response: &WireResponse) -> String {
+    let text = String::from_utf8_lossy(&response.body);
+    let excerpt: String = text.chars().take(BODY_EXCERPT).collect();
+    let more = if text.chars().count() > BODY_EXCERPT {
+        "…"
+    } else {
+        ""
+    };
+    format!(
+        "{}; body: {}{more}",
+        differences.join("; "),
+        excerpt.replace('\n', " ")
+    )
+}
+
+/// The first `$[…]…` blame path in a message: `$` followed by bracketed keys and indexes.
+pub(crate) fn blame_path(message: &str) -> Option<&str> {
+    let start = message.find("$[")?;
+    let rest = &message[start + 1..];
+    let mut end = 0;
+    let bytes = rest.as_bytes();
+    while end < bytes.len() && bytes[end] == b'[' {
+        let close = if bytes.get(end + 1) == Some(&b'\'') {
+            // A quoted key: up to the closing `']`.
+            end + 2 + rest[end + 2..].find("']")? + 1
+        } else {
+            end + rest[end..].find(']')?
+        };
+        end = close + 1;
+    }
+    Some(&message[start..start + 1 + end])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blame_paths_come_out_of_messages() {
+        assert_eq!(
+            blame_path("The parameter $['data'][0]['event_time'] is required."),
+            Some("$['data'][0]['event_time']")
+        );
+        assert_eq!(
+            blame_path("Unexpected key \"x\" on param \"$['data'][3]\"."),
+            Some("$['data'][3]")
+        );
+        assert_eq!(
+            blame_path("Le paramètre $['data'] est requis."),
+            Some("$['data']")
+        );
+        assert_eq!(blame_path("no path here"), None);
+        assert_eq!(blame_path("broken $['data"), None);
+    }
+
+    #[test]
+    fn differences_are_named_and_texts_ignored() {
+        let expect: Expect = serde_json::from_value(serde_json::json!({
+            "status": 400,
+            "error": {"code": 100, "error_subcode": 2804019, "blame": "$['data'][0]['event_time']"}
+        }))
+        .unwrap();
+        let answer = |body: &str, status| WireResponse {
+            status,
+            content_type: Some("application/json".into()),
+            body: body.as_bytes().to_vec(),
+        };
+        let good = answer(
+            r#"{"error": {"code": 100, "error_subcode": 2804019, "message": "Paramètre invalide", "error_user_msg": "Le paramètre $['data'][0]['event_time'] est requis."}}"#,
+            400,
+        );
+        assert_eq!(check(&expect, &good), Ok(()));
+        let wrong = answer(r#"{"events_received": 1}"#, 200);
+        let error = check(&expect, &wrong).unwrap_err();
+        assert!(error.contains("status: expected 400, got 200"), "{error}");
+        assert!(error.contains("no error envelope"), "{error}");
+        let html = answer("<html>502</html>", 502);
+        assert!(
+            check(&expect, &html)
+                .unwrap_err()
+                .contains("not a JSON object")
+        );
+    }
+}

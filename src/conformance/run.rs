@@ -1,0 +1,488 @@
+//! The runner: learns what the target offers, picks the cases that apply, runs them and records
+//! an outcome for each.
+
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt;
+use serde_json::Value;
+
+use super::case::{Authority, Capability, Case, InspectList, Step};
+use super::expect;
+use super::suite::Suite;
+use super::target::{Target, WireRequest};
+use super::template::Scope;
+use super::wire::{self, RequestContext};
+use crate::fake::FakeConfig;
+use crate::secret::{AccessToken, AppSecret};
+
+/// How a run is done.
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    /// Graph API version for `{version}` in paths.
+    pub api_version: String,
+    /// One pixel for every case; by default each case gets its own.
+    pub pixel: Option<String>,
+    /// The token to send; without one, a placeholder (fine for targets that accept any token).
+    pub token: Option<AccessToken>,
+    /// The target's app secret, to add `appsecret_proof` to every request.
+    pub app_secret: Option<AppSecret>,
+    /// A test event code added to every request that does not set one (for runs against Graph).
+    pub test_event_code: Option<String>,
+    /// Only cases whose id matches one of these globs (`*` and `?`); empty: every case.
+    pub filters: Vec<String>,
+    /// Cases needing any of these are skipped.
+    pub skip_capabilities: Vec<Capability>,
+    /// Cases of these authorities are skipped.
+    pub skip_authorities: Vec<Authority>,
+    /// How many stateless cases run at once.
+    pub jobs: usize,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            api_version: crate::client::DEFAULT_API_VERSION.to_owned(),
+            pixel: None,
+            token: None,
+            app_secret: None,
+            test_event_code: None,
+            filters: Vec::new(),
+            skip_capabilities: Vec::new(),
+            skip_authorities: Vec::new(),
+            jobs: 8,
+        }
+    }
+}
+
+/// What happened to one case.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Every step got what it expected.
+    Passed,
+    /// A step did not: which one, and what differed.
+    Failed {
+        /// Index of the failing step.
+        step: usize,
+        /// What was expected and what came back.
+        reason: String,
+    },
+    /// Not run, and why.
+    Skipped(String),
+}
+
+/// One case's result.
+#[derive(Clone, Debug)]
+pub struct CaseResult {
+    /// The case's id.
+    pub id: String,
+    /// The area (case file) it belongs to.
+    pub area: String,
+    /// Its one-line description.
+    pub description: String,
+    /// The rules it exercises.
+    pub rules: Vec<String>,
+    /// What happened.
+    pub outcome: Outcome,
+    /// How long it took.
+    pub duration: Duration,
+}
+
+/// The results of a run, in suite order.
+#[derive(Clone, Debug)]
+pub struct RunReport {
+    /// One result per case of the suite that the filters selected.
+    pub results: Vec<CaseResult>,
+    /// Notes about the target (what it offers, why cases were skipped), for the user.
+    pub notes: Vec<String>,
+    /// How long the whole run took.
+    pub duration: Duration,
+}
+
+impl RunReport {
+    /// Cases that passed.
+    pub fn passed(&self) -> usize {
+        self.count(|o| matches!(o, Outcome::Passed))
+    }
+
+    /// Cases that failed.
+    pub fn failed(&self) -> usize {
+        self.count(|o| matches!(o, Outcome::Failed { .. }))
+    }
+
+    /// Cases skipped.
+    pub fn skipped(&self) -> usize {
+        self.count(|o| matches!(o, Outcome::Skipped(_)))
+    }
+
+    fn count(&self, pick: impl Fn(&Outcome) -> bool) -> usize {
+        self.results.iter().filter(|r| pick(&r.outcome)).count()
+    }
+
+    /// `N passed, N failed` and `, N skipped` when any: the last line of every output.
+    pub fn summary_line(&self) -> String {
+        let mut line = format!("{} passed, {} failed", self.passed(), self.failed());
+        if self.skipped() > 0 {
+            line.push_str(&format!(", {} skipped", self.skipped()));
+        }
+        line
+    }
+}
+
+/// What the runner learned about the target.
+struct TargetInfo {
+    /// The control protocol's `/_fake/config`, if the target answers it.
+    config: Option<FakeConfig>,
+    /// Capabilities the target and the runner's options offer together.
+    offered: BTreeSet<Capability>,
+    /// Why each missing capability is missing.
+    missing: Vec<(Capability, String)>,
+}
+
+/// Runs the cases of `suite` selected by `options` against `target`.
+pub async fn run(suite: &Suite, target: &dyn Target, options: &RunOptions) -> RunReport {
+    let started = Instant::now();
+    let info = discover(target, options).await;
+    let mut notes: Vec<String> = info
+        .missing
+        .iter()
+        .map(|(capability, why)| format!("capability {} not offered: {why}", capability.name()))
+        .collect();
+    if info
+        .config
+        .as_ref()
+        .is_some_and(|c| c.checks_app_secret && options.app_secret.is_none())
+    {
+        notes.push(
+            "the target requires appsecret_proof and the runner has no app secret: expect 190/100 failures"
+                .into(),
+        );
+    }
+    let placeholder = AccessToken::new("EAAB-conformance-any-token");
+    let token = options.token.as_ref().unwrap_or(&placeholder);
+    let ctx = RequestContext {
+        version: &options.api_version,
+        token,
+        app_secret: options.app_secret.as_ref(),
+        test_event_code: options.test_event_code.as_deref(),
+    };
+    let fixed_pixel = options.pixel.clone().or_else(|| {
+        info.config
+            .as_ref()
+            .and_then(|c| c.pixels.as_ref())
+            .and_then(|p| p.first().cloned())
+    });
+    let run_id = run_id();
+    let pixel_base = pixel_base();
+    let start_clock = read_clock(target, &info).await;
+
+    let mut planned = Vec::new();
+    for (area, case) in suite.cases() {
+        if !options.filters.is_empty() && !options.filters.iter().any(|f| glob(f, &case.id)) {
+            continue;
+        }
+        planned.push((planned.len(), area, case));
+    }
+    let runner = CaseRunner {
+        target,
+        info: &info,
+        options,
+        ctx: &ctx,
+        fixed_pixel: fixed_pixel.as_deref(),
+        run_id: &run_id,
+        pixel_base,
+        start_clock,
+        started,
+    };
+
+    let (stateful, stateless): (Vec<_>, Vec<_>) =
+        planned.iter().partition(|(_, _, case)| case.is_stateful());
+    let mut results: Vec<(usize, CaseResult)> = futures_util::stream::iter(stateless)
+        .map(|(seq, area, case)| runner.run(seq, area, case))
+        .buffer_unordered(options.jobs.max(1))
+        .collect()
+        .await;
+    for (seq, area, case) in stateful {
+        results.push(runner.run(seq, area, case).await);
+    }
+    results.sort_by_key(|(seq, _)| *seq);
+    RunReport {
+        results: results.into_iter().map(|(_, r)| r).collect(),
+        notes,
+        duration: started.elapsed(),
+    }
+}
+
+/// Everything one case needs to run.
+struct CaseRunner<'a> {
+    target: &'a dyn Target,
+    info: &'a TargetInfo,
+    options: &'a RunOptions,
+    ctx: &'a RequestContext<'a>,
+    fixed_pixel: Option<&'a str>,
+    run_id: &'a str,
+    pixel_base: u64,
+    start_clock: Option<i64>,
+    started: Instant,
+}
+
+impl CaseRunner<'_> {
+    async fn run(&self, seq: usize, area: &str, case: &Case) -> (usize, CaseResult) {
+        let started = Instant::now();
+        let outcome = match self.skip_reason(case) {
+            Some(reason) => Outcome::Skipped(reason),
+            None => self.steps(seq, case).await,
+        };
+        let result = CaseResult {
+            id: case.id.clone(),
+            area: area.to_owned(),
+            description: case.description.clone(),
+            rules: case.rules.clone(),
+            outcome,
+            duration: started.elapsed(),
+        };
+        (seq, result)
+    }
+
+    fn skip_reason(&self, case: &Case) -> Option<String> {
+        if self.options.skip_authorities.contains(&case.authority) {
+            return Some(format!("authority {} skipped", case.authority.name()));
+        }
+        for capability in &case.capabilities {
+            if self.options.skip_capabilities.contains(capability) {
+                return Some(format!("capability {} skipped", capability.name()));
+            }
+            if let Some((_, why)) = self.info.missing.iter().find(|(c, _)| c == capability) {
+                return Some(format!("needs {}: {why}", capability.name()));
+            }
+        }
+        None
+    }
+
+    async fn steps(&self, seq: usize, case: &Case) -> Outcome {
+        let now = if case.is_stateful() {
+            read_clock(self.target, self.info).await
+        } else {
+            // A stopped clock stays put, a running one moved on as ours did: either way the
+            // cases' hour of margin covers the difference.
+            self.start_clock
+                .map(|start| start + self.started.elapsed().as_secs() as i64)
+        }
+        .unwrap_or_else(system_now);
+        let pixel = match self.fixed_pixel {
+            Some(pixel) => pixel.to_owned(),
+            None => (self.pixel_base + seq as u64).to_string(),
+        };
+        let mut scope = Scope::new(now, format!("conf-{}-{seq}", self.run_id));
+        for (index, step) in case.steps.iter().enumerate() {
+            if let Err(reason) = self.step(step, &pixel, &mut scope).await {
+                return Outcome::Failed {
+                    step: index,
+                    reason,
+                };
+            }
+        }
+        Outcome::Passed
+    }
+
+    async fn step(&self, step: &Step, pixel: &str, scope: &mut Scope) -> Result<(), String> {
+        match step {
+            Step::Send { request, expect } => {
+                let body = scope.resolve(&request.body).map_err(|e| e.to_string())?;
+                let wire = wire::build(request, body, pixel, self.ctx)?;
+                let response = self.target.send(wire).await.map_err(|e| e.to_string())?;
+                expect::check(expect, &response)
+            }
+            Step::BrowserEvents { events } => {
+                let events = scope
+                    .resolve(&Value::Array(events.clone()))
+                    .map_err(|e| e.to_string())?;
+                let body = serde_json::json!({ "data": events });
+                let path = format!("/_fake/pixels/{pixel}/browser_events");
+                self.control("POST", &path, Some(&body)).await.map(drop)
+            }
+            Step::AdvanceClock { seconds } => {
+                let body = serde_json::json!({ "advance": seconds });
+                self.control("POST", "/_fake/clock", Some(&body))
+                    .await
+                    .map(drop)
+            }
+            Step::Inspect {
+                list,
+                live,
+                duplicates,
+            } => {
+                let path = match list {
+                    InspectList::PixelEvents => format!("/_fake/pixels/{pixel}/events"),
+                    InspectList::TestEvents => {
+                        format!("/_fake/test_events/{}", scope.test_event_code())
+                    }
+                };
+                let answer = self.control("GET", &path, None).await?;
+                let (got_live, got_duplicates) = count_events(&answer, &scope.uniques);
+                if (got_live, got_duplicates) == (*live, *duplicates) {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "{path}: expected {live} live and {duplicates} duplicate events of this case, found {got_live} and {got_duplicates}"
+                    ))
+                }
+            }
+        }
+    }
+
+    /// A control-protocol request; its JSON answer, or why it failed.
+    async fn control(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<Value, String> {
+        control(self.target, method, path, body).await
+    }
+}
+
+/// Server events of `answer` (an inspection list) whose `event_id` is one of `ids`: how many are
+/// live, how many marked duplicate.
+fn count_events(answer: &Value, ids: &[String]) -> (usize, usize) {
+    let events = answer
+        .get("events")
+        .and_then(Value::as_array)
+        .map_or(&[][..], Vec::as_slice);
+    let mine = events.iter().filter(|stored| {
+        stored.get("source").and_then(Value::as_str) == Some("server")
+            && stored
+                .pointer("/event/event_id")
+                .and_then(Value::as_str)
+                .is_some_and(|id| ids.iter().any(|mine| mine == id))
+    });
+    mine.fold((0, 0), |(live, dup), stored| {
+        if stored.get("duplicate").and_then(Value::as_bool) == Some(true) {
+            (live, dup + 1)
+        } else {
+            (live + 1, dup)
+        }
+    })
+}
+
+async fn control(
+    target: &dyn Target,
+    method: &str,
+    path: &str,
+    body: Option<&Value>,
+) -> Result<Value, String> {
+    let request = WireRequest {
+        method: method.to_owned(),
+        path_and_query: path.to_owned(),
+        headers: vec![("content-type".into(), "application/json".into())],
+        body: body.map(Value::to_string).unwrap_or_default().into_bytes(),
+    };
+    let response = target
+        .send(request)
+        .await
+        .map_err(|e| format!("{method} {path}: {e}"))?;
+    if response.status != 200 {
+        return Err(format!("{method} {path}: status {}", response.status));
+    }
+    serde_json::from_slice(&response.body).map_err(|_| format!("{method} {path}: not JSON"))
+}
+
+/// Asks the target what it offers (`GET /_fake/config`) and combines that with the options.
+async fn discover(target: &dyn Target, options: &RunOptions) -> TargetInfo {
+    let config: Option<FakeConfig> = control(target, "GET", "/_fake/config", None)
+        .await
+        .ok()
+        .and_then(|value| serde_json::from_value(value).ok());
+    let mut offered = BTreeSet::new();
+    let mut missing = Vec::new();
+    let no_protocol = "the target does not answer GET /_fake/config (no control protocol)";
+    for capability in Capability::ALL {
+        let why_not = match (&config, capability) {
+            (None, _) => Some(no_protocol.to_owned()),
+            (Some(c), Capability::TokenCheck) if !c.checks_token => {
+                Some("the target accepts any token".to_owned())
+            }
+            (Some(_), Capability::TokenCheck) if options.token.is_none() => {
+                Some("the runner has no token".to_owned())
+            }
+            (Some(c), Capability::AppSecret) if !c.checks_app_secret => {
+                Some("the target does not check appsecret_proof".to_owned())
+            }
+            (Some(_), Capability::AppSecret) if options.app_secret.is_none() => {
+                Some("the runner has no app secret".to_owned())
+            }
+            (Some(_), _) if options.test_event_code.is_some() && capability.is_stateful() => {
+                Some("a fixed test event code keeps events apart from inspection".to_owned())
+            }
+            _ => None,
+        };
+        match why_not {
+            Some(why) => missing.push((capability, why)),
+            None => {
+                offered.insert(capability);
+            }
+        }
+    }
+    TargetInfo {
+        config,
+        offered,
+        missing,
+    }
+}
+
+/// The target's clock, when it offers one.
+async fn read_clock(target: &dyn Target, info: &TargetInfo) -> Option<i64> {
+    if !info.offered.contains(&Capability::Clock) {
+        return None;
+    }
+    control(target, "GET", "/_fake/clock", None)
+        .await
+        .ok()?
+        .get("now")?
+        .as_i64()
+}
+
+fn system_now() -> i64 {
+    crate::rules::Context::now().now
+}
+
+/// A short id unique to this run (for `event_id`s and test event codes).
+fn run_id() -> String {
+    format!("{:08x}", fastrand::u32(..))
+}
+
+/// The first of the pixel ids this run gives its cases: 15 digits, starting with 9.
+fn pixel_base() -> u64 {
+    900_000_000_000_000 + fastrand::u64(..90_000_000_000_000)
+}
+
+/// `*` matches any run of characters, `?` any one.
+pub(crate) fn glob(pattern: &str, text: &str) -> bool {
+    fn matches(p: &[char], t: &[char]) -> bool {
+        match (p.first(), t.first()) {
+            (None, None) => true,
+            (Some('*'), _) => matches(&p[1..], t) || (!t.is_empty() && matches(p, &t[1..])),
+            (Some('?'), Some(_)) => matches(&p[1..], &t[1..]),
+            (Some(a), Some(b)) if a == b => matches(&p[1..], &t[1..]),
+            _ => false,
+        }
+    }
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    matches(&p, &t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs_match_ids() {
+        assert!(glob("extinfo.*", "extinfo.os_version.empty"));
+        assert!(glob("*.empty", "extinfo.os_version.empty"));
+        assert!(glob("batch.?", "batch.1"));
+        assert!(!glob("batch.?", "batch.10"));
+        assert!(!glob("ldu.*", "extinfo.x"));
+        assert!(glob("*", ""));
+    }
+}

@@ -1,0 +1,152 @@
+//! What the suite runs against: any base URL over HTTP, or the fake's core in-process.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+use crate::fake::{FakeGraph, FakeRequest};
+
+/// One HTTP request as the runner builds it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WireRequest {
+    /// The method, e.g. `POST`.
+    pub method: String,
+    /// The path with its query string, e.g. `/v26.0/1/events?access_token=…`.
+    pub path_and_query: String,
+    /// Headers, in order.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+/// What came back from a target.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WireResponse {
+    /// The HTTP status.
+    pub status: u16,
+    /// The `Content-Type` header, if any.
+    pub content_type: Option<String>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+/// Why a target gave no answer at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TargetError {
+    /// The connection could not be made or broke before an answer (the target is down, or it
+    /// closed the connection).
+    #[error("no answer: {0}")]
+    NoAnswer(String),
+    /// No answer within the runner's timeout per request.
+    #[error("no answer within {0:?}")]
+    Timeout(Duration),
+}
+
+/// The future a [`Target`] answers with.
+pub type TargetFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<WireResponse, TargetError>> + Send + 'a>>;
+
+/// Something that answers HTTP requests: an implementation of the events edge under test.
+pub trait Target: Send + Sync {
+    /// Sends `request` and waits for the answer.
+    fn send(&self, request: WireRequest) -> TargetFuture<'_>;
+}
+
+/// A target at a base URL, over real HTTP.
+#[derive(Clone, Debug)]
+pub struct HttpTarget {
+    base_url: String,
+    client: reqwest::Client,
+    timeout: Duration,
+}
+
+impl HttpTarget {
+    /// A target at `base_url` (`http://127.0.0.1:4010`, no trailing path), with `timeout` per
+    /// request.
+    pub fn new(base_url: &str, timeout: Duration) -> Result<Self, reqwest::Error> {
+        let client = reqwest::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()?;
+        Ok(HttpTarget {
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            client,
+            timeout,
+        })
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+}
+
+impl Target for HttpTarget {
+    fn send(&self, request: WireRequest) -> TargetFuture<'_> {
+        Box::pin(async move {
+            let method = reqwest::Method::from_bytes(request.method.as_bytes())
+                .map_err(|_| TargetError::NoAnswer(format!("bad method {}", request.method)))?;
+            let url = format!("{}{}", self.base_url, request.path_and_query);
+            let mut builder = self.client.request(method, url).body(request.body);
+            for (name, value) in &request.headers {
+                builder = builder.header(name, value);
+            }
+            let response = builder.send().await.map_err(|e| self.transport(&e))?;
+            let status = response.status().as_u16();
+            let content_type = response
+                .headers()
+                .get(reqwest::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            let body = response.bytes().await.map_err(|e| self.transport(&e))?;
+            Ok(WireResponse {
+                status,
+                content_type,
+                body: body.to_vec(),
+            })
+        })
+    }
+}
+
+impl HttpTarget {
+    /// A transport failure, described without its URL (which may carry a token in the query).
+    fn transport(&self, error: &reqwest::Error) -> TargetError {
+        if error.is_timeout() {
+            return TargetError::Timeout(self.timeout);
+        }
+        let kind = if error.is_connect() {
+            "cannot connect"
+        } else if error.is_body() || error.is_decode() {
+            "the answer broke off"
+        } else {
+            "the connection failed"
+        };
+        TargetError::NoAnswer(format!("{kind} to {}", self.base_url))
+    }
+}
+
+/// The fake's core without HTTP, for fast runs in tests.
+impl Target for FakeGraph {
+    fn send(&self, request: WireRequest) -> TargetFuture<'_> {
+        let mut fake_request = FakeRequest::new(
+            request.method.parse().unwrap_or(http::Method::POST),
+            &request.path_and_query,
+        );
+        for (name, value) in &request.headers {
+            fake_request = fake_request.header(name, value);
+        }
+        let fake_request = fake_request.body(request.body);
+        let response = self.handle(&fake_request);
+        Box::pin(std::future::ready(if response.drop_connection {
+            Err(TargetError::NoAnswer("the connection was closed".into()))
+        } else {
+            Ok(WireResponse {
+                status: response.status.as_u16(),
+                content_type: Some(response.content_type.to_owned()),
+                body: response.body.to_vec(),
+            })
+        }))
+    }
+}
