@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod conformance;
 mod exit;
 mod hash;
 mod input;
@@ -31,6 +32,7 @@ enum Command {
     /// Messages never repeat customer information and input lines are never echoed.
     Validate(validate::ValidateArgs),
     Serve(serve::ServeArgs),
+    Conformance(conformance::ConformanceArgs),
 }
 
 /// Parses the command line and runs the chosen subcommand.
@@ -41,5 +43,6 @@ pub fn run() -> ExitCode {
         Command::Hash(args) => hash::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::Conformance(args) => conformance::run(args),
     }
 }

@@ -59,3 +59,149 @@ async fn against_a_fake_with_no_configuration_the_token_cases_are_skipped_with_a
         );
     }
 }
+
+const CASES_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/conformance/cases");
+const CASE_SCHEMA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/conformance/case.schema.json");
+const README: &str = include_str!("../../conformance/README.md");
+
+/// Regenerate with `CAPI_BLESS=1 cargo test --all-features --test suite conformance`.
+#[cfg(feature = "schemars")]
+#[test]
+fn case_schema_json_matches_the_case_types() {
+    let schema = schemars::schema_for!(conformance::CaseFile);
+    let expected = serde_json::to_string_pretty(&schema).unwrap() + "\n";
+    if std::env::var_os("CAPI_BLESS").is_some() {
+        std::fs::write(CASE_SCHEMA, &expected).unwrap();
+    }
+    let actual = std::fs::read_to_string(CASE_SCHEMA).unwrap_or_default();
+    assert!(
+        actual == expected,
+        "conformance/case.schema.json is out of date with src/conformance/case.rs; run `CAPI_BLESS=1 cargo test --all-features --test suite conformance`"
+    );
+}
+
+#[cfg(feature = "report")]
+#[test]
+fn every_case_file_validates_against_the_schema() {
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(CASE_SCHEMA).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("a valid JSON Schema");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(CASES_DIR).unwrap() {
+        let path = entry.unwrap().path();
+        let file: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&file)
+            .map(|e| format!("{}: {e}", e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:#?}", path.display());
+        checked += 1;
+    }
+    assert_eq!(checked, conformance::AREAS.len());
+    // The schema is strict: an unknown key in a case is an error.
+    let broken = serde_json::json!({"version": 1, "area": "x", "description": "", "cases": [
+        {"id": "x.y", "description": "", "authority": "meta_docs", "steps": [], "colour": "red"}
+    ]});
+    assert!(!validator.is_valid(&broken));
+}
+
+#[test]
+fn the_built_in_suite_is_every_file_of_the_cases_directory() {
+    let from_dir = Suite::from_dir(std::path::Path::new(CASES_DIR)).unwrap();
+    let mut built_in = Suite::built_in().unwrap().files;
+    built_in.sort_by(|a, b| a.area.cmp(&b.area));
+    assert_eq!(from_dir.files, built_in);
+}
+
+#[test]
+fn every_rule_has_a_rejected_case_and_an_accepted_one_at_its_boundary() {
+    use capi_kit::conformance::case::Step;
+    let suite = Suite::built_in().unwrap();
+    let mut rejected = std::collections::BTreeSet::new();
+    let mut accepted = std::collections::BTreeSet::new();
+    for (_, case) in suite.cases() {
+        let sends: Vec<_> = case
+            .steps
+            .iter()
+            .filter_map(|s| match s {
+                Step::Send { expect, .. } => Some(expect),
+                _ => None,
+            })
+            .collect();
+        for rule in &case.rules {
+            assert!(
+                capi_kit::rules::RuleId::from_id(rule).is_some(),
+                "{}: unknown rule {rule}",
+                case.id
+            );
+            if sends.iter().any(|e| e.status == 200) {
+                accepted.insert(rule.clone());
+            }
+            if sends.iter().any(|e| e.error.is_some()) {
+                rejected.insert(rule.clone());
+            }
+        }
+    }
+    for rule in capi_kit::rules::RuleId::ALL {
+        assert!(
+            rejected.contains(rule.as_str()),
+            "no rejected case names {rule}"
+        );
+        assert!(
+            accepted.contains(rule.as_str()),
+            "no accepted case names {rule}"
+        );
+    }
+    assert!(suite.cases().count() >= 150);
+}
+
+#[test]
+fn every_capability_and_control_route_the_cases_use_is_documented() {
+    use capi_kit::conformance::case::Step;
+    let suite = Suite::built_in().unwrap();
+    let mut used = std::collections::BTreeSet::new();
+    for (_, case) in suite.cases() {
+        for capability in &case.capabilities {
+            used.insert(format!("`{}`", capability.name()));
+        }
+        for step in &case.steps {
+            let route = match step {
+                Step::Send { .. } => continue,
+                Step::BrowserEvents { .. } => "`POST /_fake/pixels/{pixel}/browser_events`",
+                Step::AdvanceClock { .. } => "`POST /_fake/clock`",
+                Step::Inspect { list, .. } => match list {
+                    conformance::case::InspectList::PixelEvents => {
+                        "`GET /_fake/pixels/{pixel}/events`"
+                    }
+                    conformance::case::InspectList::TestEvents => "`GET /_fake/test_events/{code}`",
+                },
+            };
+            used.insert(route.to_owned());
+        }
+    }
+    // The runner itself reads these two.
+    used.insert("`GET /_fake/config`".to_owned());
+    used.insert("`GET /_fake/clock`".to_owned());
+    for capability in capi_kit::conformance::Capability::ALL {
+        used.insert(format!("`{}`", capability.name()));
+    }
+    for item in used {
+        assert!(
+            README.contains(&item),
+            "conformance/README.md does not document {item}"
+        );
+    }
+}
+
+#[cfg(feature = "wiremock")]
+#[tokio::test]
+async fn every_case_passes_against_the_fake_behind_wiremock() {
+    let (fake, options) = configured();
+    let server = capi_kit::fake::start_mock_server(fake).await;
+    let target =
+        conformance::HttpTarget::new(&server.uri(), std::time::Duration::from_secs(10)).unwrap();
+    let report = conformance::run(&Suite::built_in().unwrap(), &target, &options).await;
+    assert_eq!(report.failed(), 0, "{}", failures(&report));
+    assert_eq!(report.skipped(), 0, "{}", failures(&report));
+}

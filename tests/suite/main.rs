@@ -10,6 +10,8 @@ mod support;
 mod build_json_schema;
 mod catalog;
 #[cfg(feature = "cli")]
+mod cli_conformance;
+#[cfg(feature = "cli")]
 mod cli_hash;
 #[cfg(all(feature = "cli", feature = "wiremock"))]
 mod cli_send;
@@ -21,6 +23,8 @@ mod cli_validate;
 mod client_wire;
 #[cfg(feature = "conformance")]
 mod conformance;
+#[cfg(feature = "conformance")]
+mod conformance_bite;
 #[cfg(feature = "wiremock")]
 mod fake_auth;
 #[cfg(feature = "wiremock")]

@@ -15,7 +15,7 @@ pub mod generators;
 // Which of these a build uses depends on its features.
 #[cfg(feature = "cli")]
 #[allow(unused_imports)]
-pub use cli::{capi, capi_stdin, capi_with_token};
+pub use cli::{Served, capi, capi_stdin, capi_with_token};
 #[allow(unused_imports)]
 pub use fixtures::{PIXEL, TOKEN, post_json, text, website_event};
 

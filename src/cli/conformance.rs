@@ -1,0 +1,214 @@
+//! `capi conformance`: run the conformance suite against a target URL, or against the embedded fake.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use capi_kit::client::DEFAULT_API_VERSION;
+use capi_kit::conformance::{
+    self, Authority, Capability, HttpTarget, RunOptions, RunReport, Suite, output,
+};
+use capi_kit::fake::{FakeGraph, FakeServer};
+use capi_kit::{AccessToken, AppSecret};
+use clap::{Args, ValueEnum};
+
+use super::exit::EXIT_USAGE;
+
+/// Run the conformance suite against an implementation of the events edge.
+///
+/// Without --target, starts the embedded fake (a token and an app secret configured) on a loopback
+/// port and runs every case over real HTTP. With --target URL, runs against any base URL: a
+/// `capi serve`, another team's fake, a gateway. Cases that need something the target does not
+/// offer (a token check, an app secret, the control protocol under /_fake/) are skipped with the
+/// reason.
+///
+/// Output: a line per failed case (what was expected, what came back), a summary by area, and as
+/// the very last line of standard output `N passed, N failed` (`, N skipped` when any). With
+/// --format json or junit and no --output, the document goes to standard output before that line.
+///
+/// Exit codes: 0 nothing failed, 1 some case failed, 2 bad usage or an unusable target.
+///
+/// Against Graph itself: --target https://graph.facebook.com --pixel <a test pixel>
+/// --test-event-code <its code> --skip-authority capi_kit (stateful cases are skipped: Graph has no
+/// control protocol).
+#[derive(Debug, Args)]
+pub(crate) struct ConformanceArgs {
+    /// Base URL of the target, e.g. http://127.0.0.1:4010 (default: the embedded fake).
+    #[arg(long, value_name = "URL")]
+    target: Option<String>,
+    /// One pixel for every case (default: a fresh pixel id per case).
+    #[arg(long, value_name = "ID")]
+    pixel: Option<String>,
+    /// Environment variable holding the access token the target accepts.
+    #[arg(long, value_name = "VAR", default_value = "CAPI_ACCESS_TOKEN")]
+    token_env: String,
+    /// Environment variable holding the target's app secret (adds appsecret_proof to requests).
+    #[arg(long, value_name = "VAR", default_value = "CAPI_APP_SECRET")]
+    app_secret_env: String,
+    /// Graph API version in the paths.
+    #[arg(long, value_name = "VERSION", default_value = DEFAULT_API_VERSION)]
+    api_version: String,
+    /// Adds this test_event_code to every request that sets none (keeps events out of live data).
+    #[arg(long, value_name = "CODE")]
+    test_event_code: Option<String>,
+    /// Run only cases whose id matches (`*` and `?`; repeatable).
+    #[arg(long, value_name = "GLOB")]
+    filter: Vec<String>,
+    /// Skip cases needing this capability (repeatable): token_check, app_secret, inspect_events,
+    /// inspect_test_events, browser_events, clock.
+    #[arg(long, value_name = "CAPABILITY", value_parser = parse_capability)]
+    skip: Vec<Capability>,
+    /// Skip cases of this authority (repeatable): graph_observed, meta_docs, capi_kit.
+    #[arg(long, value_name = "AUTHORITY", value_parser = parse_authority)]
+    skip_authority: Vec<Authority>,
+    /// Read the case files from this directory instead of the built-in suite.
+    #[arg(long, value_name = "DIR")]
+    cases: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Write the document (json, junit) or the table to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Stateless cases run at once.
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    jobs: usize,
+    /// Timeout per request, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    timeout: f64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// Failures, a summary by area, and the counts line.
+    Table,
+    /// One JSON document with every case's outcome.
+    Json,
+    /// JUnit XML: a testsuite per area, a testcase per case.
+    Junit,
+}
+
+fn parse_capability(name: &str) -> Result<Capability, String> {
+    Capability::from_name(name).ok_or_else(|| {
+        let known: Vec<_> = Capability::ALL.iter().map(|c| c.name()).collect();
+        format!("unknown capability (known: {})", known.join(", "))
+    })
+}
+
+fn parse_authority(name: &str) -> Result<Authority, String> {
+    Authority::from_name(name).ok_or_else(|| {
+        let known: Vec<_> = Authority::ALL.iter().map(|a| a.name()).collect();
+        format!("unknown authority (known: {})", known.join(", "))
+    })
+}
+
+pub(crate) fn run(args: ConformanceArgs) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("capi conformance: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(conform(args)) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("capi conformance: {message}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+async fn conform(args: ConformanceArgs) -> Result<ExitCode, String> {
+    let suite = match &args.cases {
+        Some(dir) => Suite::from_dir(dir),
+        None => Suite::built_in(),
+    }
+    .map_err(|e| e.to_string())?;
+    if !(args.timeout.is_finite() && args.timeout > 0.0) {
+        return Err("--timeout must be a positive number of seconds".into());
+    }
+    let timeout = Duration::from_secs_f64(args.timeout);
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let mut options = RunOptions {
+        api_version: args.api_version.clone(),
+        pixel: args.pixel.clone(),
+        token: env(&args.token_env).map(AccessToken::new),
+        app_secret: env(&args.app_secret_env).map(AppSecret::new),
+        test_event_code: args.test_event_code.clone(),
+        filters: args.filter.clone(),
+        skip_capabilities: args.skip.clone(),
+        skip_authorities: args.skip_authority.clone(),
+        jobs: args.jobs.max(1),
+    };
+    let report = match &args.target {
+        Some(url) => {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(format!(
+                    "--target must be an http:// or https:// URL, not {url}"
+                ));
+            }
+            let target = HttpTarget::new(url, timeout).map_err(|e| e.to_string())?;
+            conformance::run(&suite, &target, &options).await
+        }
+        None => {
+            // The embedded target checks everything, with credentials made for this run.
+            let token = format!("EAAB-conformance-{:016x}", fastrand_u64());
+            let secret = format!("conformance-secret-{:016x}", fastrand_u64());
+            let fake = FakeGraph::builder()
+                .token(token.as_str())
+                .app_secret(AppSecret::new(secret.as_str()))
+                .build();
+            options.token = Some(AccessToken::new(token));
+            options.app_secret = Some(AppSecret::new(secret));
+            let server = FakeServer::start(fake, ([127, 0, 0, 1], 0).into())
+                .await
+                .map_err(|e| format!("cannot start the embedded fake: {e}"))?;
+            let target = HttpTarget::new(&server.uri(), timeout).map_err(|e| e.to_string())?;
+            let report = conformance::run(&suite, &target, &options).await;
+            server.shutdown().await;
+            report
+        }
+    };
+    write_report(&args, &report)?;
+    Ok(if report.failed() == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// Writes the report as asked; the counts line always ends standard output.
+fn write_report(args: &ConformanceArgs, report: &RunReport) -> Result<(), String> {
+    let document = match args.format {
+        Format::Table => output::table(report),
+        Format::Json => output::json(report) + "\n",
+        Format::Junit => output::junit(report),
+    };
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, &document)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            if args.format == Format::Table {
+                println!("{}", report.summary_line());
+            } else {
+                print!("{}", output::table(report));
+            }
+        }
+        None if args.format == Format::Table => print!("{document}"),
+        None => {
+            print!("{document}");
+            println!("{}", report.summary_line());
+        }
+    }
+    Ok(())
+}
+
+/// A random number for the embedded target's credentials (not a secret worth more than one run).
+fn fastrand_u64() -> u64 {
+    use std::hash::{BuildHasher, RandomState};
+    RandomState::new().hash_one(std::time::SystemTime::now())
+}
