@@ -28,9 +28,8 @@ use super::exit::EXIT_USAGE;
 ///
 /// Exit codes: 0 nothing failed, 1 some case failed, 2 bad usage or an unusable target.
 ///
-/// Against Graph itself: --target https://graph.facebook.com --pixel <a test pixel>
-/// --test-event-code <its code> --skip-authority capi_kit (stateful cases are skipped: Graph has no
-/// control protocol).
+/// Against Graph itself: `--target https://graph.facebook.com --pixel TEST_PIXEL --test-event-code
+/// CODE --skip-authority capi_kit` (stateful cases are skipped: Graph has no control protocol).
 #[derive(Debug, Args)]
 pub(crate) struct ConformanceArgs {
     /// Base URL of the target, e.g. http://127.0.0.1:4010 (default: the embedded fake).

@@ -14,7 +14,7 @@ pub const FORMAT_VERSION: u32 = 1;
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CaseFile {
-    /// The case format version ([`FORMAT_VERSION`]).
+    /// The case format version: 1.
     pub version: u32,
     /// The area the file covers, e.g. `extinfo`; every case id starts with it.
     pub area: String,

@@ -27,7 +27,7 @@ pub mod output;
 mod run;
 mod suite;
 mod target;
-mod template;
+pub mod template;
 mod wire;
 
 pub use case::{Authority, Capability, Case, CaseFile};
