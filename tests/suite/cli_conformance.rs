@@ -102,3 +102,61 @@ fn bad_usage_exits_2() {
         );
     }
 }
+
+#[test]
+fn a_target_that_hangs_fails_by_timeout_and_one_that_answers_html_fails_with_the_reason() {
+    use std::io::{Read, Write};
+    use std::net::TcpListener;
+    let hang = TcpListener::bind("127.0.0.1:0").unwrap();
+    let hang_url = format!("http://{}", hang.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in hang.incoming().flatten() {
+            held.push(stream); // accepted, never answered
+        }
+    });
+    let out = capi(&[
+        "conformance",
+        "--target",
+        &hang_url,
+        "--filter",
+        "batch.one_event",
+        "--timeout",
+        "1",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stdout).contains("no answer within 1s"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    let html = TcpListener::bind("127.0.0.1:0").unwrap();
+    let html_url = format!("http://{}", html.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for mut stream in html.incoming().flatten() {
+            let mut buffer = [0u8; 65536];
+            let _ = stream.read(&mut buffer);
+            let page = "<html><body>502 Bad Gateway</body></html>";
+            let _ = write!(
+                stream,
+                "HTTP/1.1 502 Bad Gateway\r\ncontent-type: text/html\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{page}",
+                page.len()
+            );
+        }
+    });
+    let out = capi(&[
+        "conformance",
+        "--target",
+        &html_url,
+        "--filter",
+        "batch.one_event",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("status: expected 200, got 502"), "{stdout}");
+    assert!(
+        stdout.contains("not a JSON object (content type text/html)"),
+        "{stdout}"
+    );
+}

@@ -205,3 +205,73 @@ async fn every_case_passes_against_the_fake_behind_wiremock() {
     assert_eq!(report.failed(), 0, "{}", failures(&report));
     assert_eq!(report.skipped(), 0, "{}", failures(&report));
 }
+
+#[test]
+fn the_edges_the_suite_promises_have_their_cases() {
+    let suite = Suite::built_in().unwrap();
+    let ids: std::collections::BTreeSet<&str> = suite.cases().map(|(_, c)| c.id.as_str()).collect();
+    let mut required: Vec<String> = [
+        // Batch edges.
+        "batch.one_event",
+        "batch.thousand_events",
+        "batch.thousand_and_one_events",
+        "batch.empty_data",
+        "batch.one_bad_event_first",
+        "batch.one_bad_event_middle",
+        "batch.one_bad_event_last",
+        // Time edges.
+        "time.just_inside_7_days",
+        "time.older_than_7_days",
+        "time.physical_store_just_inside_62_days",
+        "time.physical_store_older_than_62_days",
+        "time.half_an_hour_ahead",
+        "time.hours_ahead",
+        // extinfo: both platforms, 15, 16 and 17 values.
+        "extinfo.android",
+        "extinfo.ios",
+        "extinfo.fifteen_values",
+        "extinfo.seventeen_values",
+        // Wire shapes and token placements.
+        "wire.json",
+        "wire.form_events_as_objects",
+        "wire.form_events_as_strings",
+        "wire.multipart",
+        "wire.null_parameters",
+        "wire.extinfo_as_object",
+        "wire.token_in_body",
+        "wire.token_in_form_field",
+        "wire.token_in_oauth_header",
+        "wire.token_in_bearer_header",
+        "auth.missing_token",
+        "auth.wrong_token",
+        // Hashes with and without the parameter builder's appendix.
+        "user_data.list_of_hashes",
+        "user_data.hash_with_appendix",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    for source in [
+        "email",
+        "app",
+        "phone_call",
+        "chat",
+        "physical_store",
+        "system_generated",
+        "business_messaging",
+        "website",
+        "other",
+    ] {
+        required.push(format!("action_source.{source}.valid"));
+    }
+    for position in 0..16 {
+        let named = ids.iter().any(|id| {
+            id.starts_with(&format!("extinfo.position_{position}."))
+                || (position == 0 && id.starts_with("extinfo.version."))
+                || (position == 2 && *id == "extinfo.short_version_integer")
+        });
+        assert!(named, "no case for extinfo position {position}");
+    }
+    for id in &required {
+        assert!(ids.contains(id.as_str()), "the suite has no case {id}");
+    }
+}
