@@ -84,6 +84,7 @@ mod hashed;
 pub mod pii;
 pub mod rules;
 mod secret;
+pub mod sender;
 mod values;
 
 pub use generated::{Client, ClientInfo, ResponseValue, builder, types};

@@ -42,7 +42,8 @@ pub(crate) struct ServeArgs {
     app_secret: Option<String>,
     /// Inject faults on the events edge: KIND=RATE[,KIND=RATE…], rates per request from 0 to 1.
     /// Kinds: unknown-error (code 1, HTTP 500), service-error (code 2, 500), app-throttle (code 4,
-    /// 400), user-throttle (code 17, 400), all with is_transient true; html-502 (an HTML page);
+    /// 400), user-throttle (code 17, 400), app-limit (code 341, 400), all with is_transient true;
+    /// html-502 (an HTML page);
     /// slow (the real answer after --slow-ms); drop (connection closed, nothing stored);
     /// drop-after (events stored, then the connection closed).
     #[arg(long, value_name = "SPEC", default_value = "")]

@@ -75,8 +75,12 @@ fn status_text(status: Option<StatusCode>) -> String {
     )
 }
 
-/// Graph codes documented as temporary: unknown error, service error, and the two throttling codes.
-const TRANSIENT_CODES: [i64; 4] = [1, 2, 4, 17];
+/// Graph's throttling codes: application (4), user (17) and application limit (341, as Meta's PHP
+/// SDK classifies it). HTTP 400, yet temporary.
+const THROTTLING_CODES: [i64; 3] = [4, 17, 341];
+
+/// Graph codes documented as temporary: unknown error, service error, and throttling.
+const TRANSIENT_CODES: [i64; 5] = [1, 2, 4, 17, 341];
 
 impl SendError {
     /// The HTTP status of the response, when one arrived.
@@ -132,6 +136,19 @@ impl SendError {
         }
     }
 
+    /// True when Graph throttled the request (codes 4, 17, 341, or HTTP 429): every request of the
+    /// caller should slow down, not just this one.
+    pub fn is_throttling(&self) -> bool {
+        match self {
+            SendError::Graph { error, .. } => THROTTLING_CODES.contains(&error.code),
+            SendError::UndecodableResponse { status, .. } => {
+                *status == Some(StatusCode::TOO_MANY_REQUESTS)
+            }
+            SendError::UnexpectedStatus { status, .. } => *status == StatusCode::TOO_MANY_REQUESTS,
+            _ => false,
+        }
+    }
+
     /// Converts the generated client's error. `status` is the status recorded for the response, used
     /// when progenitor's error does not carry one (an undecodable body).
     pub(crate) fn from_generated(
@@ -174,4 +191,16 @@ impl From<GeneratedError<GraphErrorEnvelope>> for SendError {
     fn from(err: GeneratedError<GraphErrorEnvelope>) -> Self {
         SendError::from_generated(err, None)
     }
+}
+
+/// An error and its sources, `outer: inner: innermost`, for one line of a log or a report.
+pub fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }

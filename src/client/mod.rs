@@ -6,6 +6,6 @@ mod hooks;
 mod options;
 mod send;
 
-pub use error::SendError;
+pub use error::{SendError, error_chain};
 pub use options::{ClientOptions, DEFAULT_API_VERSION, GRAPH_BASE_URL};
 pub use send::SendEventsExt;

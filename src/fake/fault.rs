@@ -19,6 +19,9 @@ pub enum Fault {
     AppThrottle,
     /// Graph code 17, user request limit reached: HTTP 400, `is_transient: true`; nothing is stored.
     UserThrottle,
+    /// Graph code 341, application limit reached: HTTP 400, `is_transient: true`; nothing is stored.
+    /// Meta's PHP SDK counts it as throttling.
+    AppLimit,
     /// HTTP 502 with an HTML page, as a proxy in front of Graph sends it; nothing is stored.
     HtmlBadGateway,
     /// The real answer (events stored as usual), sent after this delay.
@@ -33,11 +36,12 @@ pub enum Fault {
 impl Fault {
     /// Every fault kind with its name, in the order of the [`Fault`] variants (`slow` with
     /// [`DEFAULT_SLOW_DELAY`]).
-    pub const ALL: [Fault; 8] = [
+    pub const ALL: [Fault; 9] = [
         Fault::UnknownError,
         Fault::ServiceError,
         Fault::AppThrottle,
         Fault::UserThrottle,
+        Fault::AppLimit,
         Fault::HtmlBadGateway,
         Fault::Slow(DEFAULT_SLOW_DELAY),
         Fault::Drop,
@@ -51,6 +55,7 @@ impl Fault {
             Fault::ServiceError => "service-error",
             Fault::AppThrottle => "app-throttle",
             Fault::UserThrottle => "user-throttle",
+            Fault::AppLimit => "app-limit",
             Fault::HtmlBadGateway => "html-502",
             Fault::Slow(_) => "slow",
             Fault::Drop => "drop",

@@ -28,6 +28,7 @@ pub(crate) fn answer(fault: Fault, real: impl FnOnce() -> FakeResponse) -> FakeR
         ),
         Fault::AppThrottle => transient(4, "Application request limit reached"),
         Fault::UserThrottle => transient(17, "User request limit reached"),
+        Fault::AppLimit => transient(341, "Application limit reached"),
         Fault::HtmlBadGateway => FakeResponse::raw(
             StatusCode::BAD_GATEWAY,
             "text/html; charset=utf-8",

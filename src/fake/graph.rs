@@ -13,6 +13,7 @@ use super::clock::Clock;
 use super::decode::{self, Malformed};
 use super::fault::Fault;
 use super::faults::{FaultPlan, FaultReport, FaultState};
+use super::in_flight::{InFlight, InFlightGuard};
 use super::request::{FakeRequest, FakeResponse};
 use super::store::{BrowserEvent, Store, StoreCounts, StoredEvent};
 use crate::rules::{self, Context, Verdict};
@@ -52,6 +53,7 @@ struct Inner {
     clock: Clock,
     store: Mutex<Store>,
     faults: Mutex<FaultState>,
+    in_flight: InFlight,
 }
 
 impl fmt::Debug for FakeGraph {
@@ -85,6 +87,18 @@ pub struct FakeConfig {
     pub pixels: Option<Vec<String>>,
     /// Largest body accepted, in bytes.
     pub max_body_bytes: usize,
+}
+
+/// What `GET /_fake/stats` answers: the store's counts and the requests in flight.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FakeStats {
+    /// Events held, received, marked duplicate and evicted.
+    #[serde(flatten)]
+    pub store: StoreCounts,
+    /// Requests to the events edge being answered now (a slow answer counts while it waits).
+    pub in_flight: usize,
+    /// The most answered at once since the start or the last reset.
+    pub max_in_flight: usize,
 }
 
 /// Configuration of a [`FakeGraph`]; start with [`FakeGraph::builder`].
@@ -178,6 +192,7 @@ impl FakeGraphBuilder {
                 clock: Clock::new(self.now),
                 store: Mutex::new(Store::new(self.max_events)),
                 faults: Mutex::new(FaultState::new(self.faults)),
+                in_flight: InFlight::default(),
             }),
         }
     }
@@ -336,6 +351,22 @@ impl FakeGraph {
     pub fn reset(&self) {
         self.store().clear();
         lock(&self.inner.faults).clear();
+        self.inner.in_flight.reset();
+    }
+
+    /// The store's counts, and the requests to the events edge answered now and at most at once
+    /// (`GET /_fake/stats`).
+    pub fn stats(&self) -> FakeStats {
+        FakeStats {
+            store: self.store_counts(),
+            in_flight: self.inner.in_flight.now(),
+            max_in_flight: self.inner.in_flight.most(),
+        }
+    }
+
+    /// Counts a request to the events edge as in flight until the guard drops.
+    pub(crate) fn in_flight(&self) -> InFlightGuard<'_> {
+        self.inner.in_flight.enter()
     }
 
     /// Gives the next requests to the events edge these faults, in order, before the seeded plan

@@ -13,10 +13,13 @@ impl FakeGraph {
     pub fn handle(&self, request: &FakeRequest) -> FakeResponse {
         match route::route(&request.path) {
             Route::Inspect(rest) => inspect::handle(self, request, rest),
-            Route::Events { pixel_id } => match self.next_fault() {
-                Some(fault) => faults::answer(fault, || self.events_edge(request, pixel_id)),
-                None => self.events_edge(request, pixel_id),
-            },
+            Route::Events { pixel_id } => {
+                let _in_flight = self.in_flight();
+                match self.next_fault() {
+                    Some(fault) => faults::answer(fault, || self.events_edge(request, pixel_id)),
+                    None => self.events_edge(request, pixel_id),
+                }
+            }
             Route::Unknown(path) => answers::unknown_path(path),
         }
     }

@@ -67,7 +67,7 @@ pub(crate) fn handle(fake: &FakeGraph, request: &FakeRequest, rest: &str) -> Fak
             expect(Method::POST, &|| post_browser_events(fake, request, id))
         }
         ["stats"] => expect(Method::GET, &|| {
-            FakeResponse::json(StatusCode::OK, &fake.store_counts())
+            FakeResponse::json(StatusCode::OK, &fake.stats())
         }),
         ["config"] => expect(Method::GET, &|| {
             FakeResponse::json(StatusCode::OK, &fake.config())

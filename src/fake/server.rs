@@ -168,6 +168,8 @@ async fn answer(
         "request"
     );
     if let Some(delay) = answer.delay {
+        // A slow answer is still in flight while it waits.
+        let _in_flight = fake.in_flight();
         tokio::time::sleep(delay).await;
     }
     if answer.drop_connection {

@@ -222,7 +222,7 @@ pub(crate) struct Store {
 
 /// Running totals of a fake's store since it started or was last reset, as `GET /_fake/stats` shows
 /// them (with `held`, the number held now).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, Deserialize)]
 pub struct StoreCounts {
     /// Events held now (live and test, server and browser).
     pub held: usize,

@@ -30,6 +30,30 @@ pub fn check_request(request: &EventRequest, ctx: &Context) -> Verdict {
     }
 }
 
+/// The violation Graph would report for one event sent as `data[index]`, if any (catalog order).
+///
+/// What a client checks before it batches an event: the request-level rules (a batch's size) are
+/// the batcher's to keep.
+pub fn check_event(event: &ServerEvent, index: usize, ctx: &Context) -> Result<(), Violation> {
+    let mut violations = Vec::new();
+    collect_event(event, index, ctx, &mut violations);
+    report::sort_violations(&mut violations);
+    violations.into_iter().next().map_or(Ok(()), Err)
+}
+
+/// Only the `event_time` rules of one event sent as `data[index]`: what may change while an event
+/// waits for a retry.
+pub fn check_event_time(event: &ServerEvent, index: usize, ctx: &Context) -> Result<(), Violation> {
+    let mut violations = Vec::new();
+    event::check_time(
+        event,
+        ctx,
+        || BlamePath::event(index).key("event_time"),
+        &mut violations,
+    );
+    violations.into_iter().next().map_or(Ok(()), Err)
+}
+
 /// Every violation of a typed request, in reporting order.
 pub fn report_request(request: &EventRequest, ctx: &Context) -> Report {
     let mut violations = Vec::new();
@@ -65,7 +89,7 @@ fn collect(request: &EventRequest, ctx: &Context, mode: Mode, out: &mut Vec<Viol
         return;
     }
     for (index, event) in request.data.iter().enumerate() {
-        check_event(event, index, ctx, out);
+        collect_event(event, index, ctx, out);
         if mode == Mode::FirstBadEvent && !out.is_empty() {
             return;
         }
@@ -73,7 +97,7 @@ fn collect(request: &EventRequest, ctx: &Context, mode: Mode, out: &mut Vec<Viol
 }
 
 /// Runs every semantic rule on one event.
-pub(super) fn check_event(
+pub(super) fn collect_event(
     event: &ServerEvent,
     index: usize,
     ctx: &Context,

@@ -76,7 +76,7 @@ pub(super) fn check(event: &ServerEvent, index: usize, ctx: &Context, out: &mut 
 }
 
 /// `path` is built only for a violation: the happy path allocates nothing.
-fn check_time(
+pub(super) fn check_time(
     event: &ServerEvent,
     ctx: &Context,
     path: impl FnOnce() -> BlamePath,

@@ -2,7 +2,7 @@
 
 use crate::generated::types::ServerEvent;
 
-use super::check::{check_event, report_request};
+use super::check::{collect_event, report_request};
 use super::context::Context;
 use super::report::{self, Report};
 use super::schema;
@@ -47,7 +47,7 @@ pub fn report_bytes(bytes: &[u8], ctx: &Context) -> Report {
     for (index, event) in events.iter().enumerate() {
         if let Ok(event) = serde_json::from_value::<ServerEvent>(event.clone()) {
             sound.insert(index);
-            check_event(&event, index, ctx, &mut violations);
+            collect_event(&event, index, ctx, &mut violations);
         }
     }
     for violation in schema::violations(&value) {

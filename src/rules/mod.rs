@@ -29,7 +29,7 @@ pub(crate) mod typed_read;
 mod user_data;
 
 pub use catalog::{Rule, RuleId};
-pub use check::{check_bytes, check_request, report_request};
+pub use check::{check_bytes, check_event, check_event_time, check_request, report_request};
 pub use context::Context;
 pub use currency::is_iso4217_currency;
 #[cfg(feature = "report")]

@@ -1,0 +1,167 @@
+//! The sender services use: validate every event locally, give it an `event_id`, batch, send with
+//! bounded concurrency, retry what is transient, and account for every event.
+//!
+//! ```no_run
+//! # async fn example(events: Vec<capi_kit::types::ServerEvent>) -> Result<(), Box<dyn std::error::Error>> {
+//! use capi_kit::AccessToken;
+//! use capi_kit::sender::EventSender;
+//!
+//! let sender = EventSender::builder("1234567890", AccessToken::new(std::env::var("CAPI_ACCESS_TOKEN")?))
+//!     .concurrency(4)
+//!     .build()?;
+//! let report = sender.send(events).await;
+//! for rejected in &report.rejected {
+//!     eprintln!("event {} rejected: {:?}", rejected.index, rejected.reason);
+//! }
+//! assert!(report.accounts_for_every_event());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! For each event, in input order: it is checked with the same [`rules`](crate::rules) Graph
+//! applies (an event that breaks one is reported rejected with its input position, the rule id,
+//! the blame path and the message, and never sent); it gets a deterministic `event_id` when it has
+//! none ([`event_id_for`]); valid events are batched and sent, at most `concurrency` requests at
+//! once. Transient failures (Graph's `is_transient`, codes 1, 2, 4, 17 and 341, HTTP 5xx or an HTML
+//! page from a proxy, timeouts and broken connections) are retried with exponential backoff and
+//! full jitter, up to the attempts and the deadline; throttling pauses every worker. The time rules
+//! are checked again before every retry. Nothing else is retried.
+
+mod config;
+mod deliver;
+mod event_id;
+mod report;
+mod retry;
+
+use std::sync::Arc;
+
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+use tokio::time::Instant;
+
+use crate::generated::Client;
+use crate::generated::types::ServerEvent;
+use crate::rules::{self, Context};
+use crate::secret::AccessToken;
+
+pub use config::{ConfigError, RejectionPolicy, RetryPolicy, SenderBuilder, SenderConfig};
+pub use event_id::event_id_for;
+pub use report::{
+    AcceptedBatch, DeliveryReport, GraphRefusal, RejectedEvent, Rejection, UndeliveredEvent,
+};
+
+use deliver::{Pending, Shared};
+
+/// Sends events to one pixel: cheap to clone, and clones share one connection pool and one
+/// throttling state.
+#[derive(Clone)]
+pub struct EventSender {
+    shared: Arc<Shared>,
+}
+
+impl std::fmt::Debug for EventSender {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The config's token and secret redact themselves.
+        f.debug_struct("EventSender")
+            .field("config", &self.shared.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl EventSender {
+    /// A builder for a sender to `pixel_id` with `token`; every other setting has a default.
+    pub fn builder(pixel_id: impl Into<String>, token: AccessToken) -> SenderBuilder {
+        SenderBuilder {
+            config: SenderConfig::new(pixel_id.into(), token),
+        }
+    }
+
+    pub(crate) fn from_parts(config: SenderConfig, client: Client) -> Self {
+        EventSender {
+            shared: Arc::new(Shared {
+                config,
+                client,
+                throttle: retry::ThrottleGate::default(),
+            }),
+        }
+    }
+
+    /// Sends `events` and accounts for each of them (see the [module docs](self)).
+    pub async fn send(&self, events: Vec<ServerEvent>) -> DeliveryReport {
+        self.send_all(events).await
+    }
+
+    /// Sends every event of `events`, an iterator read as batches fill: at most `concurrency`
+    /// batches (plus the one being filled) are held at once, so a million events need not be in
+    /// memory together. Must be called within a Tokio runtime.
+    pub async fn send_all(&self, events: impl IntoIterator<Item = ServerEvent>) -> DeliveryReport {
+        let config = &self.shared.config;
+        let deadline = Instant::now() + config.retry.deadline;
+        let permits = Arc::new(Semaphore::new(config.concurrency));
+        let mut tasks = JoinSet::new();
+        let mut report = DeliveryReport::default();
+        let mut batch = Vec::with_capacity(config.batch_size);
+        let ctx = Context::now();
+        for (index, mut event) in events.into_iter().enumerate() {
+            report.submitted += 1;
+            if config.assign_event_ids && event.event_id.as_deref().is_none_or(str::is_empty) {
+                event.event_id = Some(event_id_for(&config.pixel_id, &event));
+            }
+            if let Err(violation) = rules::check_event(&event, index, &ctx) {
+                report.rejected.push(RejectedEvent {
+                    index,
+                    event_id: event.event_id.clone(),
+                    reason: Rejection::Rule(violation),
+                });
+                continue;
+            }
+            batch.push(Pending { index, event });
+            if batch.len() == config.batch_size {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(config.batch_size));
+                self.spawn(&mut tasks, &permits, full, deadline, &mut report)
+                    .await;
+            }
+        }
+        if !batch.is_empty() {
+            self.spawn(&mut tasks, &permits, batch, deadline, &mut report)
+                .await;
+        }
+        while let Some(done) = tasks.join_next().await {
+            merge(&mut report, done);
+        }
+        report.sort();
+        report
+    }
+
+    /// Starts delivering `batch` once a permit is free, collecting finished batches meanwhile.
+    async fn spawn(
+        &self,
+        tasks: &mut JoinSet<DeliveryReport>,
+        permits: &Arc<Semaphore>,
+        batch: Vec<Pending>,
+        deadline: Instant,
+        report: &mut DeliveryReport,
+    ) {
+        while let Some(done) = tasks.try_join_next() {
+            merge(report, done);
+        }
+        // The semaphore is never closed, so acquiring cannot fail.
+        let Ok(permit) = permits.clone().acquire_owned().await else {
+            return;
+        };
+        let shared = self.shared.clone();
+        tasks.spawn(async move {
+            let _permit = permit;
+            deliver::deliver(shared, batch, deadline).await
+        });
+    }
+}
+
+fn merge(report: &mut DeliveryReport, done: Result<DeliveryReport, tokio::task::JoinError>) {
+    match done {
+        Ok(part) => report.merge(part),
+        // A delivery task cannot panic on input; if it did, its events would be unaccounted for,
+        // which `accounts_for_every_event` then shows.
+        Err(error) => tracing::error!(%error, "a delivery task failed"),
+    }
+}
