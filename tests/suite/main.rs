@@ -46,5 +46,7 @@ mod pii_vectors;
 mod rules;
 #[cfg(feature = "report")]
 mod rules_properties;
+#[cfg(feature = "wiremock")]
+mod sender;
 mod spec;
 mod wire_types;

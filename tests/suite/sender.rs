@@ -1,0 +1,277 @@
+//! The sender against the fake: batching, retries, throttling, the concurrency bound, Graph's
+//! rejections and an account of every event, under faults.
+
+use std::time::Duration;
+
+use capi_kit::AccessToken;
+use capi_kit::fake::{FakeGraph, FakeServer, Fault, FaultPlan};
+use capi_kit::rules::RuleId;
+use capi_kit::sender::{EventSender, Rejection, RetryPolicy};
+use capi_kit::types::ServerEvent;
+use serde_json::json;
+
+use crate::support::{PIXEL, TOKEN};
+
+fn now() -> i64 {
+    capi_kit::rules::Context::now().now
+}
+
+fn event(i: usize) -> ServerEvent {
+    serde_json::from_value(json!({
+        "event_name": "Purchase",
+        "event_time": now() - 60,
+        "action_source": "email",
+        "user_data": {"em": "62a14e44f765419d10fea99367361a727c12365e2520f32218d505ed9aa0f62f"},
+        "custom_data": {"value": i as f64, "currency": "USD"}
+    }))
+    .unwrap()
+}
+
+fn events(n: usize) -> Vec<ServerEvent> {
+    (0..n).map(event).collect()
+}
+
+fn fast_retries(max_attempts: u32) -> RetryPolicy {
+    RetryPolicy {
+        max_attempts,
+        initial_backoff: Duration::from_millis(5),
+        max_backoff: Duration::from_millis(20),
+        deadline: Duration::from_secs(60),
+    }
+}
+
+/// The fake behind wiremock, its clock on the system's (the sender checks times by the system clock).
+async fn mock(fake: &FakeGraph) -> wiremock::MockServer {
+    capi_kit::fake::start_mock_server(fake.clone()).await
+}
+
+fn sender(url: &str) -> capi_kit::sender::SenderBuilder {
+    EventSender::builder(PIXEL, AccessToken::new(TOKEN))
+        .base_url(url)
+        .retry(fast_retries(5))
+}
+
+fn live(fake: &FakeGraph) -> usize {
+    fake.events(PIXEL).iter().filter(|e| !e.duplicate).count()
+}
+
+#[tokio::test]
+async fn events_become_batches_of_a_thousand_and_each_arrives_once() {
+    let fake = FakeGraph::builder().token(TOKEN).build();
+    let server = mock(&fake).await;
+    let report = sender(&server.uri())
+        .build()
+        .unwrap()
+        .send(events(2_500))
+        .await;
+    assert!(report.all_accepted(), "{report:?}");
+    assert_eq!(report.accepted(), 2_500);
+    assert_eq!(report.batches.len(), 3);
+    assert_eq!(fake.fault_report().requests, 3);
+    assert_eq!(live(&fake), 2_500);
+    assert_eq!(report.mismatched_batches().count(), 0);
+}
+
+#[tokio::test]
+async fn a_transient_error_is_retried_and_each_event_delivered_once() {
+    let fake = FakeGraph::builder().token(TOKEN).build();
+    fake.queue_faults([Fault::ServiceError, Fault::HtmlBadGateway, Fault::AppLimit]);
+    let server = mock(&fake).await;
+    let report = sender(&server.uri())
+        .build()
+        .unwrap()
+        .send(events(10))
+        .await;
+    assert!(report.all_accepted(), "{report:?}");
+    assert_eq!(report.batches[0].attempts, 4);
+    assert_eq!(fake.fault_report().requests, 4);
+    assert_eq!(live(&fake), 10);
+}
+
+#[tokio::test]
+async fn a_lost_answer_is_retried_and_deduplicated_never_doubled() {
+    let fake = FakeGraph::builder().token(TOKEN).build();
+    fake.queue_faults([Fault::DropAfterProcessing]);
+    let server = FakeServer::start(fake.clone(), ([127, 0, 0, 1], 0).into())
+        .await
+        .unwrap();
+    let report = sender(&server.uri()).build().unwrap().send(events(3)).await;
+    assert!(report.all_accepted(), "{report:?}");
+    let stored = fake.events(PIXEL);
+    assert_eq!(stored.len(), 6, "the first delivery and the retry");
+    assert_eq!(stored.iter().filter(|e| e.duplicate).count(), 3);
+    assert_eq!(live(&fake), 3);
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_permanent_error_is_not_retried() {
+    let fake = FakeGraph::builder().token("another-token").build();
+    let server = mock(&fake).await;
+    let report = sender(&server.uri()).build().unwrap().send(events(5)).await;
+    assert_eq!(fake.fault_report().requests, 1);
+    assert_eq!(report.rejected.len(), 5);
+    assert!(report.accounts_for_every_event());
+    match &report.rejected[0].reason {
+        Rejection::Graph(refusal) => assert_eq!((refusal.status, refusal.code), (400, 190)),
+        other => panic!("{other:?}"),
+    }
+    let shown = format!("{report:?}");
+    assert!(!shown.contains(TOKEN), "{shown}");
+}
+
+#[tokio::test]
+async fn past_the_deadline_events_are_handed_back_as_not_delivered() {
+    let fake = FakeGraph::builder().token(TOKEN).build();
+    fake.queue_faults(std::iter::repeat_n(Fault::ServiceError, 50));
+    let server = mock(&fake).await;
+    let report = sender(&server.uri())
+        .retry(RetryPolicy {
+            max_attempts: 50,
+            initial_backoff: Duration::from_millis(40),
+            max_backoff: Duration::from_millis(80),
+            deadline: Duration::from_millis(300),
+        })
+        .build()
+        .unwrap()
+        .send(events(4))
+        .await;
+    assert_eq!(report.not_delivered.len(), 4, "{report:?}");
+    assert!(report.accounts_for_every_event());
+    assert!(report.not_delivered[0].attempts < 50);
+    assert!(
+        report.not_delivered[0].last_error.contains("500"),
+        "{:?}",
+        report.not_delivered[0]
+    );
+    assert_eq!(live(&fake), 0);
+}
+
+#[tokio::test]
+async fn an_event_that_breaks_a_rule_is_never_sent_and_named_by_its_position() {
+    let fake = FakeGraph::builder().token(TOKEN).build();
+    let server = mock(&fake).await;
+    let mut input = events(5);
+    input[3].event_time = now() - 8 * 86_400;
+    let report = sender(&server.uri()).build().unwrap().send(input).await;
+    assert_eq!(report.accepted(), 4);
+    assert_eq!(report.rejected.len(), 1);
+    let rejected = &report.rejected[0];
+    assert_eq!(rejected.index, 3);
+    match &rejected.reason {
+        Rejection::Rule(violation) => {
+            assert_eq!(violation.rule, RuleId::EventTimeTooOld);
+            assert_eq!(violation.path.to_string(), "$['data'][3]['event_time']");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        rejected
+            .event_id
+            .as_deref()
+            .is_some_and(|id| id.starts_with("capi-"))
+    );
+    assert_eq!(live(&fake), 4);
+}
+
+#[tokio::test]
+async fn throttling_pauses_the_whole_sender() {
+    let fake = FakeGraph::builder().token(TOKEN).build();
+    fake.queue_faults([Fault::UserThrottle]);
+    let server = mock(&fake).await;
+    let started = std::time::Instant::now();
+    let report = sender(&server.uri())
+        .batch_size(1)
+        .concurrency(1)
+        .retry(RetryPolicy {
+            initial_backoff: Duration::from_millis(300),
+            max_backoff: Duration::from_millis(300),
+            ..fast_retries(3)
+        })
+        .build()
+        .unwrap()
+        .send(events(3))
+        .await;
+    assert!(report.all_accepted(), "{report:?}");
+    // The pause after a throttling answer is at least the initial backoff, whatever the jitter.
+    assert!(
+        started.elapsed() >= Duration::from_millis(300),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn no_more_requests_are_in_flight_than_the_concurrency() {
+    let fake = FakeGraph::builder()
+        .token(TOKEN)
+        .faults(
+            FaultPlan::new(1)
+                .with(Fault::Slow(Duration::from_millis(60)), 1.0)
+                .unwrap(),
+        )
+        .build();
+    let server = FakeServer::start(fake.clone(), ([127, 0, 0, 1], 0).into())
+        .await
+        .unwrap();
+    let report = sender(&server.uri())
+        .batch_size(10)
+        .concurrency(3)
+        .build()
+        .unwrap()
+        .send(events(150))
+        .await;
+    assert!(report.all_accepted(), "{report:?}");
+    let stats = fake.stats();
+    assert!(stats.max_in_flight <= 3, "{stats:?}");
+    assert!(stats.max_in_flight >= 2, "requests did overlap: {stats:?}");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn ten_thousand_events_through_every_fault_kind_add_up_and_arrive_at_most_once_live() {
+    let plan = FaultPlan::parse(
+        "unknown-error=0.05,service-error=0.05,app-throttle=0.03,user-throttle=0.03,app-limit=0.03,html-502=0.05,slow=0.05,drop=0.05,drop-after=0.05",
+        7,
+        Duration::from_millis(20),
+    )
+    .unwrap();
+    let fake = FakeGraph::builder().token(TOKEN).faults(plan).build();
+    let server = FakeServer::start(fake.clone(), ([127, 0, 0, 1], 0).into())
+        .await
+        .unwrap();
+    let report = sender(&server.uri())
+        .batch_size(100)
+        .concurrency(4)
+        .retry(RetryPolicy {
+            max_attempts: 10,
+            initial_backoff: Duration::from_millis(2),
+            max_backoff: Duration::from_millis(20),
+            deadline: Duration::from_secs(60),
+        })
+        .build()
+        .unwrap()
+        .send(events(10_000))
+        .await;
+    assert_eq!(report.submitted, 10_000);
+    assert!(report.accounts_for_every_event(), "{report:?}");
+    assert_eq!(
+        report.accepted(),
+        10_000,
+        "not delivered: {}",
+        report.not_delivered.len()
+    );
+    // Each accepted event is live exactly once; retries after a lost answer are marked duplicates.
+    assert_eq!(live(&fake), 10_000);
+    server.shutdown().await;
+}
+
+#[test]
+fn settings_out_of_range_are_refused() {
+    let builder = || EventSender::builder(PIXEL, AccessToken::new(TOKEN));
+    assert!(builder().batch_size(0).build().is_err());
+    assert!(builder().batch_size(1001).build().is_err());
+    assert!(builder().concurrency(0).build().is_err());
+    let sender = builder().build().unwrap();
+    assert!(!format!("{sender:?}").contains(TOKEN));
+}
