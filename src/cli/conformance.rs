@@ -26,7 +26,8 @@ use super::exit::EXIT_USAGE;
 /// the very last line of standard output `N passed, N failed` (`, N skipped` when any). With
 /// --format json or junit and no --output, the document goes to standard output before that line.
 ///
-/// Exit codes: 0 nothing failed, 1 some case failed, 2 bad usage or an unusable target.
+/// Exit codes: 0 nothing failed, 1 some case failed (a target that is down fails every case), 2 bad
+/// usage (an unknown option value, a filter that selects nothing, unreadable case files).
 ///
 /// Against Graph itself: `--target https://graph.facebook.com --pixel TEST_PIXEL --test-event-code
 /// CODE --skip-authority capi_kit` (stateful cases are skipped: Graph has no control protocol).
@@ -127,10 +128,10 @@ async fn conform(args: ConformanceArgs) -> Result<ExitCode, String> {
         None => Suite::built_in(),
     }
     .map_err(|e| e.to_string())?;
-    if !(args.timeout.is_finite() && args.timeout > 0.0) {
-        return Err("--timeout must be a positive number of seconds".into());
-    }
-    let timeout = Duration::from_secs_f64(args.timeout);
+    let timeout = Duration::try_from_secs_f64(args.timeout)
+        .ok()
+        .filter(|t| !t.is_zero())
+        .ok_or("--timeout must be a positive number of seconds")?;
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     let mut options = RunOptions {
         api_version: args.api_version.clone(),
@@ -145,7 +146,9 @@ async fn conform(args: ConformanceArgs) -> Result<ExitCode, String> {
     };
     let report = match &args.target {
         Some(url) => {
-            if !(url.starts_with("http://") || url.starts_with("https://")) {
+            let parsed = reqwest::Url::parse(url)
+                .map_err(|e| format!("--target {url} is not a URL: {e}"))?;
+            if !matches!(parsed.scheme(), "http" | "https") {
                 return Err(format!(
                     "--target must be an http:// or https:// URL, not {url}"
                 ));
@@ -172,6 +175,9 @@ async fn conform(args: ConformanceArgs) -> Result<ExitCode, String> {
             report
         }
     };
+    if report.results.is_empty() {
+        return Err("no case matches the --filter given".into());
+    }
     write_report(&args, &report)?;
     Ok(if report.failed() == 0 {
         ExitCode::SUCCESS

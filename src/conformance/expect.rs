@@ -95,11 +95,12 @@ fn described(differences: Vec<String>, response: &WireResponse) -> String {
     } else {
         ""
     };
-    format!(
-        "{}; body: {}{more}",
-        differences.join("; "),
-        excerpt.replace('\n', " ")
-    )
+    // Control characters (a terminal's escape sequences among them) are shown, not sent.
+    let excerpt: String = excerpt
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    format!("{}; body: {excerpt}{more}", differences.join("; "))
 }
 
 /// The first `$[…]…` blame path in a message: `$` followed by bracketed keys and indexes.

@@ -33,5 +33,7 @@ mod wire;
 pub use case::{Authority, Capability, Case, CaseFile};
 pub use run::{CaseResult, Outcome, RunOptions, RunReport, run};
 pub use suite::{AREAS, Suite, SuiteError};
-pub use target::{HttpTarget, Target, TargetError, TargetFuture, WireRequest, WireResponse};
+pub use target::{
+    HttpTarget, MAX_ANSWER_BYTES, Target, TargetError, TargetFuture, WireRequest, WireResponse,
+};
 pub use template::{Scope, TemplateError, relative_time};

@@ -15,7 +15,13 @@ pub fn table(report: &RunReport) -> String {
     }
     for result in &report.results {
         if let Outcome::Failed { step, reason } = &result.outcome {
-            let _ = writeln!(out, "FAIL {} (step {}): {reason}", result.id, step + 1);
+            let _ = writeln!(
+                out,
+                "FAIL {} [{}] (step {}): {reason}",
+                result.id,
+                result.authority.name(),
+                step + 1
+            );
         }
     }
     let _ = writeln!(
@@ -80,6 +86,7 @@ pub fn json(report: &RunReport) -> String {
             json!({
                 "id": r.id,
                 "area": r.area,
+                "authority": r.authority.name(),
                 "rules": r.rules,
                 "outcome": outcome,
                 "step": step,
@@ -125,12 +132,17 @@ pub fn junit(report: &RunReport) -> String {
                 escape(&result.id),
                 result.duration.as_secs_f64()
             );
+            let _ = write!(
+                out,
+                ">\n      <properties><property name=\"authority\" value=\"{}\"/></properties>",
+                result.authority.name()
+            );
             match &result.outcome {
-                Outcome::Passed => out.push_str("/>\n"),
+                Outcome::Passed => out.push_str("\n    </testcase>\n"),
                 Outcome::Failed { step, reason } => {
                     let _ = writeln!(
                         out,
-                        ">\n      <failure message=\"step {}\">{}</failure>\n    </testcase>",
+                        "\n      <failure message=\"step {}\">{}</failure>\n    </testcase>",
                         step + 1,
                         escape(reason)
                     );
@@ -138,7 +150,7 @@ pub fn junit(report: &RunReport) -> String {
                 Outcome::Skipped(reason) => {
                     let _ = writeln!(
                         out,
-                        ">\n      <skipped message=\"{}\"/>\n    </testcase>",
+                        "\n      <skipped message=\"{}\"/>\n    </testcase>",
                         escape(reason)
                     );
                 }

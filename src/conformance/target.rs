@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use crate::fake::{FakeGraph, FakeRequest};
 
-/// One HTTP request as the runner builds it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One HTTP request as the runner builds it. Its `Debug` leaves out the query (it may hold the
+/// token) and the body.
+#[derive(Clone, PartialEq, Eq)]
 pub struct WireRequest {
     /// The method, e.g. `POST`.
     pub method: String,
@@ -18,6 +19,24 @@ pub struct WireRequest {
     /// The body.
     pub body: Vec<u8>,
 }
+
+impl std::fmt::Debug for WireRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let path = self
+            .path_and_query
+            .split_once('?')
+            .map_or(self.path_and_query.as_str(), |(path, _)| path);
+        f.debug_struct("WireRequest")
+            .field("method", &self.method)
+            .field("path", &path)
+            .field("body_bytes", &self.body.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Most of an answer the runner reads: a case never needs more, and a runaway target must not
+/// exhaust memory.
+pub const MAX_ANSWER_BYTES: usize = 1024 * 1024;
 
 /// What came back from a target.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -86,8 +105,9 @@ impl HttpTarget {
 impl Target for HttpTarget {
     fn send(&self, request: WireRequest) -> TargetFuture<'_> {
         Box::pin(async move {
-            let method = reqwest::Method::from_bytes(request.method.as_bytes())
-                .map_err(|_| TargetError::NoAnswer(format!("bad method {}", request.method)))?;
+            let method = reqwest::Method::from_bytes(request.method.as_bytes()).map_err(|_| {
+                TargetError::NoAnswer(format!("the case's method {} is not HTTP", request.method))
+            })?;
             let url = format!("{}{}", self.base_url, request.path_and_query);
             let mut builder = self.client.request(method, url).body(request.body);
             for (name, value) in &request.headers {
@@ -100,11 +120,20 @@ impl Target for HttpTarget {
                 .get(reqwest::header::CONTENT_TYPE)
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned);
-            let body = response.bytes().await.map_err(|e| self.transport(&e))?;
+            let mut response = response;
+            let mut body = Vec::new();
+            while let Some(chunk) = response.chunk().await.map_err(|e| self.transport(&e))? {
+                body.extend_from_slice(&chunk);
+                if body.len() > MAX_ANSWER_BYTES {
+                    return Err(TargetError::NoAnswer(format!(
+                        "the answer is over {MAX_ANSWER_BYTES} bytes"
+                    )));
+                }
+            }
             Ok(WireResponse {
                 status,
                 content_type,
-                body: body.to_vec(),
+                body,
             })
         })
     }
@@ -116,7 +145,9 @@ impl HttpTarget {
         if error.is_timeout() {
             return TargetError::Timeout(self.timeout);
         }
-        let kind = if error.is_connect() {
+        let kind = if error.is_builder() {
+            "the request cannot be built (a bad URL or header)"
+        } else if error.is_connect() {
             "cannot connect"
         } else if error.is_body() || error.is_decode() {
             "the answer broke off"

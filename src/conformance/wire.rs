@@ -55,6 +55,12 @@ pub(crate) fn build(
         }
         _ => {}
     }
+    if edge.encoding == Encoding::Raw
+        && let Some(code) = ctx.test_event_code
+    {
+        // A raw body is sent as it is: the code goes in the query instead.
+        query.append_pair("test_event_code", code);
+    }
     for (key, value) in &edge.query {
         query.append_pair(key, value);
     }

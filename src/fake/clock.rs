@@ -44,6 +44,11 @@ impl Clock {
             });
     }
 
+    /// True when the clock stands still (set or advanced), false when it follows the system clock.
+    pub(crate) fn is_stopped(&self) -> bool {
+        self.fixed.load(Ordering::Acquire) != SYSTEM
+    }
+
     /// Follows the system clock again.
     pub(crate) fn use_system(&self) {
         self.fixed.store(SYSTEM, Ordering::Release);

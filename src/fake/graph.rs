@@ -77,7 +77,11 @@ impl Default for FakeGraph {
 
 /// What a fake checks, as `GET /_fake/config` answers it: what a conformance runner needs to know
 /// to pick the cases that apply.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// Every field has a default when absent (false, `null`, 0), so another implementation of the
+/// control protocol may answer only what it knows.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct FakeConfig {
     /// True when only configured tokens are accepted (false: any non-empty token).
     pub checks_token: bool,
@@ -85,8 +89,11 @@ pub struct FakeConfig {
     pub checks_app_secret: bool,
     /// The pixels accepted, when configured (`null`: any numeric id).
     pub pixels: Option<Vec<String>>,
-    /// Largest body accepted, in bytes.
+    /// Largest body accepted, in bytes (0: not said).
     pub max_body_bytes: usize,
+    /// True when the clock stands still (`--now`, or after `POST /_fake/clock`), false when it
+    /// follows the system clock: a runner that moves the clock puts it back the same way.
+    pub clock_stopped: bool,
 }
 
 /// What `GET /_fake/stats` answers: the store's counts and the requests in flight.
@@ -293,6 +300,7 @@ impl FakeGraph {
             checks_app_secret: self.inner.auth.app_secret.is_some(),
             pixels: (!pixels.is_empty()).then_some(pixels),
             max_body_bytes: self.inner.max_body_bytes,
+            clock_stopped: self.inner.clock.is_stopped(),
         }
     }
 

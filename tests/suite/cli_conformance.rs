@@ -3,6 +3,23 @@
 
 use crate::support::{Served, capi, capi_with_token, text};
 
+/// The target's clock (`GET /_fake/clock`).
+fn clock_of(url: &str) -> i64 {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let answer: serde_json::Value = reqwest::get(format!("{url}/_fake/clock"))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        answer["now"].as_i64().unwrap()
+    })
+}
+
 fn last_line(stdout: &[u8]) -> String {
     text(stdout).lines().last().unwrap_or_default().to_owned()
 }
@@ -28,6 +45,9 @@ fn plain_capi_serve_passes_or_skips_with_reasons_and_with_a_token_the_token_case
         "{stdout}"
     );
     assert!(last_line(&out.stdout).contains(" skipped"), "{stdout}");
+    // The cases that moved the clock put it back where `--now` had stopped it.
+    let clock = clock_of(&served.url);
+    assert_eq!(clock, crate::support::NOW);
 
     let served = Served::start(&["--token", "T-conformance"]);
     let out = capi_with_token(
@@ -58,7 +78,7 @@ fn a_target_that_is_down_fails_every_case_with_the_reason() {
     assert_eq!(out.status.code(), Some(1));
     let stdout = text(&out.stdout);
     assert!(
-        stdout.contains("FAIL batch.one_event (step 1): no answer: cannot connect"),
+        stdout.contains("FAIL batch.one_event [meta_docs] (step 1): no answer: cannot connect"),
         "{stdout}"
     );
     assert!(last_line(&out.stdout).starts_with("0 passed, "), "{stdout}");
@@ -92,6 +112,9 @@ fn bad_usage_exits_2() {
         &["conformance", "--target", "ftp://x"],
         &["conformance", "--cases", "/nonexistent/dir"],
         &["conformance", "--timeout", "0"],
+        &["conformance", "--timeout", "1e20"],
+        &["conformance", "--filter", "no.such.case"],
+        &["conformance", "--target", "http://[::1"],
     ] {
         let out = capi(args);
         assert_eq!(

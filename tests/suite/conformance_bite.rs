@@ -204,16 +204,20 @@ async fn relaxing_any_rule_fails_a_case_that_names_it() {
 
 #[tokio::test]
 async fn every_broken_behaviour_fails_some_case() {
-    for mutant in [
-        Mutant::AcceptValidPart,
-        Mutant::FixedEventsReceived,
-        Mutant::NoSubcode,
-        Mutant::ServerErrorFor400,
-        Mutant::NoDedup,
-        Mutant::TestEventsLive,
-        Mutant::NoTokenCheck,
+    // Each behaviour must be caught by the cases written for it, not just by any case.
+    for (mutant, expected) in [
+        (Mutant::AcceptValidPart, "batch.one_bad_event_middle"),
+        (Mutant::FixedEventsReceived, "batch.thousand_events"),
+        (Mutant::NoSubcode, "time.older_than_7_days"),
+        (Mutant::ServerErrorFor400, "user_data.raw_email"),
+        (Mutant::NoDedup, "dedup.same_event_twice"),
+        (Mutant::TestEventsLive, "test_events.kept_apart"),
+        (Mutant::NoTokenCheck, "auth.wrong_token"),
     ] {
         let failing = failing(mutant).await;
-        assert!(!failing.is_empty(), "{mutant:?} fails no case");
+        assert!(
+            failing.iter().any(|(id, _)| id == expected),
+            "{mutant:?} does not fail {expected} (failing: {failing:?})"
+        );
     }
 }
