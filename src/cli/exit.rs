@@ -2,5 +2,3 @@
 
 /// Exit code for bad usage, unreadable input or a request that could not be built.
 pub(crate) const EXIT_USAGE: u8 = 2;
-
-pub(crate) use capi_kit::client::error_chain;

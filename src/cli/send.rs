@@ -1,27 +1,42 @@
-//! `capi send`: post a request body file to the events edge with the generated client.
+//! `capi send`: validate, batch and deliver a request body or an NDJSON file of events, with
+//! retries, and say what became of every line.
 
-use std::path::PathBuf;
+use std::cell::RefCell;
+use std::io::{BufRead, BufReader, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 use capi_kit::AccessToken;
-use capi_kit::client::{ClientOptions, DEFAULT_API_VERSION, GRAPH_BASE_URL, SendEventsExt};
-use capi_kit::types::EventRequest;
+use capi_kit::client::{ClientOptions, DEFAULT_API_VERSION, GRAPH_BASE_URL};
+use capi_kit::pii::{Field, Normalizer};
+use capi_kit::sender::{DeliveryReport, EventSender, Rejection, RetryPolicy};
+use capi_kit::types::ServerEvent;
 use clap::Args;
+use serde_json::{Value, json};
 
 use super::exit::EXIT_USAGE;
-use super::input::{input_name, read_input};
+use super::input::input_name;
 
-/// Send a request body (a JSON `EventRequest`) to the events edge.
+/// Send a request body or NDJSON events to the events edge: checked, batched, retried, accounted.
 ///
-/// The body is parsed into the spec's types first, so a malformed file is reported locally with its
-/// line and column instead of costing a round trip. The access token is read from an environment
-/// variable, never from the command line (where other users could see it in the process list).
+/// FILE holds a JSON request body (`{"data": [...]}`) or NDJSON, one event per line (`-` reads
+/// standard input). Every event is checked with the same rules as Graph first: a line that is not
+/// JSON, not an event, or breaks a rule is reported with its line number and rule, and is not
+/// sent; the other lines still are. Events without an `event_id` get a deterministic one, so
+/// sending the same file again deduplicates instead of counting twice. Transient failures
+/// (throttling, 5xx, HTML pages from a proxy, timeouts) are retried with backoff.
 ///
-/// Exit codes: 0 accepted, 1 rejected by Graph or not delivered, 2 bad usage or input.
+/// The access token is read from an environment variable, never from the command line. With
+/// --dry-run, each request body that would be sent is written to standard output, one JSON object
+/// per line (nothing else goes there), and no token is needed.
+///
+/// Exit codes: 0 every event accepted, 1 some event rejected or not delivered, 2 bad usage or an
+/// unreadable file.
 #[derive(Debug, Args)]
 pub(crate) struct SendArgs {
-    /// File holding the request body as JSON, or `-` for standard input.
+    /// A JSON request body or NDJSON events, or `-` for standard input.
     file: PathBuf,
     /// Pixel (dataset) id to send to.
     #[arg(long, value_name = "ID")]
@@ -38,10 +53,35 @@ pub(crate) struct SendArgs {
     /// Sets `test_event_code`, so the events show in Events Manager's Test Events tool.
     #[arg(long, value_name = "CODE")]
     test_event_code: Option<String>,
-    /// Whole-request timeout in seconds.
+    /// Timeout of one request, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 15.0)]
     timeout: f64,
-    /// Parse and show what would be sent (token redacted), without sending or needing a token.
+    /// Events per request (1 to 1000).
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    batch_size: usize,
+    /// Requests in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    concurrency: usize,
+    /// Requests per batch at most, the first included.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    max_attempts: u32,
+    /// No retry starts after this many seconds from the start.
+    #[arg(long, value_name = "SECONDS", default_value_t = 120.0)]
+    deadline: f64,
+    /// Writes every event not accepted (line, event_id, rule or Graph error, message) as JSON here.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
+    /// Normalizes and hashes raw values of the hashed user_data keys (em, ph, fn, ln, db, ge, ct,
+    /// st, zp, country, f5first, f5last, fi, dobd, dobm, doby) as Meta specifies; values already
+    /// hashed are kept. A value that cannot be normalized rejects its line (field and reason, never
+    /// the value).
+    #[arg(long)]
+    hash_pii: bool,
+    /// With --hash-pii: leave a value that cannot be normalized out (and report it) instead of
+    /// rejecting its line.
+    #[arg(long, requires = "hash_pii")]
+    drop_invalid_pii: bool,
+    /// Writes the request bodies that would be sent, one per line, instead of sending.
     #[arg(long)]
     dry_run: bool,
 }
@@ -56,82 +96,468 @@ pub(crate) fn run(args: SendArgs) -> ExitCode {
     }
 }
 
+/// A line the sender never saw, or an event it made but will not send, for the report.
+#[derive(Debug)]
+struct LineProblem {
+    line: usize,
+    event_id: Option<String>,
+    rule: Option<String>,
+    message: String,
+}
+
+/// Reads events off the input as the sender asks for them: every problem on the way is kept with
+/// its line, and the line of each event handed on, so the sender's positions map back to lines.
+struct Lines {
+    problems: Vec<LineProblem>,
+    event_lines: Vec<usize>,
+    warnings: Vec<String>,
+}
+
 fn send(args: SendArgs) -> Result<ExitCode, String> {
-    let bytes = read_input(&args.file)?;
-    let mut request: EventRequest =
-        serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(&bytes))
-            .map_err(|e| {
+    let timeout = seconds("--timeout", args.timeout)?;
+    let deadline = seconds("--deadline", args.deadline)?;
+    let token = if args.dry_run {
+        AccessToken::new("dry-run")
+    } else {
+        std::env::var(&args.token_env)
+            .ok()
+            .filter(|t| !t.is_empty())
+            .map(AccessToken::new)
+            .ok_or_else(|| {
                 format!(
-                    "{} is not a valid EventRequest: at {}: {}",
-                    input_name(&args.file),
-                    e.path(),
-                    e.inner()
+                    "no access token: set the {} environment variable",
+                    args.token_env
                 )
-            })?;
-    if let Some(code) = args.test_event_code {
-        request.test_event_code = Some(code);
+            })?
+    };
+    let reader = open(&args.file)?;
+    let lines = RefCell::new(Lines {
+        problems: Vec::new(),
+        event_lines: Vec::new(),
+        warnings: Vec::new(),
+    });
+    let progress = progress_bar();
+    let mut builder = EventSender::builder(args.pixel.as_str(), token)
+        .api_version(args.api_version.as_str())
+        .connection(ClientOptions {
+            base_url: args.base_url.clone(),
+            request_timeout: timeout,
+            ..ClientOptions::default()
+        })
+        .batch_size(args.batch_size)
+        .concurrency(args.concurrency)
+        .retry(RetryPolicy {
+            max_attempts: args.max_attempts,
+            deadline,
+            ..RetryPolicy::default()
+        });
+    if let Some(code) = &args.test_event_code {
+        builder = builder.test_event_code(code.as_str());
     }
-    if !(args.timeout.is_finite() && args.timeout > 0.0) {
-        return Err(format!(
-            "--timeout must be a positive number of seconds, not {}",
-            args.timeout
-        ));
+    if let Some(bar) = &progress {
+        let bar = bar.clone();
+        builder = builder.on_progress(Arc::new(move |n| bar.inc(n as u64)));
     }
+    let sender = builder.build().map_err(|e| e.to_string())?;
+    let events = EventLines::new(reader, &args, &lines)?;
 
     if args.dry_run {
-        let body = serde_json::to_string_pretty(&request).map_err(|e| e.to_string())?;
-        println!(
-            "POST {}/{}/{}/events?access_token=<redacted>",
-            args.base_url.trim_end_matches('/'),
-            args.api_version,
-            args.pixel
+        let (requests, rejected) = sender.dry_run(events);
+        let mut stdout = std::io::stdout().lock();
+        for request in &requests {
+            let line = serde_json::to_string(request).map_err(|e| e.to_string())?;
+            writeln!(stdout, "{line}").map_err(|e| format!("cannot write: {e}"))?;
+        }
+        let lines = lines.into_inner();
+        let report = DeliveryReport {
+            submitted: lines.event_lines.len(),
+            rejected,
+            ..DeliveryReport::default()
+        };
+        let problems = problems(&lines, &report);
+        finish(&args, &problems, &lines.warnings, None)?;
+        eprintln!(
+            "capi send: dry run: {} requests, {} events would be sent, {} lines not",
+            requests.len(),
+            lines.event_lines.len() - report.rejected.len(),
+            problems.len()
         );
-        println!("{body}");
-        return Ok(ExitCode::SUCCESS);
+        return Ok(exit(problems.is_empty()));
     }
 
-    let token = std::env::var(&args.token_env)
-        .ok()
-        .filter(|t| !t.is_empty())
-        .map(AccessToken::new)
-        .ok_or_else(|| {
-            format!(
-                "no access token: set the {} environment variable",
-                args.token_env
-            )
-        })?;
-    let options = ClientOptions {
-        base_url: args.base_url,
-        request_timeout: Duration::from_secs_f64(args.timeout),
-        ..ClientOptions::default()
-    };
-    let client = options
-        .build()
-        .map_err(|e| format!("cannot set up HTTPS: {e}"))?;
-
-    let runtime = tokio::runtime::Builder::new_current_thread()
+    let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the async runtime: {e}"))?;
-    let result = runtime.block_on(
-        client
-            .send_events()
-            .api_version(args.api_version)
-            .pixel_id(args.pixel)
-            .access_token(token)
-            .body(request)
-            .send_checked(),
-    );
-    match result {
-        Ok(response) => {
-            let body =
-                serde_json::to_string_pretty(&response.into_inner()).map_err(|e| e.to_string())?;
-            println!("{body}");
-            Ok(ExitCode::SUCCESS)
+    let report = runtime.block_on(sender.send_all(events));
+    if let Some(bar) = &progress {
+        bar.finish_and_clear();
+    }
+    let lines = lines.into_inner();
+    let problems = problems(&lines, &report);
+    finish(&args, &problems, &lines.warnings, Some(&report))?;
+    Ok(exit(problems.is_empty() && report.all_accepted()))
+}
+
+fn exit(ok: bool) -> ExitCode {
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+fn seconds(option: &str, value: f64) -> Result<Duration, String> {
+    Duration::try_from_secs_f64(value)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| format!("{option} must be a positive number of seconds, not {value}"))
+}
+
+fn open(path: &Path) -> Result<Box<dyn BufRead>, String> {
+    if path == Path::new("-") {
+        Ok(Box::new(BufReader::new(std::io::stdin())))
+    } else {
+        let file = std::fs::File::open(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        Ok(Box::new(BufReader::with_capacity(1 << 16, file)))
+    }
+}
+
+/// The events of the input, NDJSON or one request body, read lazily for NDJSON.
+struct EventLines<'a> {
+    source: Source,
+    hash_pii: bool,
+    drop_invalid_pii: bool,
+    normalizer: Normalizer,
+    lines: &'a RefCell<Lines>,
+}
+
+enum Source {
+    /// NDJSON: lines still to read (the first one already read).
+    Ndjson {
+        reader: Box<dyn BufRead>,
+        first: Option<String>,
+        line: usize,
+    },
+    /// The events of one request body, with their position (reported as `line`).
+    Body(std::vec::IntoIter<Value>, usize),
+}
+
+impl<'a> EventLines<'a> {
+    fn new(
+        mut reader: Box<dyn BufRead>,
+        args: &SendArgs,
+        lines: &'a RefCell<Lines>,
+    ) -> Result<Self, String> {
+        let name = input_name(&args.file);
+        // Look at the first non-blank line: a request body starts with `{"data"` (possibly over
+        // several lines, when pretty-printed); NDJSON has one event per line.
+        let mut first = String::new();
+        let mut line = 0;
+        loop {
+            first.clear();
+            let read = reader
+                .read_line(&mut first)
+                .map_err(|e| format!("cannot read {name}: {e}"))?;
+            line += 1;
+            if read == 0 || !first.trim().is_empty() {
+                break;
+            }
         }
-        Err(err) => {
-            eprintln!("capi send: {}", super::exit::error_chain(&err));
-            Ok(ExitCode::FAILURE)
+        let looks_like_body = serde_json::from_str::<Value>(first.trim())
+            .map(|v| v.get("data").is_some())
+            .unwrap_or_else(|_| {
+                first.trim_start().starts_with('{') && !first.contains("event_name")
+            });
+        let source = if looks_like_body {
+            let mut rest = first;
+            reader
+                .read_to_string(&mut rest)
+                .map_err(|e| format!("cannot read {name}: {e}"))?;
+            let body: Value = serde_json::from_str(&rest)
+                .map_err(|e| format!("{name} is not a JSON request body: {e}"))?;
+            let Some(Value::Array(events)) = body.get("data").cloned() else {
+                return Err(format!("{name}: the request body has no data array"));
+            };
+            Source::Body(events.into_iter(), 0)
+        } else {
+            Source::Ndjson {
+                reader,
+                first: Some(first),
+                line: line - 1,
+            }
+        };
+        Ok(EventLines {
+            source,
+            hash_pii: args.hash_pii,
+            drop_invalid_pii: args.drop_invalid_pii,
+            normalizer: Normalizer::new(),
+            lines,
+        })
+    }
+
+    /// The next value with its line number (or position in the body); `None` at the end.
+    fn next_value(&mut self) -> Option<(usize, Result<Value, String>)> {
+        match &mut self.source {
+            Source::Body(events, position) => {
+                *position += 1;
+                events.next().map(|v| (*position, Ok(v)))
+            }
+            Source::Ndjson {
+                reader,
+                first,
+                line,
+            } => loop {
+                let text = match first.take() {
+                    Some(text) => text,
+                    None => {
+                        let mut text = String::new();
+                        match reader.read_line(&mut text) {
+                            Ok(0) => return None,
+                            Ok(_) => text,
+                            Err(e) => {
+                                *line += 1;
+                                return Some((*line, Err(format!("cannot read the line: {e}"))));
+                            }
+                        }
+                    }
+                };
+                *line += 1;
+                if text.trim().is_empty() {
+                    continue;
+                }
+                return Some((
+                    *line,
+                    serde_json::from_str::<Value>(&text)
+                        .map_err(|e| format!("not JSON (column {})", e.column())),
+                ));
+            },
         }
     }
+
+    fn problem(&self, line: usize, event_id: Option<String>, rule: Option<&str>, message: String) {
+        self.lines.borrow_mut().problems.push(LineProblem {
+            line,
+            event_id,
+            rule: rule.map(str::to_owned),
+            message,
+        });
+    }
+
+    /// Hashes the raw values of the hashed keys of `user_data`; an error names the field and why.
+    fn hash_user_data(&mut self, line: usize, event: &mut Value) -> Result<(), String> {
+        let Some(user_data) = event.get_mut("user_data").and_then(Value::as_object_mut) else {
+            return Ok(());
+        };
+        let keys: Vec<String> = user_data.keys().cloned().collect();
+        for key in keys {
+            let Some(field) = Field::from_key(&key).filter(|f| f.must_be_hashed()) else {
+                continue;
+            };
+            let value = user_data
+                .get_mut(&key)
+                .map(Value::take)
+                .unwrap_or(Value::Null);
+            let hashed = match value {
+                Value::String(raw) => self.normalizer.hash(field, &raw).map(Value::String),
+                Value::Array(items) => items
+                    .into_iter()
+                    .map(|item| match item {
+                        Value::String(raw) => self.normalizer.hash(field, &raw).map(Value::String),
+                        other => Ok(other),
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+                    .map(Value::Array),
+                other => Ok(other),
+            };
+            match hashed {
+                Ok(value) => {
+                    user_data.insert(key, value);
+                }
+                Err(error) if self.drop_invalid_pii => {
+                    user_data.remove(&key);
+                    self.lines
+                        .borrow_mut()
+                        .warnings
+                        .push(format!("line {line}: {error}; the value was left out"));
+                }
+                Err(error) => return Err(error.to_string()),
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Iterator for EventLines<'_> {
+    type Item = ServerEvent;
+
+    fn next(&mut self) -> Option<ServerEvent> {
+        loop {
+            let (line, value) = self.next_value()?;
+            let mut value = match value {
+                Ok(value) => value,
+                Err(message) => {
+                    self.problem(line, None, None, message);
+                    continue;
+                }
+            };
+            let event_id = value
+                .get("event_id")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            if self.hash_pii
+                && let Err(message) = self.hash_user_data(line, &mut value)
+            {
+                self.problem(line, event_id, None, format!("cannot hash: {message}"));
+                continue;
+            }
+            match serde_json::from_value::<ServerEvent>(value) {
+                Ok(event) => {
+                    self.lines.borrow_mut().event_lines.push(line);
+                    return Some(event);
+                }
+                Err(error) => {
+                    // serde's message names the field and the type, not the value.
+                    let message = error.to_string();
+                    let message = message.split(" at line ").next().unwrap_or_default();
+                    self.problem(
+                        line,
+                        event_id,
+                        Some("structure.invalid_value"),
+                        format!("not an event: {message}"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Every line not accepted, from the reader's problems and the sender's report, in line order.
+fn problems(lines: &Lines, report: &DeliveryReport) -> Vec<LineProblem> {
+    let line_of = |index: usize| lines.event_lines.get(index).copied().unwrap_or(0);
+    let mut problems: Vec<LineProblem> = lines
+        .problems
+        .iter()
+        .map(|p| LineProblem {
+            line: p.line,
+            event_id: p.event_id.clone(),
+            rule: p.rule.clone(),
+            message: p.message.clone(),
+        })
+        .collect();
+    for rejected in &report.rejected {
+        let (rule, message) = match &rejected.reason {
+            Rejection::Rule(violation) => (
+                Some(violation.rule.as_str().to_owned()),
+                violation.message.clone(),
+            ),
+            Rejection::Graph(refusal) => (
+                None,
+                format!(
+                    "Graph refused the batch: HTTP {}, code {}, subcode {}: {}",
+                    refusal.status,
+                    refusal.code,
+                    refusal
+                        .error_subcode
+                        .map_or_else(|| "none".into(), |s| s.to_string()),
+                    refusal.message
+                ),
+            ),
+            _ => (None, "rejected".to_owned()),
+        };
+        problems.push(LineProblem {
+            line: line_of(rejected.index),
+            event_id: rejected.event_id.clone(),
+            rule,
+            message,
+        });
+    }
+    for undelivered in &report.not_delivered {
+        problems.push(LineProblem {
+            line: line_of(undelivered.index),
+            event_id: undelivered.event_id.clone(),
+            rule: None,
+            message: format!(
+                "not delivered after {} attempts: {}",
+                undelivered.attempts, undelivered.last_error
+            ),
+        });
+    }
+    problems.sort_by_key(|p| p.line);
+    problems
+}
+
+/// Problems to standard error (and the report file), and the summary.
+fn finish(
+    args: &SendArgs,
+    problems: &[LineProblem],
+    warnings: &[String],
+    report: Option<&DeliveryReport>,
+) -> Result<(), String> {
+    for warning in warnings {
+        eprintln!("capi send: {warning}");
+    }
+    for problem in problems.iter().take(20) {
+        eprintln!(
+            "capi send: line {}{}{}: {}",
+            problem.line,
+            problem
+                .event_id
+                .as_deref()
+                .map(|id| format!(" (event_id {id})"))
+                .unwrap_or_default(),
+            problem
+                .rule
+                .as_deref()
+                .map(|r| format!(" [{r}]"))
+                .unwrap_or_default(),
+            problem.message
+        );
+    }
+    if problems.len() > 20 {
+        eprintln!(
+            "capi send: … and {} more lines not accepted",
+            problems.len() - 20
+        );
+    }
+    if let Some(path) = &args.report {
+        let document = json!({
+            "not_accepted": problems.iter().map(|p| json!({
+                "line": p.line, "event_id": p.event_id, "rule": p.rule, "message": p.message,
+            })).collect::<Vec<_>>(),
+        });
+        let text = serde_json::to_string_pretty(&document).map_err(|e| e.to_string())?;
+        std::fs::write(path, text + "\n")
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    if let Some(report) = report {
+        let mismatched = report.mismatched_batches().count();
+        println!(
+            "{} accepted, {} rejected, {} not delivered ({} requests{})",
+            report.accepted(),
+            problems.len() - report.not_delivered.len(),
+            report.not_delivered.len(),
+            report.batches.len(),
+            if mismatched > 0 {
+                format!("; {mismatched} with an events_received that is not their size")
+            } else {
+                String::new()
+            }
+        );
+    }
+    Ok(())
+}
+
+/// A progress bar on standard error when it is a terminal.
+fn progress_bar() -> Option<indicatif::ProgressBar> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {pos} events done, {per_sec} {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
+    Some(bar)
 }

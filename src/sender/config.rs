@@ -45,9 +45,13 @@ pub enum RejectionPolicy {
     ResendWithout,
 }
 
+/// Called with a number of events whose fate is decided (a delivered or failed batch, a rejected
+/// event), for progress bars.
+pub type ProgressHook = std::sync::Arc<dyn Fn(usize) + Send + Sync>;
+
 /// Configuration of an [`EventSender`](super::EventSender); start with
 /// [`EventSender::builder`](super::EventSender::builder).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct SenderConfig {
     pub(crate) pixel_id: String,
     pub(crate) token: AccessToken,
@@ -61,6 +65,26 @@ pub struct SenderConfig {
     pub(crate) retry: RetryPolicy,
     pub(crate) rejection: RejectionPolicy,
     pub(crate) assign_event_ids: bool,
+    pub(crate) progress: Option<ProgressHook>,
+}
+
+impl std::fmt::Debug for SenderConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The token and the app secret redact themselves.
+        f.debug_struct("SenderConfig")
+            .field("pixel_id", &self.pixel_id)
+            .field("token", &self.token)
+            .field("api_version", &self.api_version)
+            .field("base_url", &self.connection.base_url)
+            .field("app_secret", &self.app_secret)
+            .field("test_event_code", &self.test_event_code)
+            .field("batch_size", &self.batch_size)
+            .field("concurrency", &self.concurrency)
+            .field("retry", &self.retry)
+            .field("rejection", &self.rejection)
+            .field("assign_event_ids", &self.assign_event_ids)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A setting that cannot be used.
@@ -96,6 +120,7 @@ impl SenderConfig {
             retry: RetryPolicy::default(),
             rejection: RejectionPolicy::default(),
             assign_event_ids: true,
+            progress: None,
         }
     }
 }
@@ -171,6 +196,12 @@ impl SenderBuilder {
     /// Whether events without an `event_id` get a deterministic one (default: yes).
     pub fn assign_event_ids(mut self, assign: bool) -> Self {
         self.config.assign_event_ids = assign;
+        self
+    }
+
+    /// Calls `hook` with the number of events whose fate was just decided (for a progress bar).
+    pub fn on_progress(mut self, hook: ProgressHook) -> Self {
+        self.config.progress = Some(hook);
         self
     }
 

@@ -35,11 +35,15 @@ pub(crate) async fn deliver(
     deadline: Instant,
 ) -> DeliveryReport {
     let mut report = DeliveryReport::default();
+    let events = batch.len();
     let mut queue = vec![batch];
     while let Some(batch) = queue.pop() {
         if let Some(halves) = deliver_one(&shared, batch, deadline, &mut report).await {
             queue.extend(halves);
         }
+    }
+    if let Some(progress) = &shared.config.progress {
+        progress(events);
     }
     report
 }
@@ -131,18 +135,7 @@ async fn deliver_one(
 /// One request for `batch`: Graph's `events_received` and trace id, or the failure.
 async fn send(shared: &Shared, batch: &[Pending]) -> Result<(i64, Option<String>), SendError> {
     let config = &shared.config;
-    let body = EventRequest {
-        data: batch.iter().map(|p| p.event.clone()).collect(),
-        test_event_code: config.test_event_code.clone(),
-        partner_agent: config.partner_agent.clone(),
-        namespace_id: None,
-        platforms: None,
-        progress: None,
-        trace: None,
-        upload_id: None,
-        upload_source: None,
-        upload_tag: None,
-    };
+    let body = request_body(config, batch.iter().map(|p| p.event.clone()).collect());
     let mut request = shared
         .client
         .send_events()
@@ -155,6 +148,22 @@ async fn send(shared: &Shared, batch: &[Pending]) -> Result<(i64, Option<String>
     }
     let response = request.send_checked().await?.into_inner();
     Ok((response.events_received, response.fbtrace_id))
+}
+
+/// The body of a request for `events`, with the sender's request-level parameters.
+pub(crate) fn request_body(config: &SenderConfig, events: Vec<ServerEvent>) -> EventRequest {
+    EventRequest {
+        data: events,
+        test_event_code: config.test_event_code.clone(),
+        partner_agent: config.partner_agent.clone(),
+        namespace_id: None,
+        platforms: None,
+        progress: None,
+        trace: None,
+        upload_id: None,
+        upload_source: None,
+        upload_tag: None,
+    }
 }
 
 fn not_delivered(

@@ -40,11 +40,13 @@ use tokio::task::JoinSet;
 use tokio::time::Instant;
 
 use crate::generated::Client;
-use crate::generated::types::ServerEvent;
+use crate::generated::types::{EventRequest, ServerEvent};
 use crate::rules::{self, Context};
 use crate::secret::AccessToken;
 
-pub use config::{ConfigError, RejectionPolicy, RetryPolicy, SenderBuilder, SenderConfig};
+pub use config::{
+    ConfigError, ProgressHook, RejectionPolicy, RetryPolicy, SenderBuilder, SenderConfig,
+};
 pub use event_id::event_id_for;
 pub use report::{
     AcceptedBatch, DeliveryReport, GraphRefusal, RejectedEvent, Rejection, UndeliveredEvent,
@@ -102,20 +104,16 @@ impl EventSender {
         let mut report = DeliveryReport::default();
         let mut batch = Vec::with_capacity(config.batch_size);
         let ctx = Context::now();
-        for (index, mut event) in events.into_iter().enumerate() {
+        for (index, event) in events.into_iter().enumerate() {
             report.submitted += 1;
-            if config.assign_event_ids && event.event_id.as_deref().is_none_or(str::is_empty) {
-                event.event_id = Some(event_id_for(&config.pixel_id, &event));
+            match self.prepare(index, event, &ctx) {
+                Ok(pending) => batch.push(pending),
+                Err(rejected) => {
+                    report.rejected.push(*rejected);
+                    self.progress(1);
+                    continue;
+                }
             }
-            if let Err(violation) = rules::check_event(&event, index, &ctx) {
-                report.rejected.push(RejectedEvent {
-                    index,
-                    event_id: event.event_id.clone(),
-                    reason: Rejection::Rule(violation),
-                });
-                continue;
-            }
-            batch.push(Pending { index, event });
             if batch.len() == config.batch_size {
                 let full = std::mem::replace(&mut batch, Vec::with_capacity(config.batch_size));
                 self.spawn(&mut tasks, &permits, full, deadline, &mut report)
@@ -131,6 +129,59 @@ impl EventSender {
         }
         report.sort();
         report
+    }
+
+    /// The request bodies `send` would post for `events`, and the events it would reject, without
+    /// sending anything (`event_id`s included, as they would be sent).
+    pub fn dry_run(
+        &self,
+        events: impl IntoIterator<Item = ServerEvent>,
+    ) -> (Vec<EventRequest>, Vec<RejectedEvent>) {
+        let config = &self.shared.config;
+        let ctx = Context::now();
+        let mut requests = Vec::new();
+        let mut rejected = Vec::new();
+        let mut batch: Vec<ServerEvent> = Vec::new();
+        for (index, event) in events.into_iter().enumerate() {
+            match self.prepare(index, event, &ctx) {
+                Ok(pending) => batch.push(pending.event),
+                Err(refused) => rejected.push(*refused),
+            }
+            if batch.len() == config.batch_size {
+                requests.push(deliver::request_body(config, std::mem::take(&mut batch)));
+            }
+        }
+        if !batch.is_empty() {
+            requests.push(deliver::request_body(config, batch));
+        }
+        (requests, rejected)
+    }
+
+    /// An event's `event_id` (made when it has none) and its check by the rules.
+    fn prepare(
+        &self,
+        index: usize,
+        mut event: ServerEvent,
+        ctx: &Context,
+    ) -> Result<Pending, Box<RejectedEvent>> {
+        let config = &self.shared.config;
+        if config.assign_event_ids && event.event_id.as_deref().is_none_or(str::is_empty) {
+            event.event_id = Some(event_id_for(&config.pixel_id, &event));
+        }
+        match rules::check_event(&event, index, ctx) {
+            Ok(()) => Ok(Pending { index, event }),
+            Err(violation) => Err(Box::new(RejectedEvent {
+                index,
+                event_id: event.event_id,
+                reason: Rejection::Rule(violation),
+            })),
+        }
+    }
+
+    fn progress(&self, events: usize) {
+        if let Some(progress) = &self.shared.config.progress {
+            progress(events);
+        }
     }
 
     /// Starts delivering `batch` once a permit is free, collecting finished batches meanwhile.

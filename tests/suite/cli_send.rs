@@ -1,119 +1,228 @@
-//! `capi send` as a user runs it: dry runs, clear input errors, real sends to a wiremock Graph.
+//! `capi send` as a user runs it: NDJSON and request bodies, dry runs, bad lines named by number,
+//! PII hashing, reports, and real sends to the fake.
 
-use crate::support::{TOKEN, capi_with_token, text};
-use serde_json::json;
-use wiremock::matchers::{method, path, query_param};
+use std::path::PathBuf;
+
+use capi_kit::fake::{FakeGraph, FakeServer};
+use serde_json::{Value, json};
+use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const SEED: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/examples/requests/seed-two-purchases.json"
-);
+use crate::support::{PIXEL, TOKEN, capi_with_token, text};
 
-#[test]
-fn dry_run_prints_the_request_with_the_token_redacted() {
-    let out = capi_with_token(
-        &[
-            "send",
-            SEED,
-            "--pixel",
-            "42",
-            "--dry-run",
-            "--test-event-code",
-            "TEST1",
-        ],
-        Some(TOKEN),
-    );
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let stdout = text(&out.stdout);
-    assert!(
-        stdout.starts_with(
-            "POST https://graph.facebook.com/v26.0/42/events?access_token=<redacted>\n"
-        )
-    );
-    assert!(!stdout.contains(TOKEN));
-    let body: serde_json::Value = serde_json::from_str(stdout.split_once('\n').unwrap().1).unwrap();
-    assert_eq!(body["test_event_code"], "TEST1");
-    assert_eq!(body["data"].as_array().unwrap().len(), 2);
+const HASHED: &str = "62a14e44f765419d10fea99367361a727c12365e2520f32218d505ed9aa0f62f";
+
+fn now() -> i64 {
+    capi_kit::rules::Context::now().now
+}
+
+fn event(i: usize, age: i64) -> Value {
+    json!({
+        "event_name": "Purchase", "event_time": now() - age, "action_source": "email",
+        "event_id": format!("order-{i}"),
+        "user_data": {"em": HASHED}, "custom_data": {"value": i, "currency": "USD"}
+    })
+}
+
+/// Writes `contents` to a fresh file of this test process.
+fn file(name: &str, contents: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("capi-send-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, contents).unwrap();
+    path
+}
+
+fn ndjson(events: &[Value]) -> String {
+    events.iter().map(|e| format!("{e}\n")).collect()
+}
+
+fn send(path: &std::path::Path, extra: &[&str], token: Option<&str>) -> std::process::Output {
+    let mut args = vec!["send", path.to_str().unwrap(), "--pixel", PIXEL];
+    args.extend_from_slice(extra);
+    capi_with_token(&args, token)
 }
 
 #[test]
-fn a_malformed_body_is_reported_with_its_path_and_exit_code_2() {
-    let dir = std::env::temp_dir().join(format!("capi-send-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("bad.json");
-    std::fs::write(
-        &file,
-        r#"{"data":[{"event_name":"x","event_time":1,"action_source":"web","user_data":{}}]}"#,
-    )
-    .unwrap();
-    let out = capi_with_token(
-        &["send", file.to_str().unwrap(), "--pixel", "1", "--dry-run"],
+fn dry_run_writes_one_request_body_per_line_and_needs_no_token() {
+    let events: Vec<Value> = (0..5).map(|i| event(i, 60)).collect();
+    let path = file("dry.ndjson", &ndjson(&events));
+    let out = send(
+        &path,
+        &[
+            "--dry-run",
+            "--batch-size",
+            "2",
+            "--test-event-code",
+            "TEST1",
+        ],
         None,
     );
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let bodies: Vec<Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(bodies.len(), 3);
+    assert_eq!(bodies[0]["data"].as_array().unwrap().len(), 2);
+    assert_eq!(bodies[2]["test_event_code"], "TEST1");
+
+    // Events without an event_id get the deterministic id a real send would give them.
+    let mut no_id = event(0, 60);
+    no_id.as_object_mut().unwrap().remove("event_id");
+    let path = file("noid.ndjson", &ndjson(&[no_id]));
+    let first = text(&send(&path, &["--dry-run"], None).stdout);
+    let again = text(&send(&path, &["--dry-run"], None).stdout);
+    let id = serde_json::from_str::<Value>(&first).unwrap()["data"][0]["event_id"].clone();
+    assert!(id.as_str().unwrap().starts_with("capi-"), "{first}");
+    assert_eq!(first, again);
+}
+
+#[test]
+fn bad_lines_are_named_and_the_others_still_go() {
+    let mut lines = ndjson(&[event(0, 60)]);
+    lines.push_str("this is not json\n\n");
+    lines.push_str(&ndjson(&[
+        json!({"event_name": "Lead"}),
+        event(3, 8 * 86_400),
+        event(4, 60),
+    ]));
+    let path = file("bad.ndjson", &lines);
+    let report = file("bad-report.json", "");
+    let out = send(
+        &path,
+        &["--dry-run", "--report", report.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
     let stderr = text(&out.stderr);
-    assert!(stderr.contains("data[0].action_source"), "{stderr}");
+    assert!(stderr.contains("line 2: not JSON"), "{stderr}");
+    assert!(
+        stderr.contains("line 4") && stderr.contains("not an event"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("line 5 (event_id order-3) [event_time.too_old]"),
+        "{stderr}"
+    );
+    let bodies: Vec<Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(bodies[0]["data"].as_array().unwrap().len(), 2);
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    let lines: Vec<i64> = report["not_accepted"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["line"].as_i64().unwrap())
+        .collect();
+    assert_eq!(lines, [2, 4, 5]);
 }
 
 #[test]
 fn without_a_token_nothing_is_sent_and_the_variable_is_named() {
-    let out = capi_with_token(
-        &[
-            "send",
-            SEED,
-            "--pixel",
-            "1",
-            "--base-url",
-            "http://127.0.0.1:9",
-        ],
-        None,
-    );
+    let path = file("token.ndjson", &ndjson(&[event(0, 60)]));
+    let out = send(&path, &["--base-url", "http://127.0.0.1:9"], None);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("CAPI_ACCESS_TOKEN"));
 }
 
-#[tokio::test]
-async fn sends_to_the_given_base_url_and_prints_the_response() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v26.0/42/events"))
-        .and(query_param("access_token", TOKEN))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!({"events_received": 2, "messages": [], "fbtrace_id": "T1"})),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
-    let out = capi_with_token(
-        &["send", SEED, "--pixel", "42", "--base-url", &server.uri()],
-        Some(TOKEN),
-    );
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let response: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(response["events_received"], 2);
-}
-
-#[tokio::test]
-async fn a_rejection_exits_1_with_graph_s_reason_and_no_token() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(400).set_body_json(json!({"error": {
-            "message": "Invalid parameter", "type": "OAuthException", "code": 100, "error_subcode": 2804003,
-            "error_user_msg": "The timestamp for this event is too far in the past.", "fbtrace_id": "Tr4ce"
-        }})))
-        .mount(&server)
-        .await;
-    let out = capi_with_token(
-        &["send", SEED, "--pixel", "42", "--base-url", &server.uri()],
-        Some(TOKEN),
-    );
+#[test]
+fn hash_pii_hashes_raw_values_and_refuses_what_cannot_be_normalized_without_echoing_it() {
+    let mut raw = event(0, 60);
+    raw["user_data"] = json!({"em": " John_Smith@Gmail.com ", "ct": ["New York"], "fn": HASHED});
+    let mut bad = event(1, 60);
+    bad["user_data"] = json!({"em": "not-an-email-address-xyz"});
+    let path = file("pii.ndjson", &ndjson(&[raw, bad.clone()]));
+    let out = send(&path, &["--dry-run", "--hash-pii"], None);
     assert_eq!(out.status.code(), Some(1));
+    let body: Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
+    let user = &body["data"][0]["user_data"];
+    assert_eq!(user["em"], HASHED);
+    assert_eq!(
+        user["ct"][0],
+        capi_kit::pii::hash(capi_kit::pii::Field::City, "New York").unwrap()
+    );
+    assert_eq!(user["fn"], HASHED);
     let stderr = text(&out.stderr);
     assert!(
-        stderr.contains("2804003") && stderr.contains("Tr4ce"),
+        stderr.contains("line 2") && stderr.contains("em:"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("not-an-email-address-xyz"), "{stderr}");
+
+    let path = file("pii-drop.ndjson", &ndjson(&[bad]));
+    let out = send(
+        &path,
+        &["--dry-run", "--hash-pii", "--drop-invalid-pii"],
+        None,
+    );
+    // Without its only identifier the event breaks user_data.no_identifier, and says so.
+    assert!(
+        text(&out.stderr).contains("left out"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn three_thousand_lines_with_one_too_old_deliver_the_rest_and_name_it() {
+    let fake = FakeGraph::builder().token(TOKEN).build();
+    let server = FakeServer::start(fake.clone(), ([127, 0, 0, 1], 0).into())
+        .await
+        .unwrap();
+    let events: Vec<Value> = (0..3_000)
+        .map(|i| event(i, if i == 1_234 { 8 * 86_400 } else { 60 }))
+        .collect();
+    let path = file("three-thousand.ndjson", &ndjson(&events));
+    let url = server.uri();
+    let out = tokio::task::spawn_blocking(move || send(&path, &["--base-url", &url], Some(TOKEN)))
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("line 1235 (event_id order-1234) [event_time.too_old]"),
         "{stderr}"
     );
     assert!(!stderr.contains(TOKEN));
+    assert_eq!(
+        text(&out.stdout).trim(),
+        "2999 accepted, 1 rejected, 0 not delivered (3 requests)"
+    );
+    assert_eq!(fake.events(PIXEL).len(), 2_999);
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_request_body_file_is_sent_and_graph_s_rejection_exits_1_without_the_token() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(json!({"error": {
+            "message": "Invalid parameter", "type": "OAuthException", "code": 100, "error_subcode": 2804019,
+            "error_user_msg": "The parameter $['data'][0]['x'] is odd.", "fbtrace_id": "Tr4ce"
+        }})))
+        .mount(&server)
+        .await;
+    let body = json!({"data": [event(0, 60), event(1, 60)]});
+    let path = file("body.json", &serde_json::to_string_pretty(&body).unwrap());
+    let url = server.uri();
+    let out = tokio::task::spawn_blocking(move || send(&path, &["--base-url", &url], Some(TOKEN)))
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("code 100, subcode 2804019"), "{stderr}");
+    assert!(
+        stderr.contains("line 1") && stderr.contains("line 2"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(TOKEN));
+    assert_eq!(
+        server.received_requests().await.unwrap().len(),
+        1,
+        "a rejection is not retried"
+    );
 }

@@ -242,7 +242,7 @@ async fn stats_count_held_received_and_duplicate_events() {
         fake.get("/_fake/stats").await,
         (
             200,
-            json!({"held": 3, "received": 3, "duplicates": 1, "evicted": 0})
+            json!({"held": 3, "received": 3, "duplicates": 1, "evicted": 0, "in_flight": 0, "max_in_flight": 1})
         )
     );
     fake.post("/_fake/reset", json!({})).await;
