@@ -3,7 +3,9 @@
 //!
 //! # Guide
 //!
-//! - **Send events.** [`client::ClientOptions`] builds the generated wire [`Client`];
+//! - **Send events.** [`sender::EventSender`] checks every event, batches, sends with bounded
+//!   concurrency, retries what is transient and accounts for every event.
+//! - **Send one request.** [`client::ClientOptions`] builds the generated wire [`Client`];
 //!   [`client::SendEventsExt::send_checked`] sends one request and returns a [`client::SendError`]
 //!   that keeps the HTTP status and Graph's code and subcode, and never shows the token. The request
 //!   and event types are in [`types`], each with a builder (`ServerEvent::builder()`).
@@ -58,7 +60,8 @@
 //!
 //! # Features
 //!
-//! `default-features = false` is the client: the wire client, [`pii`] and [`rules`], nothing else.
+//! `default-features = false` is the client: the wire client, [`sender`], [`pii`] and [`rules`], nothing
+//! else.
 //!
 //! | feature | adds | default |
 //! |---|---|---|

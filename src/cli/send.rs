@@ -162,11 +162,21 @@ fn send(args: SendArgs) -> Result<ExitCode, String> {
     let events = EventLines::new(reader, &args, &lines)?;
 
     if args.dry_run {
-        let (requests, rejected) = sender.dry_run(events);
-        let mut stdout = std::io::stdout().lock();
-        for request in &requests {
-            let line = serde_json::to_string(request).map_err(|e| e.to_string())?;
-            writeln!(stdout, "{line}").map_err(|e| format!("cannot write: {e}"))?;
+        let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+        let mut requests = 0usize;
+        let mut write_error = None;
+        let rejected = sender.dry_run(events, |request| {
+            requests += 1;
+            let written = serde_json::to_writer(&mut stdout, &request)
+                .map_err(|e| e.to_string())
+                .and_then(|()| stdout.write_all(b"\n").map_err(|e| e.to_string()));
+            if let Err(error) = written {
+                write_error.get_or_insert(error);
+            }
+        });
+        stdout.flush().map_err(|e| format!("cannot write: {e}"))?;
+        if let Some(error) = write_error {
+            return Err(format!("cannot write: {error}"));
         }
         let lines = lines.into_inner();
         let report = DeliveryReport {
@@ -178,7 +188,7 @@ fn send(args: SendArgs) -> Result<ExitCode, String> {
         finish(&args, &problems, &lines.warnings, None)?;
         eprintln!(
             "capi send: dry run: {} requests, {} events would be sent, {} lines not",
-            requests.len(),
+            requests,
             lines.event_lines.len() - report.rejected.len(),
             problems.len()
         );

@@ -38,6 +38,13 @@ pub(crate) fn check(expect: &Expect, response: &WireResponse) -> Result<(), Stri
     if expect.status == 200 && body.get("error").is_some() {
         differences.push("an error envelope on an accepted request".into());
     }
+    if expect.error.is_some() && body.get("events_received").is_some() {
+        // All or nothing: a rejected request receives no events, not some.
+        differences.push(format!(
+            "events_received {} on a rejected request",
+            shown(body.get("events_received"))
+        ));
+    }
     if let Some(error) = &expect.error {
         let got = body.get("error").filter(|e| e.is_object());
         let field = |name: &str| got.and_then(|e| e.get(name));

@@ -16,6 +16,9 @@ use serde_json::{Map, Value};
 
 /// Most items a `$repeat` may make: a little over the 1,000 events of the largest batch.
 const MAX_REPEAT: u64 = 10_000;
+/// Most JSON values all the `$repeat`s of one case may make together (nested ones multiply): a
+/// 1,001-event batch is some 30,000.
+const MAX_REPEATED: u64 = 1_000_000;
 
 /// What templates resolve against, for one case.
 #[derive(Clone, Debug)]
@@ -26,6 +29,8 @@ pub struct Scope {
     pub unique_prefix: String,
     /// The `$unique` values made so far (the case's `event_id`s, for inspection).
     pub uniques: Vec<String>,
+    /// JSON values made by `$repeat` so far, against [`MAX_REPEATED`].
+    repeated: u64,
 }
 
 /// A template that cannot be resolved.
@@ -40,6 +45,7 @@ impl Scope {
             now,
             unique_prefix,
             uniques: Vec::new(),
+            repeated: 0,
         }
     }
 
@@ -94,6 +100,14 @@ impl Scope {
                     .get("item")
                     .ok_or_else(|| TemplateError("$repeat needs an item".into()))?;
                 let item = self.resolve(item)?;
+                self.repeated = self
+                    .repeated
+                    .saturating_add(count.saturating_mul(nodes(&item)));
+                if self.repeated > MAX_REPEATED {
+                    return Err(TemplateError(format!(
+                        "the case's $repeats make more than {MAX_REPEATED} JSON values"
+                    )));
+                }
                 Ok(Value::Array(vec![item; count as usize]))
             }
             ("$concat", Value::Array(parts)) => {
@@ -119,6 +133,15 @@ impl Scope {
             }
             (key, _) => Err(TemplateError(format!("unknown template or argument {key}"))),
         }
+    }
+}
+
+/// How many JSON values `value` holds, itself included.
+fn nodes(value: &Value) -> u64 {
+    match value {
+        Value::Array(items) => 1 + items.iter().map(nodes).sum::<u64>(),
+        Value::Object(map) => 1 + map.values().map(nodes).sum::<u64>(),
+        _ => 1,
     }
 }
 
@@ -195,6 +218,11 @@ mod tests {
             scope
                 .resolve(&json!({"$repeat": {"count": 100_000, "item": 1}}))
                 .is_err()
+        );
+        let nested = json!({"$repeat": {"count": 10_000, "item": {"$repeat": {"count": 10_000, "item": 1}}}});
+        assert!(
+            scope.resolve(&nested).is_err(),
+            "nested repeats are capped too"
         );
     }
 }

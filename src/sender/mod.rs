@@ -131,15 +131,15 @@ impl EventSender {
         report
     }
 
-    /// The request bodies `send` would post for `events`, and the events it would reject, without
-    /// sending anything (`event_id`s included, as they would be sent).
+    /// Hands `request` each body `send` would post for `events`, as soon as its batch is full, and
+    /// returns the events it would reject; nothing is sent (`event_id`s are made as they would be).
     pub fn dry_run(
         &self,
         events: impl IntoIterator<Item = ServerEvent>,
-    ) -> (Vec<EventRequest>, Vec<RejectedEvent>) {
+        mut request: impl FnMut(EventRequest),
+    ) -> Vec<RejectedEvent> {
         let config = &self.shared.config;
         let ctx = Context::now();
-        let mut requests = Vec::new();
         let mut rejected = Vec::new();
         let mut batch: Vec<ServerEvent> = Vec::new();
         for (index, event) in events.into_iter().enumerate() {
@@ -148,13 +148,13 @@ impl EventSender {
                 Err(refused) => rejected.push(*refused),
             }
             if batch.len() == config.batch_size {
-                requests.push(deliver::request_body(config, std::mem::take(&mut batch)));
+                request(deliver::request_body(config, std::mem::take(&mut batch)));
             }
         }
         if !batch.is_empty() {
-            requests.push(deliver::request_body(config, batch));
+            request(deliver::request_body(config, batch));
         }
-        (requests, rejected)
+        rejected
     }
 
     /// An event's `event_id` (made when it has none) and its check by the rules.

@@ -226,3 +226,49 @@ async fn a_request_body_file_is_sent_and_graph_s_rejection_exits_1_without_the_t
         "a rejection is not retried"
     );
 }
+
+#[test]
+fn twenty_thousand_lines_through_capi_serve_with_faults_are_stored_once_each() {
+    let served = crate::support::Served::start_live(&[
+        "--token",
+        TOKEN,
+        "--seed",
+        "11",
+        "--faults",
+        "service-error=0.06,user-throttle=0.04,html-502=0.04,drop=0.03,drop-after=0.03",
+    ]);
+    let events: Vec<Value> = (0..20_000).map(|i| event(i, 60)).collect();
+    let path = file("twenty-thousand.ndjson", &ndjson(&events));
+    let out = send(
+        &path,
+        &["--base-url", &served.url, "--max-attempts", "10"],
+        Some(TOKEN),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout).trim(),
+        "20000 accepted, 0 rejected, 0 not delivered (20 requests)"
+    );
+    // Every event is held live once; a retry after a lost answer is held only as a duplicate.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let stored: Value = runtime.block_on(async {
+        reqwest::get(format!("{}/_fake/pixels/{PIXEL}/events", served.url))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    });
+    let stored = stored["events"].as_array().unwrap();
+    let live: std::collections::HashSet<&str> = stored
+        .iter()
+        .filter(|e| e["duplicate"] == false)
+        .map(|e| e["event"]["event_id"].as_str().unwrap())
+        .collect();
+    let live_count = stored.iter().filter(|e| e["duplicate"] == false).count();
+    assert_eq!(live_count, 20_000);
+    assert_eq!(live.len(), 20_000);
+}

@@ -50,8 +50,17 @@ pub struct Served {
 impl Served {
     /// Starts `capi serve` on a free loopback port, its clock stopped at [`NOW`], with `extra` options.
     pub fn start(extra: &[&str]) -> Served {
+        let now = NOW.to_string();
+        let mut args = vec!["--now", now.as_str()];
+        args.extend_from_slice(extra);
+        Served::start_live(&args)
+    }
+
+    /// Starts `capi serve` on a free loopback port with `extra` options, its clock on the
+    /// system's unless they say otherwise.
+    pub fn start_live(extra: &[&str]) -> Served {
         let mut child = Command::new(env!("CARGO_BIN_EXE_capi"))
-            .args(["serve", "--addr", "127.0.0.1:0", "--now", &NOW.to_string()])
+            .args(["serve", "--addr", "127.0.0.1:0"])
             .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
