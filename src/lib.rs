@@ -5,6 +5,8 @@
 //!
 //! - **Send events.** [`sender::EventSender`] checks every event, batches, sends with bounded
 //!   concurrency, retries what is transient and accounts for every event.
+//! - **Build correct events.** [`events::EventDraft`] asks each `action_source` for what it requires
+//!   and checks the rest; [`events::AppDevice`] is `extinfo` by name.
 //! - **Send one request.** [`client::ClientOptions`] builds the generated wire [`Client`];
 //!   [`client::SendEventsExt::send_checked`] sends one request and returns a [`client::SendError`]
 //!   that keeps the HTTP status and Graph's code and subcode, and never shows the token. The request
@@ -79,6 +81,7 @@ pub mod allocator;
 pub mod client;
 #[cfg(feature = "conformance")]
 pub mod conformance;
+pub mod events;
 #[cfg(feature = "fake")]
 pub mod fake;
 mod generated;

@@ -18,7 +18,7 @@
 //! # }
 //! ```
 //!
-//! For each event, in input order: it is checked with the same [`rules`](crate::rules) Graph
+//! For each event, in input order: it is checked with the same [`rules`] Graph
 //! applies (an event that breaks one is reported rejected with its input position, the rule id,
 //! the blame path and the message, and never sent); it gets a deterministic `event_id` when it has
 //! none ([`event_id_for`]); valid events are batched and sent, at most `concurrency` requests at
