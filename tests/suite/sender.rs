@@ -275,3 +275,92 @@ fn settings_out_of_range_are_refused() {
     let sender = builder().build().unwrap();
     assert!(!format!("{sender:?}").contains(TOKEN));
 }
+
+#[tokio::test]
+async fn resend_without_drops_only_the_event_graph_blames() {
+    use capi_kit::sender::RejectionPolicy;
+    use wiremock::matchers::method;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(json!({"error": {
+            "message": "Invalid parameter", "type": "OAuthException", "code": 100,
+            "error_subcode": 2804019, "is_transient": false,
+            "error_user_msg": "The parameter $['data'][1]['custom_data'] is unsupported."
+        }})))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"events_received": 3})))
+        .mount(&server)
+        .await;
+    let report = sender(&server.uri())
+        .on_graph_rejection(RejectionPolicy::ResendWithout)
+        .build()
+        .unwrap()
+        .send(events(4))
+        .await;
+    assert!(report.accounts_for_every_event(), "{report:?}");
+    assert_eq!(report.accepted(), 3);
+    assert_eq!(report.rejected.len(), 1);
+    assert_eq!(report.rejected[0].index, 1);
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn by_default_graph_s_rejection_rejects_the_whole_batch() {
+    use wiremock::matchers::method;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(json!({"error": {
+            "message": "Invalid parameter", "type": "OAuthException", "code": 100,
+            "error_user_msg": "The parameter $['data'][1]['custom_data'] is unsupported."
+        }})))
+        .mount(&server)
+        .await;
+    let report = sender(&server.uri()).build().unwrap().send(events(4)).await;
+    assert_eq!(report.rejected.len(), 4);
+    match &report.rejected[2].reason {
+        Rejection::Graph(refusal) => {
+            assert_eq!(
+                refusal.blame.as_deref(),
+                Some("$['data'][1]['custom_data']")
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn an_event_that_ages_past_seven_days_while_waiting_to_be_retried_is_rejected() {
+    let fake = FakeGraph::builder().token(TOKEN).build();
+    // The first answer comes too late for the client's 1 s timeout: a transient failure, retried.
+    fake.queue_faults([Fault::Slow(Duration::from_secs(3))]);
+    let server = FakeServer::start(fake.clone(), ([127, 0, 0, 1], 0).into())
+        .await
+        .unwrap();
+    let mut input = events(2);
+    // Exactly seven days old: inside the window when checked first, outside a second later.
+    input[0].event_time = now() - 7 * 86_400;
+    let report = sender(&server.uri())
+        .connection(capi_kit::client::ClientOptions {
+            base_url: server.uri(),
+            request_timeout: Duration::from_secs(1),
+            ..capi_kit::client::ClientOptions::default()
+        })
+        .build()
+        .unwrap()
+        .send(input)
+        .await;
+    assert!(report.accounts_for_every_event());
+    assert_eq!(report.rejected.len(), 1, "{report:?}");
+    assert_eq!(report.rejected[0].index, 0);
+    assert!(
+        matches!(&report.rejected[0].reason, Rejection::Rule(v) if v.rule == RuleId::EventTimeTooOld)
+    );
+    assert_eq!(report.accepted(), 1);
+    assert_eq!(report.batches[0].attempts, 2);
+    server.shutdown().await;
+}
