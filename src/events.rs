@@ -151,6 +151,11 @@ impl EventDraft {
         self
     }
 
+    /// The event as it stands, without checking it (the sender checks every event anyway).
+    pub fn into_unchecked(self) -> ServerEvent {
+        self.0
+    }
+
     /// The event, once the rules accept it now (the violation, blamed as `data[0]`, otherwise).
     pub fn build(self) -> Result<ServerEvent, Violation> {
         self.build_at(&Context::now())
