@@ -97,38 +97,25 @@ impl EventSender {
     /// batches (plus the one being filled) are held at once, so a million events need not be in
     /// memory together. Must be called within a Tokio runtime.
     pub async fn send_all(&self, events: impl IntoIterator<Item = ServerEvent>) -> DeliveryReport {
-        let config = &self.shared.config;
-        let deadline = Instant::now() + config.retry.deadline;
-        let permits = Arc::new(Semaphore::new(config.concurrency));
-        let mut tasks = JoinSet::new();
-        let mut report = DeliveryReport::default();
-        let mut batch = Vec::with_capacity(config.batch_size);
-        let ctx = Context::now();
-        for (index, event) in events.into_iter().enumerate() {
-            report.submitted += 1;
-            match self.prepare(index, event, &ctx) {
-                Ok(pending) => batch.push(pending),
-                Err(rejected) => {
-                    report.rejected.push(*rejected);
-                    self.progress(1);
-                    continue;
-                }
-            }
-            if batch.len() == config.batch_size {
-                let full = std::mem::replace(&mut batch, Vec::with_capacity(config.batch_size));
-                self.spawn(&mut tasks, &permits, full, deadline, &mut report)
-                    .await;
-            }
+        let mut intake = Intake::new(self);
+        for event in events {
+            intake.push(event).await;
         }
-        if !batch.is_empty() {
-            self.spawn(&mut tasks, &permits, batch, deadline, &mut report)
-                .await;
+        intake.finish().await
+    }
+
+    /// Sends every event of `events`, a stream read as batches fill (events arriving from a queue,
+    /// say), with the same account as [`send_all`](Self::send_all).
+    pub async fn send_stream(
+        &self,
+        events: impl futures_core::Stream<Item = ServerEvent>,
+    ) -> DeliveryReport {
+        let mut intake = Intake::new(self);
+        let mut events = std::pin::pin!(events);
+        while let Some(event) = std::future::poll_fn(|cx| events.as_mut().poll_next(cx)).await {
+            intake.push(event).await;
         }
-        while let Some(done) = tasks.join_next().await {
-            merge(&mut report, done);
-        }
-        report.sort();
-        report
+        intake.finish().await
     }
 
     /// Hands `request` each body `send` would post for `events`, as soon as its batch is full, and
@@ -183,25 +170,77 @@ impl EventSender {
             progress(events);
         }
     }
+}
+
+/// The events of one `send` as they come in: prepared one by one, batched, and handed to delivery
+/// tasks, at most `concurrency` at once.
+struct Intake<'a> {
+    sender: &'a EventSender,
+    deadline: Instant,
+    permits: Arc<Semaphore>,
+    tasks: JoinSet<DeliveryReport>,
+    report: DeliveryReport,
+    batch: Vec<Pending>,
+    ctx: Context,
+}
+
+impl<'a> Intake<'a> {
+    fn new(sender: &'a EventSender) -> Self {
+        let config = &sender.shared.config;
+        Intake {
+            sender,
+            deadline: Instant::now() + config.retry.deadline,
+            permits: Arc::new(Semaphore::new(config.concurrency)),
+            tasks: JoinSet::new(),
+            report: DeliveryReport::default(),
+            batch: Vec::with_capacity(config.batch_size),
+            ctx: Context::now(),
+        }
+    }
+
+    /// Takes the next event: rejected at once, or batched (a full batch starts its delivery).
+    async fn push(&mut self, event: ServerEvent) {
+        let index = self.report.submitted;
+        self.report.submitted += 1;
+        match self.sender.prepare(index, event, &self.ctx) {
+            Ok(pending) => self.batch.push(pending),
+            Err(rejected) => {
+                self.report.rejected.push(*rejected);
+                self.sender.progress(1);
+            }
+        }
+        let batch_size = self.sender.shared.config.batch_size;
+        if self.batch.len() == batch_size {
+            let full = std::mem::replace(&mut self.batch, Vec::with_capacity(batch_size));
+            self.spawn(full).await;
+        }
+    }
+
+    /// Delivers what is left and waits for every delivery: the account of every event.
+    async fn finish(mut self) -> DeliveryReport {
+        if !self.batch.is_empty() {
+            let last = std::mem::take(&mut self.batch);
+            self.spawn(last).await;
+        }
+        while let Some(done) = self.tasks.join_next().await {
+            merge(&mut self.report, done);
+        }
+        self.report.sort();
+        self.report
+    }
 
     /// Starts delivering `batch` once a permit is free, collecting finished batches meanwhile.
-    async fn spawn(
-        &self,
-        tasks: &mut JoinSet<DeliveryReport>,
-        permits: &Arc<Semaphore>,
-        batch: Vec<Pending>,
-        deadline: Instant,
-        report: &mut DeliveryReport,
-    ) {
-        while let Some(done) = tasks.try_join_next() {
-            merge(report, done);
+    async fn spawn(&mut self, batch: Vec<Pending>) {
+        while let Some(done) = self.tasks.try_join_next() {
+            merge(&mut self.report, done);
         }
         // The semaphore is never closed, so acquiring cannot fail.
-        let Ok(permit) = permits.clone().acquire_owned().await else {
+        let Ok(permit) = self.permits.clone().acquire_owned().await else {
             return;
         };
-        let shared = self.shared.clone();
-        tasks.spawn(async move {
+        let shared = self.sender.shared.clone();
+        let deadline = self.deadline;
+        self.tasks.spawn(async move {
             let _permit = permit;
             deliver::deliver(shared, batch, deadline).await
         });

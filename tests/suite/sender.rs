@@ -364,3 +364,18 @@ async fn an_event_that_ages_past_seven_days_while_waiting_to_be_retried_is_rejec
     assert_eq!(report.batches[0].attempts, 2);
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_stream_of_events_is_sent_like_an_iterator() {
+    let fake = FakeGraph::builder().token(TOKEN).build();
+    let server = mock(&fake).await;
+    let stream = futures_util::stream::iter(events(1_500));
+    let report = sender(&server.uri())
+        .build()
+        .unwrap()
+        .send_stream(stream)
+        .await;
+    assert!(report.all_accepted(), "{report:?}");
+    assert_eq!(report.batches.len(), 2);
+    assert_eq!(live(&fake), 1_500);
+}
