@@ -10,7 +10,8 @@ use std::time::Duration;
 
 use capi_kit::AccessToken;
 use capi_kit::client::{ClientOptions, DEFAULT_API_VERSION, GRAPH_BASE_URL};
-use capi_kit::pii::{Field, Normalizer};
+use capi_kit::pii::{Normalizer, hash_user_data};
+use capi_kit::rules;
 use capi_kit::sender::{DeliveryReport, EventSender, Rejection, RetryPolicy};
 use capi_kit::types::ServerEvent;
 use clap::Args;
@@ -159,7 +160,13 @@ fn send(args: SendArgs) -> Result<ExitCode, String> {
         builder = builder.on_progress(Arc::new(move |n| bar.inc(n as u64)));
     }
     let sender = builder.build().map_err(|e| e.to_string())?;
-    let events = EventLines::new(reader, &args, &lines)?;
+    let (out, items) = std::sync::mpsc::sync_channel(1024);
+    let reading = EventLines::new(reader, &args, out)?;
+    let reader_thread = std::thread::spawn(move || reading.run());
+    let events = Received {
+        items,
+        lines: &lines,
+    };
 
     if args.dry_run {
         let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
@@ -178,6 +185,9 @@ fn send(args: SendArgs) -> Result<ExitCode, String> {
         if let Some(error) = write_error {
             return Err(format!("cannot write: {error}"));
         }
+        reader_thread
+            .join()
+            .map_err(|_| "the thread reading the input failed".to_owned())?;
         let lines = lines.into_inner();
         let report = DeliveryReport {
             submitted: lines.event_lines.len(),
@@ -203,6 +213,9 @@ fn send(args: SendArgs) -> Result<ExitCode, String> {
     if let Some(bar) = &progress {
         bar.finish_and_clear();
     }
+    reader_thread
+        .join()
+        .map_err(|_| "the thread reading the input failed".to_owned())?;
     let lines = lines.into_inner();
     let problems = problems(&lines, &report);
     finish(&args, &problems, &lines.warnings, Some(&report))?;
@@ -224,7 +237,7 @@ fn seconds(option: &str, value: f64) -> Result<Duration, String> {
         .ok_or_else(|| format!("{option} must be a positive number of seconds, not {value}"))
 }
 
-fn open(path: &Path) -> Result<Box<dyn BufRead>, String> {
+fn open(path: &Path) -> Result<Box<dyn BufRead + Send>, String> {
     if path == Path::new("-") {
         Ok(Box::new(BufReader::new(std::io::stdin())))
     } else {
@@ -234,31 +247,67 @@ fn open(path: &Path) -> Result<Box<dyn BufRead>, String> {
     }
 }
 
-/// The events of the input, NDJSON or one request body, read lazily for NDJSON.
-struct EventLines<'a> {
+/// What the reading thread hands on, in input order.
+enum Item {
+    /// An event to send, with its line.
+    Event(usize, Box<ServerEvent>),
+    /// A line that will not be sent.
+    Problem(LineProblem),
+    /// Something to tell the user (a value left out).
+    Warning(String),
+}
+
+/// The events of the input, NDJSON or one request body, read lazily for NDJSON, parsed and hashed
+/// on a thread of their own while the sender validates, batches and sends.
+struct EventLines {
     source: Source,
     hash_pii: bool,
     drop_invalid_pii: bool,
     normalizer: Normalizer,
+    out: std::sync::mpsc::SyncSender<Item>,
+}
+
+/// The events the reading thread made, as the sender's iterator; problems and warnings are kept
+/// in `lines` on the way.
+struct Received<'a> {
+    items: std::sync::mpsc::Receiver<Item>,
     lines: &'a RefCell<Lines>,
+}
+
+impl Iterator for Received<'_> {
+    type Item = ServerEvent;
+
+    fn next(&mut self) -> Option<ServerEvent> {
+        loop {
+            let mut lines = self.lines.borrow_mut();
+            match self.items.recv().ok()? {
+                Item::Event(line, event) => {
+                    lines.event_lines.push(line);
+                    return Some(*event);
+                }
+                Item::Problem(problem) => lines.problems.push(problem),
+                Item::Warning(warning) => lines.warnings.push(warning),
+            }
+        }
+    }
 }
 
 enum Source {
     /// NDJSON: lines still to read (the first one already read).
     Ndjson {
-        reader: Box<dyn BufRead>,
+        reader: Box<dyn BufRead + Send>,
         first: Option<String>,
         line: usize,
     },
-    /// The events of one request body, with their position (reported as `line`).
+    /// The events of one request body as JSON texts, with their position (reported as `line`).
     Body(std::vec::IntoIter<Value>, usize),
 }
 
-impl<'a> EventLines<'a> {
+impl EventLines {
     fn new(
-        mut reader: Box<dyn BufRead>,
+        mut reader: Box<dyn BufRead + Send>,
         args: &SendArgs,
-        lines: &'a RefCell<Lines>,
+        out: std::sync::mpsc::SyncSender<Item>,
     ) -> Result<Self, String> {
         let name = input_name(&args.file);
         // Look at the first non-blank line: a request body starts with `{"data"` (possibly over
@@ -303,16 +352,17 @@ impl<'a> EventLines<'a> {
             hash_pii: args.hash_pii,
             drop_invalid_pii: args.drop_invalid_pii,
             normalizer: Normalizer::new(),
-            lines,
+            out,
         })
     }
 
-    /// The next value with its line number (or position in the body); `None` at the end.
-    fn next_value(&mut self) -> Option<(usize, Result<Value, String>)> {
+    /// The next event's JSON text with its line number (or position in the body); `None` at the
+    /// end.
+    fn next_text(&mut self) -> Option<(usize, Result<String, String>)> {
         match &mut self.source {
             Source::Body(events, position) => {
                 *position += 1;
-                events.next().map(|v| (*position, Ok(v)))
+                events.next().map(|v| (*position, Ok(v.to_string())))
             }
             Source::Ndjson {
                 reader,
@@ -337,108 +387,111 @@ impl<'a> EventLines<'a> {
                 if text.trim().is_empty() {
                     continue;
                 }
-                return Some((
-                    *line,
-                    serde_json::from_str::<Value>(&text)
-                        .map_err(|e| format!("not JSON (column {})", e.column())),
-                ));
+                return Some((*line, Ok(text)));
             },
         }
     }
 
     fn problem(&self, line: usize, event_id: Option<String>, rule: Option<&str>, message: String) {
-        self.lines.borrow_mut().problems.push(LineProblem {
+        // A closed channel means the sender stopped reading; nothing is left to tell.
+        let _ = self.out.send(Item::Problem(LineProblem {
             line,
             event_id,
             rule: rule.map(str::to_owned),
             message,
-        });
+        }));
     }
 
-    /// Hashes the raw values of the hashed keys of `user_data`; an error names the field and why.
-    fn hash_user_data(&mut self, line: usize, event: &mut Value) -> Result<(), String> {
-        let Some(user_data) = event.get_mut("user_data").and_then(Value::as_object_mut) else {
-            return Ok(());
-        };
-        let keys: Vec<String> = user_data.keys().cloned().collect();
-        for key in keys {
-            let Some(field) = Field::from_key(&key).filter(|f| f.must_be_hashed()) else {
-                continue;
-            };
-            let value = user_data
-                .get_mut(&key)
-                .map(Value::take)
-                .unwrap_or(Value::Null);
-            let hashed = match value {
-                Value::String(raw) => self.normalizer.hash(field, &raw).map(Value::String),
-                Value::Array(items) => items
-                    .into_iter()
-                    .map(|item| match item {
-                        Value::String(raw) => self.normalizer.hash(field, &raw).map(Value::String),
-                        other => Ok(other),
-                    })
-                    .collect::<Result<Vec<_>, _>>()
-                    .map(Value::Array),
-                other => Ok(other),
-            };
-            match hashed {
-                Ok(value) => {
-                    user_data.insert(key, value);
-                }
-                Err(error) if self.drop_invalid_pii => {
-                    user_data.remove(&key);
-                    self.lines
-                        .borrow_mut()
-                        .warnings
-                        .push(format!("line {line}: {error}; the value was left out"));
-                }
-                Err(error) => return Err(error.to_string()),
-            }
-        }
-        Ok(())
-    }
-}
-
-impl Iterator for EventLines<'_> {
-    type Item = ServerEvent;
-
-    fn next(&mut self) -> Option<ServerEvent> {
+    /// Reads, parses and hashes every line, handing each event on; stops when the input ends or
+    /// nobody reads any more.
+    fn run(mut self) {
         loop {
-            let (line, value) = self.next_value()?;
-            let mut value = match value {
-                Ok(value) => value,
+            let Some((line, text)) = self.next_text() else {
+                return;
+            };
+            let text = match text {
+                Ok(text) => text,
                 Err(message) => {
                     self.problem(line, None, None, message);
                     continue;
                 }
             };
-            let event_id = value
-                .get("event_id")
-                .and_then(Value::as_str)
-                .map(str::to_owned);
-            if self.hash_pii
-                && let Err(message) = self.hash_user_data(line, &mut value)
-            {
-                self.problem(line, event_id, None, format!("cannot hash: {message}"));
+            // The typed read straight from the text; only a line that fails is looked at again.
+            let mut event = match serde_json::from_str::<ServerEvent>(&text) {
+                Ok(event) => event,
+                Err(_) => {
+                    self.refused(line, &text);
+                    continue;
+                }
+            };
+            if self.hash_pii && !self.hash(line, &mut event) {
                 continue;
             }
-            match serde_json::from_value::<ServerEvent>(value) {
-                Ok(event) => {
-                    self.lines.borrow_mut().event_lines.push(line);
-                    return Some(event);
-                }
-                Err(error) => {
-                    // serde's message names the field and the type, not the value.
-                    let message = error.to_string();
-                    let message = message.split(" at line ").next().unwrap_or_default();
-                    self.problem(
-                        line,
-                        event_id,
-                        Some("structure.invalid_value"),
-                        format!("not an event: {message}"),
-                    );
-                }
+            if self.out.send(Item::Event(line, Box::new(event))).is_err() {
+                return;
             }
+        }
+    }
+    /// Hashes the raw customer information of `event`; false (and the line reported) when a value
+    /// cannot be normalized and is not to be left out.
+    fn hash(&mut self, line: usize, event: &mut ServerEvent) -> bool {
+        let drop_invalid = self.drop_invalid_pii;
+        let mut dropped = Vec::new();
+        let result = hash_user_data(&mut event.user_data, &mut self.normalizer, &mut |error| {
+            if drop_invalid {
+                dropped.push(error);
+                Ok(())
+            } else {
+                Err(error)
+            }
+        });
+        for error in dropped {
+            let _ = self.out.send(Item::Warning(format!(
+                "line {line}: {error}; the value was left out"
+            )));
+        }
+        match result {
+            Ok(()) => true,
+            Err(error) => {
+                self.problem(
+                    line,
+                    event.event_id.clone(),
+                    None,
+                    format!("cannot hash: {error}"),
+                );
+                false
+            }
+        }
+    }
+
+    /// Reports a line that is not JSON, or not an event: the validator names the rule and the path
+    /// without repeating the value.
+    fn refused(&self, line: usize, text: &str) {
+        #[derive(serde::Deserialize)]
+        struct Id {
+            event_id: Option<String>,
+        }
+        if let Err(error) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
+            self.problem(
+                line,
+                None,
+                None,
+                format!("not JSON (column {})", error.column()),
+            );
+            return;
+        }
+        let event_id = serde_json::from_str::<Id>(text)
+            .ok()
+            .and_then(|id| id.event_id);
+        let body = format!("{{\"data\":[{}]}}", text.trim());
+        match rules::parse_request(body.as_bytes()) {
+            Err(violation) => self.problem(
+                line,
+                event_id,
+                Some(violation.rule.as_str()),
+                format!("not an event: {}", violation.message),
+            ),
+            Ok(_) => self.problem(line, event_id, None, "not an event".into()),
         }
     }
 }

@@ -253,47 +253,83 @@ impl<'a> Customer<'a> {
                 on_error(error)?;
                 continue;
             }
-            let many = match field {
-                Field::Email => &mut user_data.em,
-                Field::Phone => &mut user_data.ph,
-                Field::FirstName => &mut user_data.fn_,
-                Field::LastName => &mut user_data.ln,
-                Field::DateOfBirth => &mut user_data.db,
-                Field::Gender => &mut user_data.ge,
-                Field::City => &mut user_data.ct,
-                Field::State => &mut user_data.st,
-                Field::Zip => &mut user_data.zp,
-                Field::Country => &mut user_data.country,
-                Field::ExternalId => &mut user_data.external_id,
-                Field::F5First => {
-                    user_data.f5first = Some(hashed);
-                    continue;
-                }
-                Field::F5Last => {
-                    user_data.f5last = Some(hashed);
-                    continue;
-                }
-                Field::FirstInitial => {
-                    user_data.fi = Some(hashed);
-                    continue;
-                }
-                Field::DobDay => {
-                    user_data.dobd = Some(hashed);
-                    continue;
-                }
-                Field::DobMonth => {
-                    user_data.dobm = Some(hashed);
-                    continue;
-                }
-                Field::DobYear => {
-                    user_data.doby = Some(hashed);
-                    continue;
-                }
-            };
-            add(many, hashed);
+            match slot_of(user_data, field) {
+                SlotMut::Many(many) => add(many, hashed),
+                SlotMut::One(one) => *one = Some(hashed),
+            }
         }
         Ok(())
     }
+}
+
+/// Where a field's values live in the generated `UserData`.
+pub(crate) enum SlotMut<'a> {
+    /// A key that takes one value or a list.
+    Many(&'a mut Option<OneOrMany>),
+    /// A key that takes a single value.
+    One(&'a mut Option<String>),
+}
+
+/// The `UserData` key of `field`: the one place that maps fields to the generated struct.
+pub(crate) fn slot_of(user_data: &mut UserData, field: Field) -> SlotMut<'_> {
+    match field {
+        Field::Email => SlotMut::Many(&mut user_data.em),
+        Field::Phone => SlotMut::Many(&mut user_data.ph),
+        Field::FirstName => SlotMut::Many(&mut user_data.fn_),
+        Field::LastName => SlotMut::Many(&mut user_data.ln),
+        Field::DateOfBirth => SlotMut::Many(&mut user_data.db),
+        Field::Gender => SlotMut::Many(&mut user_data.ge),
+        Field::City => SlotMut::Many(&mut user_data.ct),
+        Field::State => SlotMut::Many(&mut user_data.st),
+        Field::Zip => SlotMut::Many(&mut user_data.zp),
+        Field::Country => SlotMut::Many(&mut user_data.country),
+        Field::ExternalId => SlotMut::Many(&mut user_data.external_id),
+        Field::F5First => SlotMut::One(&mut user_data.f5first),
+        Field::F5Last => SlotMut::One(&mut user_data.f5last),
+        Field::FirstInitial => SlotMut::One(&mut user_data.fi),
+        Field::DobDay => SlotMut::One(&mut user_data.dobd),
+        Field::DobMonth => SlotMut::One(&mut user_data.dobm),
+        Field::DobYear => SlotMut::One(&mut user_data.doby),
+    }
+}
+
+/// Normalizes and hashes, in place, the raw values of every key of `user_data` that Graph requires
+/// hashed; values already hashed stay as they are. A value that cannot be normalized is handed to
+/// `on_error` with its field: it may stop the work (`Err`) or have the value left out (`Ok`).
+pub fn hash_user_data(
+    user_data: &mut UserData,
+    normalizer: &mut Normalizer,
+    on_error: &mut dyn FnMut(PiiError) -> Result<(), PiiError>,
+) -> Result<(), PiiError> {
+    for field in Field::ALL.into_iter().filter(|f| f.must_be_hashed()) {
+        match slot_of(user_data, field) {
+            SlotMut::One(slot) => {
+                if let Some(raw) = slot.take() {
+                    match normalizer.hash(field, &raw) {
+                        Ok(hashed) => *slot = Some(hashed),
+                        Err(error) => on_error(error)?,
+                    }
+                }
+            }
+            SlotMut::Many(slot) => {
+                let Some(values) = slot.take() else { continue };
+                let mut hashed = Vec::with_capacity(values.len());
+                for raw in values.iter() {
+                    match normalizer.hash(field, raw) {
+                        Ok(value) => hashed.push(value),
+                        Err(error) => on_error(error)?,
+                    }
+                }
+                // The shape given (one value or a list) is kept.
+                *slot = match (values, hashed.len()) {
+                    (_, 0) => None,
+                    (OneOrMany::One(_), 1) => hashed.pop().map(OneOrMany::One),
+                    _ => Some(OneOrMany::Many(hashed)),
+                };
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Adds `value` to a multi-valued key unless it is already there: one value stays a string on

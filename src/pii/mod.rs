@@ -48,7 +48,7 @@ mod state;
 mod text;
 
 pub use country::CountryCode;
-pub use customer::Customer;
+pub use customer::{Customer, hash_user_data};
 pub use error::{PiiError, Reason};
 pub use field::{Field, UnknownField};
 pub use hash::{Sha256Hex, sha256_hex};
