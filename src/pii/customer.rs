@@ -478,6 +478,42 @@ mod tests {
     }
 
     #[test]
+    fn user_data_is_hashed_in_place_keeping_hashes_shapes_and_unhashed_keys() {
+        let hash = "62a14e44f765419d10fea99367361a727c12365e2520f32218d505ed9aa0f62f";
+        let mut user = UserData {
+            em: Some(OneOrMany::One(" John_Smith@gmail.com ".into())),
+            ct: Some(OneOrMany::Many(vec!["New York".into(), hash.into()])),
+            doby: Some("1997".into()),
+            external_id: Some(OneOrMany::One("User-42".into())),
+            client_user_agent: Some("Mozilla/5.0".into()),
+            ..UserData::default()
+        };
+        hash_user_data(&mut user, &mut Normalizer::new(), &mut Err).unwrap();
+        assert_eq!(user.em, Some(OneOrMany::One(hash.into())));
+        let cities = user.ct.as_ref().unwrap();
+        assert_eq!(cities.len(), 2);
+        assert_eq!(cities.as_slice()[1], hash);
+        assert_eq!(user.doby.as_deref(), Some(sha256_hex("1997").as_str()));
+        // external_id is not required hashed: left as given.
+        assert_eq!(user.external_id, Some(OneOrMany::One("User-42".into())));
+        assert_eq!(user.client_user_agent.as_deref(), Some("Mozilla/5.0"));
+
+        let mut bad = UserData {
+            em: Some(OneOrMany::One("not an email".into())),
+            ..UserData::default()
+        };
+        let error = hash_user_data(&mut bad.clone(), &mut Normalizer::new(), &mut Err).unwrap_err();
+        assert_eq!(error.field, Field::Email);
+        let mut errors = Vec::new();
+        hash_user_data(&mut bad, &mut Normalizer::new(), &mut |e| {
+            errors.push(e);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!((bad.em, errors.len()), (None, 1));
+    }
+
+    #[test]
     fn debug_shows_counts_not_values() {
         let customer = Customer::new().email("secret@example.com").email("x@y.zz");
         let shown = format!("{customer:?}");
