@@ -379,3 +379,45 @@ async fn a_stream_of_events_is_sent_like_an_iterator() {
     assert_eq!(report.batches.len(), 2);
     assert_eq!(live(&fake), 1_500);
 }
+
+/// A `tracing` writer into a shared buffer.
+#[cfg(feature = "cli")]
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+#[cfg(feature = "cli")]
+impl std::io::Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[cfg(feature = "cli")]
+#[tokio::test]
+async fn the_spans_say_what_happened_and_never_show_the_token() {
+    use tracing_subscriber::fmt::format::FmtSpan;
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_max_level(tracing::Level::DEBUG)
+        .with_span_events(FmtSpan::CLOSE)
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let fake = FakeGraph::builder().token(TOKEN).build();
+    fake.queue_faults([Fault::ServiceError]);
+    let server = mock(&fake).await;
+    // A current-thread runtime runs the delivery tasks on this thread, under this subscriber.
+    let report = sender(&server.uri()).build().unwrap().send(events(3)).await;
+    assert!(report.all_accepted());
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(logs.contains("capi_send"), "{logs}");
+    assert!(logs.contains("attempt=2"), "{logs}");
+    assert!(logs.contains("status=200"), "{logs}");
+    assert!(!logs.contains(TOKEN), "{logs}");
+}
