@@ -396,28 +396,50 @@ impl std::io::Write for Captured {
     }
 }
 
+/// Every log line of this test binary, from a global subscriber installed once. A thread-local
+/// one is not enough: tracing caches per call site whether anyone listens, and tests on other
+/// threads reach the same call sites at the same time.
+#[cfg(feature = "cli")]
+fn captured_logs() -> &'static Captured {
+    static LOGS: std::sync::OnceLock<Captured> = std::sync::OnceLock::new();
+    LOGS.get_or_init(|| {
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_max_level(tracing::Level::DEBUG)
+            .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+            .with_ansi(false)
+            .finish();
+        tracing::subscriber::set_global_default(subscriber)
+            .expect("no other test sets a global subscriber");
+        captured
+    })
+}
+
 #[cfg(feature = "cli")]
 #[tokio::test]
 async fn the_spans_say_what_happened_and_never_show_the_token() {
-    use tracing_subscriber::fmt::format::FmtSpan;
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_max_level(tracing::Level::DEBUG)
-        .with_span_events(FmtSpan::CLOSE)
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let captured = captured_logs();
     let fake = FakeGraph::builder().token(TOKEN).build();
     fake.queue_faults([Fault::ServiceError]);
     let server = mock(&fake).await;
-    // A current-thread runtime runs the delivery tasks on this thread, under this subscriber.
-    let report = sender(&server.uri()).build().unwrap().send(events(3)).await;
+    // Seven events: a batch size no other test sends, to find this test's spans among all.
+    let report = sender(&server.uri()).build().unwrap().send(events(7)).await;
     assert!(report.all_accepted());
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
-    assert!(logs.contains("capi_send"), "{logs}");
-    assert!(logs.contains("attempt=2"), "{logs}");
-    assert!(logs.contains("status=200"), "{logs}");
-    assert!(!logs.contains(TOKEN), "{logs}");
+    let closed = |attempt: &str, status: &str| {
+        logs.lines().any(|line| {
+            line.contains("capi_send{events=7")
+                && line.contains(attempt)
+                && line.contains(status)
+                && line.contains("close")
+        })
+    };
+    assert!(
+        closed("attempt=1 ", "status=500"),
+        "no span of the failed attempt"
+    );
+    assert!(closed("attempt=2 ", "status=200"), "no span of the retry");
+    assert!(!logs.contains(TOKEN), "the token in a log line");
 }
