@@ -182,6 +182,9 @@ struct Intake<'a> {
     report: DeliveryReport,
     batch: Vec<Pending>,
     ctx: Context,
+    /// The events of each running delivery task, so that even a task that failed (it cannot on
+    /// input) leaves its events accounted for, as not delivered.
+    in_flight: std::collections::HashMap<tokio::task::Id, Vec<(usize, Option<String>)>>,
 }
 
 impl<'a> Intake<'a> {
@@ -195,6 +198,7 @@ impl<'a> Intake<'a> {
             report: DeliveryReport::default(),
             batch: Vec::with_capacity(config.batch_size),
             ctx: Context::now(),
+            in_flight: std::collections::HashMap::new(),
         }
     }
 
@@ -222,8 +226,8 @@ impl<'a> Intake<'a> {
             let last = std::mem::take(&mut self.batch);
             self.spawn(last).await;
         }
-        while let Some(done) = self.tasks.join_next().await {
-            merge(&mut self.report, done);
+        while let Some(done) = self.tasks.join_next_with_id().await {
+            self.merge(done);
         }
         self.report.sort();
         self.report
@@ -231,8 +235,8 @@ impl<'a> Intake<'a> {
 
     /// Starts delivering `batch` once a permit is free, collecting finished batches meanwhile.
     async fn spawn(&mut self, batch: Vec<Pending>) {
-        while let Some(done) = self.tasks.try_join_next() {
-            merge(&mut self.report, done);
+        while let Some(done) = self.tasks.try_join_next_with_id() {
+            self.merge(done);
         }
         // The semaphore is never closed, so acquiring cannot fail.
         let Ok(permit) = self.permits.clone().acquire_owned().await else {
@@ -240,18 +244,41 @@ impl<'a> Intake<'a> {
         };
         let shared = self.sender.shared.clone();
         let deadline = self.deadline;
-        self.tasks.spawn(async move {
+        let events = batch
+            .iter()
+            .map(|p| (p.index, p.event.event_id.clone()))
+            .collect();
+        let task = self.tasks.spawn(async move {
             let _permit = permit;
             deliver::deliver(shared, batch, deadline).await
         });
+        self.in_flight.insert(task.id(), events);
     }
-}
 
-fn merge(report: &mut DeliveryReport, done: Result<DeliveryReport, tokio::task::JoinError>) {
-    match done {
-        Ok(part) => report.merge(part),
-        // A delivery task cannot panic on input; if it did, its events would be unaccounted for,
-        // which `accounts_for_every_event` then shows.
-        Err(error) => tracing::error!(%error, "a delivery task failed"),
+    /// Takes a finished delivery's account; a failed task's events become not delivered.
+    fn merge(&mut self, done: Result<(tokio::task::Id, DeliveryReport), tokio::task::JoinError>) {
+        match done {
+            Ok((id, part)) => {
+                self.in_flight.remove(&id);
+                self.report.merge(part);
+            }
+            Err(error) => {
+                tracing::error!(%error, "a delivery task failed");
+                let events = self.in_flight.remove(&error.id()).unwrap_or_default();
+                let last_error = format!("the delivery task failed: {error}");
+                self.report
+                    .not_delivered
+                    .extend(
+                        events
+                            .into_iter()
+                            .map(|(index, event_id)| UndeliveredEvent {
+                                index,
+                                event_id,
+                                attempts: 0,
+                                last_error: last_error.clone(),
+                            }),
+                    );
+            }
+        }
     }
 }
