@@ -250,17 +250,7 @@ fn the_edges_the_suite_promises_have_their_cases() {
     ]
     .map(str::to_owned)
     .to_vec();
-    for source in [
-        "email",
-        "app",
-        "phone_call",
-        "chat",
-        "physical_store",
-        "system_generated",
-        "business_messaging",
-        "website",
-        "other",
-    ] {
+    for source in crate::support::generators::ACTION_SOURCES {
         required.push(format!("action_source.{source}.valid"));
     }
     for position in 0..16 {
