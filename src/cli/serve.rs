@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use capi_kit::AppSecret;
 use capi_kit::fake::{DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_EVENTS, FakeGraph, FaultPlan, serve};
+use capi_kit::rules::RuleId;
 use clap::{Args, ValueEnum};
 use tokio::net::TcpListener;
 use tracing_subscriber::filter::LevelFilter;
@@ -40,6 +41,11 @@ pub(crate) struct ServeArgs {
     /// Require `appsecret_proof` = HMAC-SHA256(SECRET, token) on every request.
     #[arg(long, value_name = "SECRET")]
     app_secret: Option<String>,
+    /// Do not enforce this rule (repeatable, a rule id of `conformance/rules.json`): a request whose
+    /// violations are all of relaxed rules is accepted, to mimic Graph where it was seen more
+    /// lenient than its documentation (it accepted website events without a user agent, say).
+    #[arg(long, value_name = "RULE")]
+    relax: Vec<String>,
     /// Inject faults on the events edge: KIND=RATE[,KIND=RATE…], rates per request from 0 to 1.
     /// Kinds: unknown-error (code 1, HTTP 500), service-error (code 2, 500), app-throttle (code 4,
     /// 400), user-throttle (code 17, 400), app-limit (code 341, 400), all with is_transient true;
@@ -130,6 +136,11 @@ fn build_fake(args: &ServeArgs) -> Result<FakeGraph, String> {
     }
     for pixel in &args.pixels {
         builder = builder.pixel(pixel.as_str());
+    }
+    for id in &args.relax {
+        let rule = RuleId::from_id(id)
+            .ok_or_else(|| format!("--relax: unknown rule id {id} (see conformance/rules.json)"))?;
+        builder = builder.relax(rule);
     }
     if let Some(secret) = &args.app_secret {
         builder = builder.app_secret(AppSecret::new(secret.as_str()));

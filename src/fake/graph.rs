@@ -16,7 +16,8 @@ use super::faults::{FaultPlan, FaultReport, FaultState};
 use super::in_flight::{InFlight, InFlightGuard};
 use super::request::{FakeRequest, FakeResponse};
 use super::store::{BrowserEvent, Store, StoreCounts, StoredEvent};
-use crate::rules::{self, Context, Verdict};
+use crate::generated::types::EventRequest;
+use crate::rules::{self, Context, RuleId, Verdict};
 use crate::secret::{AccessToken, AppSecret};
 
 /// Largest request body accepted by default: 10 MiB.
@@ -54,6 +55,8 @@ struct Inner {
     store: Mutex<Store>,
     faults: Mutex<FaultState>,
     in_flight: InFlight,
+    /// Rules not enforced (to mimic Graph where it was seen more lenient than its documentation).
+    relaxed: Vec<RuleId>,
 }
 
 impl fmt::Debug for FakeGraph {
@@ -94,6 +97,8 @@ pub struct FakeConfig {
     /// True when the clock stands still (`--now`, or after `POST /_fake/clock`), false when it
     /// follows the system clock: a runner that moves the clock puts it back the same way.
     pub clock_stopped: bool,
+    /// Ids of the rules the fake does not enforce (`capi serve --relax`).
+    pub relaxed: Vec<String>,
 }
 
 /// What `GET /_fake/stats` answers: the store's counts and the requests in flight.
@@ -118,6 +123,7 @@ pub struct FakeGraphBuilder {
     max_events: usize,
     now: Option<i64>,
     faults: FaultPlan,
+    relaxed: Vec<RuleId>,
 }
 
 impl Default for FakeGraphBuilder {
@@ -130,6 +136,7 @@ impl Default for FakeGraphBuilder {
             max_events: DEFAULT_MAX_EVENTS,
             now: None,
             faults: FaultPlan::default(),
+            relaxed: Vec::new(),
         }
     }
 }
@@ -179,6 +186,17 @@ impl FakeGraphBuilder {
         self
     }
 
+    /// Stops enforcing `rule` (repeatable): a request whose violations are all of relaxed rules is
+    /// accepted, as Graph was seen accepting, say, website events without a user agent (facts §9).
+    /// A request the typed read cannot read at all (not JSON, a missing `data`) is still rejected.
+    #[must_use]
+    pub fn relax(mut self, rule: RuleId) -> Self {
+        if !self.relaxed.contains(&rule) {
+            self.relaxed.push(rule);
+        }
+        self
+    }
+
     /// Injects faults on the events edge by this seeded plan (default: none).
     #[must_use]
     pub fn faults(mut self, plan: FaultPlan) -> Self {
@@ -200,6 +218,7 @@ impl FakeGraphBuilder {
                 store: Mutex::new(Store::new(self.max_events)),
                 faults: Mutex::new(FaultState::new(self.faults)),
                 in_flight: InFlight::default(),
+                relaxed: self.relaxed,
             }),
         }
     }
@@ -245,7 +264,7 @@ impl FakeGraph {
             Err(violation) => return answers::rejected(&violation),
         };
         let now = self.now();
-        match rules::check_request(&events_request, &Context::at(now)) {
+        match self.verdict(&events_request, &Context::at(now)) {
             Verdict::Rejected(violation) => answers::rejected(&violation),
             Verdict::Accepted { events_received } => {
                 let test_event_code = events_request
@@ -256,6 +275,24 @@ impl FakeGraph {
                     .insert_server(pixel_id, test_event_code, events_request.data, now);
                 answers::accepted(events_received)
             }
+        }
+    }
+
+    /// The rules' verdict, with the relaxed rules left out.
+    fn verdict(&self, request: &EventRequest, ctx: &Context) -> Verdict {
+        if self.inner.relaxed.is_empty() {
+            return rules::check_request(request, ctx);
+        }
+        let report = rules::report_request(request, ctx);
+        match report
+            .violations
+            .into_iter()
+            .find(|v| !self.inner.relaxed.contains(&v.rule))
+        {
+            Some(violation) => Verdict::Rejected(violation),
+            None => Verdict::Accepted {
+                events_received: report.events,
+            },
         }
     }
 
@@ -301,6 +338,12 @@ impl FakeGraph {
             pixels: (!pixels.is_empty()).then_some(pixels),
             max_body_bytes: self.inner.max_body_bytes,
             clock_stopped: self.inner.clock.is_stopped(),
+            relaxed: self
+                .inner
+                .relaxed
+                .iter()
+                .map(|r| r.as_str().to_owned())
+                .collect(),
         }
     }
 

@@ -36,7 +36,7 @@
 //! | `POST /_fake/reset` | `{"reset": true}`: every stored event, count, queued fault and fault count is forgotten (tokens, pixels, fault plan and clock stay) |
 //! | `POST /_fake/faults` | body `{"next": ["service-error", "drop"], "slow_ms": 500}` (`slow_ms` optional, for `slow` entries): the next requests to the events edge get these faults, in order, before the seeded plan draws again; answer `{"queued": N}` |
 //! | `GET /_fake/stats` | [`FakeStats`]: `{"held": 1000, "received": 5000, "duplicates": 4000, "evicted": 0, "in_flight": 0, "max_in_flight": 4}`: events held now, and received, marked duplicates and evicted by the count cap since the start or the last reset; requests to the events edge answered now and the most at once |
-//! | `GET /_fake/config` | [`FakeConfig`]: `{"checks_token": true, "checks_app_secret": false, "pixels": null, "max_body_bytes": 10485760}`: what the fake checks (never a token or secret) |
+//! | `GET /_fake/config` | [`FakeConfig`]: `{"checks_token": true, "checks_app_secret": false, "pixels": null, "max_body_bytes": 10485760, "clock_stopped": false, "relaxed": []}`: what the fake checks (never a token or secret) |
 //! | `GET /_fake/clock` | `{"now": 1763800000}`: the fake's time (Unix seconds) |
 //! | `POST /_fake/clock` | body `{"now": T}` (stop the clock at T), `{"advance": S}` (move it S seconds on and stop it) or `{"system": true}` (follow the system clock again); answer `{"now": …}` |
 //! | `GET /_fake/faults` | [`FaultReport`]: `{"plan": {"seed": 7, "rates": [["drop", 0.01]]}, "queued": ["drop"], "requests": 12, "injected": {"service-error": 2}}` |

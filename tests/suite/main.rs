@@ -36,6 +36,8 @@ mod fake_faults;
 #[cfg(feature = "wiremock")]
 mod fake_inspection;
 #[cfg(feature = "fake")]
+mod fake_relax;
+#[cfg(feature = "fake")]
 mod fake_retention;
 #[cfg(feature = "wiremock")]
 mod fake_transport_errors;
