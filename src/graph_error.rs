@@ -82,6 +82,26 @@ pub fn fbtrace_id() -> String {
         .collect()
 }
 
+/// The blame path Graph names in an `error_user_msg` (`The parameter $['data'][0]['event_time'] is
+/// required.`): the first `$` followed by bracketed keys and indexes. Graph localizes the sentence,
+/// not the path.
+pub fn blame_path(message: &str) -> Option<&str> {
+    let start = message.find("$[")?;
+    let rest = &message[start + 1..];
+    let mut end = 0;
+    let bytes = rest.as_bytes();
+    while end < bytes.len() && bytes[end] == b'[' {
+        let close = if bytes.get(end + 1) == Some(&b'\'') {
+            // A quoted key: up to the closing `']`.
+            end + 2 + rest[end + 2..].find("']")? + 1
+        } else {
+            end + rest[end..].find(']')?
+        };
+        end = close + 1;
+    }
+    Some(&message[start..start + 1 + end])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,5 +133,23 @@ mod tests {
     fn trace_ids_are_fresh() {
         let ids: std::collections::HashSet<String> = (0..1000).map(|_| fbtrace_id()).collect();
         assert_eq!(ids.len(), 1000);
+    }
+
+    #[test]
+    fn blame_paths_come_out_of_messages() {
+        assert_eq!(
+            blame_path("The parameter $['data'][0]['event_time'] is required."),
+            Some("$['data'][0]['event_time']")
+        );
+        assert_eq!(
+            blame_path("Unexpected key \"x\" on param \"$['data'][3]\"."),
+            Some("$['data'][3]")
+        );
+        assert_eq!(
+            blame_path("Le paramètre $['data'] est requis."),
+            Some("$['data']")
+        );
+        assert_eq!(blame_path("no path here"), None);
+        assert_eq!(blame_path("broken $['data"), None);
     }
 }

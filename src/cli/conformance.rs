@@ -158,8 +158,8 @@ async fn conform(args: ConformanceArgs) -> Result<ExitCode, String> {
         }
         None => {
             // The embedded target checks everything, with credentials made for this run.
-            let token = format!("EAAB-conformance-{:016x}", fastrand_u64());
-            let secret = format!("conformance-secret-{:016x}", fastrand_u64());
+            let token = format!("EAAB-conformance-{:016x}", fastrand::u64(..));
+            let secret = format!("conformance-secret-{:016x}", fastrand::u64(..));
             let fake = FakeGraph::builder()
                 .token(token.as_str())
                 .app_secret(AppSecret::new(secret.as_str()))
@@ -210,10 +210,4 @@ fn write_report(args: &ConformanceArgs, report: &RunReport) -> Result<(), String
         }
     }
     Ok(())
-}
-
-/// A random number for the embedded target's credentials (not a secret worth more than one run).
-fn fastrand_u64() -> u64 {
-    use std::hash::{BuildHasher, RandomState};
-    RandomState::new().hash_one(std::time::SystemTime::now())
 }

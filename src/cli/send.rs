@@ -98,7 +98,7 @@ pub(crate) fn run(args: SendArgs) -> ExitCode {
 }
 
 /// A line the sender never saw, or an event it made but will not send, for the report.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 struct LineProblem {
     line: usize,
     event_id: Option<String>,
@@ -300,7 +300,7 @@ enum Source {
         line: usize,
     },
     /// The events of one request body as JSON texts, with their position (reported as `line`).
-    Body(std::vec::IntoIter<Value>, usize),
+    Body(std::vec::IntoIter<String>, usize),
 }
 
 impl EventLines {
@@ -334,11 +334,15 @@ impl EventLines {
             reader
                 .read_to_string(&mut rest)
                 .map_err(|e| format!("cannot read {name}: {e}"))?;
-            let body: Value = serde_json::from_str(&rest)
-                .map_err(|e| format!("{name} is not a JSON request body: {e}"))?;
-            let Some(Value::Array(events)) = body.get("data").cloned() else {
-                return Err(format!("{name}: the request body has no data array"));
-            };
+            // Each event's text as it is: the typed read below is the only parse of an event.
+            #[derive(serde::Deserialize)]
+            struct Body<'a> {
+                #[serde(borrow)]
+                data: Vec<&'a serde_json::value::RawValue>,
+            }
+            let body: Body<'_> = serde_json::from_str(&rest)
+                .map_err(|e| format!("{name} is not a JSON request body with a data array: {e}"))?;
+            let events: Vec<String> = body.data.iter().map(|raw| raw.get().to_owned()).collect();
             Source::Body(events.into_iter(), 0)
         } else {
             Source::Ndjson {
@@ -362,7 +366,7 @@ impl EventLines {
         match &mut self.source {
             Source::Body(events, position) => {
                 *position += 1;
-                events.next().map(|v| (*position, Ok(v.to_string())))
+                events.next().map(|text| (*position, Ok(text)))
             }
             Source::Ndjson {
                 reader,
@@ -499,16 +503,7 @@ impl EventLines {
 /// Every line not accepted, from the reader's problems and the sender's report, in line order.
 fn problems(lines: &Lines, report: &DeliveryReport) -> Vec<LineProblem> {
     let line_of = |index: usize| lines.event_lines.get(index).copied().unwrap_or(0);
-    let mut problems: Vec<LineProblem> = lines
-        .problems
-        .iter()
-        .map(|p| LineProblem {
-            line: p.line,
-            event_id: p.event_id.clone(),
-            rule: p.rule.clone(),
-            message: p.message.clone(),
-        })
-        .collect();
+    let mut problems = lines.problems.clone();
     for rejected in &report.rejected {
         let (rule, message) = match &rejected.reason {
             Rejection::Rule(violation) => (

@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use super::case::Expect;
 use super::target::WireResponse;
+use crate::graph_error::blame_path;
 
 /// How much of an unexpected body a failure shows.
 const BODY_EXCERPT: usize = 300;
@@ -110,45 +111,9 @@ fn described(differences: Vec<String>, response: &WireResponse) -> String {
     format!("{}; body: {excerpt}{more}", differences.join("; "))
 }
 
-/// The first `$[…]…` blame path in a message: `$` followed by bracketed keys and indexes.
-pub(crate) fn blame_path(message: &str) -> Option<&str> {
-    let start = message.find("$[")?;
-    let rest = &message[start + 1..];
-    let mut end = 0;
-    let bytes = rest.as_bytes();
-    while end < bytes.len() && bytes[end] == b'[' {
-        let close = if bytes.get(end + 1) == Some(&b'\'') {
-            // A quoted key: up to the closing `']`.
-            end + 2 + rest[end + 2..].find("']")? + 1
-        } else {
-            end + rest[end..].find(']')?
-        };
-        end = close + 1;
-    }
-    Some(&message[start..start + 1 + end])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn blame_paths_come_out_of_messages() {
-        assert_eq!(
-            blame_path("The parameter $['data'][0]['event_time'] is required."),
-            Some("$['data'][0]['event_time']")
-        );
-        assert_eq!(
-            blame_path("Unexpected key \"x\" on param \"$['data'][3]\"."),
-            Some("$['data'][3]")
-        );
-        assert_eq!(
-            blame_path("Le paramètre $['data'] est requis."),
-            Some("$['data']")
-        );
-        assert_eq!(blame_path("no path here"), None);
-        assert_eq!(blame_path("broken $['data"), None);
-    }
 
     #[test]
     fn differences_are_named_and_texts_ignored() {

@@ -158,9 +158,9 @@ impl HttpTarget {
     }
 }
 
-/// The fake's core without HTTP, for fast runs in tests.
-impl Target for FakeGraph {
-    fn send(&self, request: WireRequest) -> TargetFuture<'_> {
+/// The request as the fake's core takes it (a method HTTP does not know is sent as `POST`).
+impl From<WireRequest> for FakeRequest {
+    fn from(request: WireRequest) -> Self {
         let mut fake_request = FakeRequest::new(
             request.method.parse().unwrap_or(http::Method::POST),
             &request.path_and_query,
@@ -168,8 +168,14 @@ impl Target for FakeGraph {
         for (name, value) in &request.headers {
             fake_request = fake_request.header(name, value);
         }
-        let fake_request = fake_request.body(request.body);
-        let response = self.handle(&fake_request);
+        fake_request.body(request.body)
+    }
+}
+
+/// The fake's core without HTTP, for fast runs in tests.
+impl Target for FakeGraph {
+    fn send(&self, request: WireRequest) -> TargetFuture<'_> {
+        let response = self.handle(&FakeRequest::from(request));
         Box::pin(std::future::ready(if response.drop_connection {
             Err(TargetError::NoAnswer("the connection was closed".into()))
         } else {

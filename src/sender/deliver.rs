@@ -13,6 +13,7 @@ use super::retry::{ThrottleGate, backoff};
 use crate::client::{SendError, SendEventsExt};
 use crate::generated::Client;
 use crate::generated::types::{EventRequest, ServerEvent};
+use crate::graph_error::blame_path;
 use crate::rules::{self, Context};
 
 /// What every batch of one sender shares.
@@ -247,16 +248,6 @@ fn refusal_of(error: &SendError) -> GraphRefusal {
         message: user_msg.unwrap_or(message),
         fbtrace_id,
     }
-}
-
-/// The first `$['…'][…]` path in a message.
-fn blame_path(message: &str) -> Option<&str> {
-    let start = message.find("$[")?;
-    let rest = &message[start..];
-    let end = rest
-        .find(|c: char| c.is_whitespace() || c == '"')
-        .unwrap_or(rest.len());
-    Some(rest[..end].trim_end_matches(['.', ',']))
 }
 
 #[cfg(test)]

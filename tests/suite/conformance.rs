@@ -61,6 +61,7 @@ async fn against_a_fake_with_no_configuration_the_token_cases_are_skipped_with_a
 }
 
 const CASES_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/conformance/cases");
+#[cfg(any(feature = "schemars", feature = "report"))]
 const CASE_SCHEMA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/conformance/case.schema.json");
 const README: &str = include_str!("../../conformance/README.md");
 
