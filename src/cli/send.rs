@@ -152,16 +152,21 @@ fn send(args: SendArgs) -> Result<ExitCode, String> {
             deadline,
             ..RetryPolicy::default()
         });
-    if let Some(code) = &args.test_event_code {
-        builder = builder.test_event_code(code.as_str());
+    // The option wins over a request body's own fields; NDJSON has none.
+    let (out, items) = std::sync::mpsc::sync_channel(1024);
+    let reading = EventLines::new(reader, &args, out)?;
+    let body_fields = reading.body_fields.clone();
+    if let Some(code) = args.test_event_code.clone().or(body_fields.test_event_code) {
+        builder = builder.test_event_code(code);
+    }
+    if let Some(agent) = body_fields.partner_agent {
+        builder = builder.partner_agent(agent);
     }
     if let Some(bar) = &progress {
         let bar = bar.clone();
         builder = builder.on_progress(Arc::new(move |n| bar.inc(n as u64)));
     }
     let sender = builder.build().map_err(|e| e.to_string())?;
-    let (out, items) = std::sync::mpsc::sync_channel(1024);
-    let reading = EventLines::new(reader, &args, out)?;
     let reader_thread = std::thread::spawn(move || reading.run());
     let events = Received {
         items,
@@ -172,11 +177,11 @@ fn send(args: SendArgs) -> Result<ExitCode, String> {
         let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
         let mut requests = 0usize;
         let mut write_error = None;
-        let rejected = sender.dry_run(events, |request| {
+        let rejected = sender.dry_run(events, |body| {
             requests += 1;
-            let written = serde_json::to_writer(&mut stdout, &request)
-                .map_err(|e| e.to_string())
-                .and_then(|()| stdout.write_all(b"\n").map_err(|e| e.to_string()));
+            let written = stdout
+                .write_all(body)
+                .and_then(|()| stdout.write_all(b"\n"));
             if let Err(error) = written {
                 write_error.get_or_insert(error);
             }
@@ -261,6 +266,10 @@ enum Item {
 /// on a thread of their own while the sender validates, batches and sends.
 struct EventLines {
     source: Source,
+    /// A request body's own request-level fields (none for NDJSON).
+    body_fields: BodyFields,
+    /// Warnings about the body's members that are not sent, handed on first.
+    ignored: Vec<String>,
     hash_pii: bool,
     drop_invalid_pii: bool,
     normalizer: Normalizer,
@@ -291,6 +300,17 @@ impl Iterator for Received<'_> {
         }
     }
 }
+
+/// The request-level fields of a request body that `capi send` sends on (with its own batches);
+/// the others (`namespace_id`, `upload_tag`, ...) are left out with a warning.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+struct BodyFields {
+    test_event_code: Option<String>,
+    partner_agent: Option<String>,
+}
+
+/// Request-level members of a body that are sent on.
+const SENT_BODY_FIELDS: [&str; 3] = ["data", "test_event_code", "partner_agent"];
 
 enum Source {
     /// NDJSON: lines still to read (the first one already read).
@@ -329,6 +349,8 @@ impl EventLines {
             .unwrap_or_else(|_| {
                 first.trim_start().starts_with('{') && !first.contains("event_name")
             });
+        let mut body_fields = BodyFields::default();
+        let mut ignored = Vec::new();
         let source = if looks_like_body {
             let mut rest = first;
             reader
@@ -343,6 +365,20 @@ impl EventLines {
             let body: Body<'_> = serde_json::from_str(&rest)
                 .map_err(|e| format!("{name} is not a JSON request body with a data array: {e}"))?;
             let events: Vec<String> = body.data.iter().map(|raw| raw.get().to_owned()).collect();
+            // The same text read again for its other members, each skipped without a copy.
+            let members: std::collections::BTreeMap<String, serde::de::IgnoredAny> =
+                serde_json::from_str(&rest).unwrap_or_default();
+            for key in members
+                .keys()
+                .filter(|k| !SENT_BODY_FIELDS.contains(&k.as_str()))
+            {
+                ignored.push(format!(
+                    "{name}: the request body's `{key}` is not sent (capi send sends the events, test_event_code and partner_agent)"
+                ));
+            }
+            body_fields = serde_json::from_str(&rest).map_err(|e| {
+                format!("{name}: test_event_code and partner_agent must be strings: {e}")
+            })?;
             Source::Body(events.into_iter(), 0)
         } else {
             Source::Ndjson {
@@ -353,6 +389,8 @@ impl EventLines {
         };
         Ok(EventLines {
             source,
+            body_fields,
+            ignored,
             hash_pii: args.hash_pii,
             drop_invalid_pii: args.drop_invalid_pii,
             normalizer: Normalizer::new(),
@@ -409,6 +447,11 @@ impl EventLines {
     /// Reads, parses and hashes every line, handing each event on; stops when the input ends or
     /// nobody reads any more.
     fn run(mut self) {
+        for warning in std::mem::take(&mut self.ignored) {
+            if self.out.send(Item::Warning(warning)).is_err() {
+                return;
+            }
+        }
         loop {
             let Some((line, text)) = self.next_text() else {
                 return;
@@ -522,6 +565,9 @@ fn problems(lines: &Lines, report: &DeliveryReport) -> Vec<LineProblem> {
                     refusal.message
                 ),
             ),
+            Rejection::Unserializable(reason) => {
+                (None, format!("cannot be written as JSON: {reason}"))
+            }
             _ => (None, "rejected".to_owned()),
         };
         problems.push(LineProblem {

@@ -1,11 +1,12 @@
-//! `send_checked`: the generated `send()` plus status tracking and [`SendError`].
+//! `send_checked` and `send_prepared`: the generated `send()` plus status tracking and [`SendError`].
 
+use bytes::Bytes;
 use progenitor_client::{Error as GeneratedError, ResponseValue};
 
 use super::error::SendError;
-use super::hooks::with_status_tracking;
+use super::hooks::exchange;
 use crate::generated::builder::SendEvents;
-use crate::generated::types::EventResponse;
+use crate::generated::types::{EventRequest, EventResponse};
 
 /// Extension of the generated `send_events()` builder.
 #[allow(async_fn_in_trait)] // implemented only here; callers just await it
@@ -13,19 +14,56 @@ pub trait SendEventsExt {
     /// Sends the request like `send()`, but returns a [`SendError`] that keeps the HTTP status even
     /// when the body is not JSON, reads the body of unexpected statuses, and never shows the token.
     async fn send_checked(self) -> Result<ResponseValue<EventResponse>, SendError>;
+
+    /// Like [`send_checked`](Self::send_checked), posting `body`, an [`EventRequest`] serialized
+    /// beforehand, in place of a body set on the builder (a sender serializes each event once and
+    /// posts the same bytes on every attempt). The bytes are sent as they are: they must be the JSON
+    /// of an `EventRequest`.
+    async fn send_prepared(self, body: Bytes) -> Result<ResponseValue<EventResponse>, SendError>;
 }
 
 impl SendEventsExt for SendEvents<'_> {
     async fn send_checked(self) -> Result<ResponseValue<EventResponse>, SendError> {
-        let (result, status) = with_status_tracking(self.send()).await;
-        match result {
-            Ok(response) => Ok(response),
-            Err(GeneratedError::UnexpectedResponse(response)) => {
-                let status = response.status();
-                let body = response.bytes().await.unwrap_or_default();
-                Err(SendError::UnexpectedStatus { status, body })
-            }
-            Err(err) => Err(SendError::from_generated(err, status)),
+        checked(self, None).await
+    }
+
+    async fn send_prepared(self, body: Bytes) -> Result<ResponseValue<EventResponse>, SendError> {
+        // The builder needs a body; the hook replaces its (small) serialization with `body`.
+        checked(self.body(envelope(None, None)), Some(body)).await
+    }
+}
+
+async fn checked(
+    request: SendEvents<'_>,
+    body: Option<Bytes>,
+) -> Result<ResponseValue<EventResponse>, SendError> {
+    let (result, status) = exchange(body, request.send()).await;
+    match result {
+        Ok(response) => Ok(response),
+        Err(GeneratedError::UnexpectedResponse(response)) => {
+            let status = response.status();
+            let body = response.bytes().await.unwrap_or_default();
+            Err(SendError::UnexpectedStatus { status, body })
         }
+        Err(err) => Err(SendError::from_generated(err, status)),
+    }
+}
+
+/// A request without events, with the two request-level fields a sender sets.
+pub(crate) fn envelope(
+    test_event_code: Option<String>,
+    partner_agent: Option<String>,
+) -> EventRequest {
+    EventRequest {
+        data: Vec::new(),
+        namespace_id: None,
+        partner_agent,
+        platforms: None,
+        progress: None,
+        test_event_code,
+        trace: None,
+        upload_id: None,
+        upload_source: None,
+        upload_tag: None,
     }
 }

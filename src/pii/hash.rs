@@ -41,7 +41,11 @@ fn one_block_state(message: &[u8]) -> Option<[u32; 8]> {
 
 /// SHA-256 of a message of any length, as the eight state words (big-endian digest words).
 fn streaming_state(message: &[u8]) -> [u32; 8] {
-    let digest: [u8; 32] = Sha256::digest(message).into();
+    state_of_digest(Sha256::digest(message).into())
+}
+
+/// The eight state words of a finished digest.
+fn state_of_digest(digest: [u8; 32]) -> [u32; 8] {
     let mut state = [0u32; 8];
     for (word, bytes) in state.iter_mut().zip(digest.chunks_exact(4)) {
         *word = u32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]);
@@ -71,7 +75,19 @@ pub struct Sha256Hex([u8; 64]);
 impl Sha256Hex {
     /// SHA-256 of `bytes` (the CPU's SHA instructions are used when present).
     pub fn of(bytes: &[u8]) -> Self {
-        let state = one_block_state(bytes).unwrap_or_else(|| streaming_state(bytes));
+        Self::of_state(one_block_state(bytes).unwrap_or_else(|| streaming_state(bytes)))
+    }
+
+    /// SHA-256 of the concatenation of `parts`, without concatenating them.
+    pub fn of_parts(parts: &[&[u8]]) -> Self {
+        let mut hasher = Sha256::new();
+        for part in parts {
+            hasher.update(part);
+        }
+        Self::of_state(state_of_digest(hasher.finalize().into()))
+    }
+
+    fn of_state(state: [u32; 8]) -> Self {
         let mut hex = [0u8; 64];
         for (digits, word) in hex.chunks_exact_mut(8).zip(state) {
             digits.copy_from_slice(&hex_word(word));
@@ -133,6 +149,10 @@ mod tests {
                 .collect();
             assert_eq!(Sha256Hex::of(message).as_str(), expected, "length {len}");
         }
+        assert_eq!(
+            Sha256Hex::of_parts(&[&message[..7], &message[7..]]),
+            Sha256Hex::of(&message)
+        );
         assert!(one_block_state(&[0; ONE_BLOCK_MAX]).is_some());
         assert!(one_block_state(&[0; ONE_BLOCK_MAX + 1]).is_none());
     }

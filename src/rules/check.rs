@@ -1,6 +1,6 @@
 //! The orchestrator: runs the request-level rules and every event's rules, for a verdict or a report.
 
-use crate::generated::types::{EventRequest, ServerEvent};
+use crate::generated::types::{ActionSource, EventRequest, ServerEvent};
 
 use super::context::Context;
 use super::limits::MAX_EVENTS;
@@ -41,12 +41,19 @@ pub fn check_event(event: &ServerEvent, index: usize, ctx: &Context) -> Result<(
     violations.into_iter().next().map_or(Ok(()), Err)
 }
 
-/// Only the `event_time` rules of one event sent as `data[index]`: what may change while an event
-/// waits for a retry.
-pub fn check_event_time(event: &ServerEvent, index: usize, ctx: &Context) -> Result<(), Violation> {
+/// Only the `event_time` rules of one event sent as `data[index]`, given its time and action
+/// source: what may change while an event waits for a retry (a sender that keeps only the event's
+/// serialized bytes still knows both).
+pub fn check_event_time(
+    event_time: i64,
+    action_source: ActionSource,
+    index: usize,
+    ctx: &Context,
+) -> Result<(), Violation> {
     let mut violations = Vec::new();
     event::check_time(
-        event,
+        event_time,
+        action_source,
         ctx,
         || BlamePath::event(index).key("event_time"),
         &mut violations,

@@ -19,7 +19,13 @@ pub(super) fn check(event: &ServerEvent, index: usize, ctx: &Context, out: &mut 
         ));
     }
 
-    check_time(event, ctx, || at().key("event_time"), out);
+    check_time(
+        event.event_time,
+        event.action_source,
+        ctx,
+        || at().key("event_time"),
+        out,
+    );
 
     match event.action_source {
         ActionSource::Website => {
@@ -77,13 +83,14 @@ pub(super) fn check(event: &ServerEvent, index: usize, ctx: &Context, out: &mut 
 
 /// `path` is built only for a violation: the happy path allocates nothing.
 pub(super) fn check_time(
-    event: &ServerEvent,
+    event_time: i64,
+    action_source: ActionSource,
     ctx: &Context,
     path: impl FnOnce() -> BlamePath,
     out: &mut Vec<Violation>,
 ) {
-    let age = ctx.now.saturating_sub(event.event_time);
-    let (limit, rule, days) = if event.action_source == ActionSource::PhysicalStore {
+    let age = ctx.now.saturating_sub(event_time);
+    let (limit, rule, days) = if action_source == ActionSource::PhysicalStore {
         (
             MAX_AGE_PHYSICAL_STORE_SECONDS,
             RuleId::EventTimePhysicalStoreTooOld,

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use tokio::time::Instant;
 use tracing::Instrument;
 
+use super::batch::{Batch, Entry};
 use super::config::{RejectionPolicy, SenderConfig};
 use super::report::{
     AcceptedBatch, DeliveryReport, GraphRefusal, RejectedEvent, Rejection, UndeliveredEvent, ranges,
@@ -12,7 +13,6 @@ use super::report::{
 use super::retry::{ThrottleGate, backoff};
 use crate::client::{SendError, SendEventsExt};
 use crate::generated::Client;
-use crate::generated::types::{EventRequest, ServerEvent};
 use crate::graph_error::blame_path;
 use crate::rules::{self, Context};
 
@@ -21,27 +21,21 @@ pub(crate) struct Shared {
     pub(crate) config: SenderConfig,
     pub(crate) client: Client,
     pub(crate) throttle: ThrottleGate,
-}
-
-/// An event waiting to be sent, with its input position.
-pub(crate) struct Pending {
-    pub(crate) index: usize,
-    pub(crate) event: ServerEvent,
+    /// How each body of this sender ends (see [`super::batch::body_tail`]).
+    pub(crate) body_tail: Vec<u8>,
 }
 
 /// Delivers `batch` and accounts for each of its events; `deadline` ends the retries.
 pub(crate) async fn deliver(
     shared: Arc<Shared>,
-    batch: Vec<Pending>,
+    batch: Batch,
     deadline: Instant,
 ) -> DeliveryReport {
     let mut report = DeliveryReport::default();
     let events = batch.len();
     let mut queue = vec![batch];
     while let Some(batch) = queue.pop() {
-        if let Some(halves) = deliver_one(&shared, batch, deadline, &mut report).await {
-            queue.extend(halves);
-        }
+        queue.extend(deliver_one(&shared, batch, deadline, &mut report).await);
     }
     if let Some(progress) = &shared.config.progress {
         progress(events);
@@ -49,37 +43,42 @@ pub(crate) async fn deliver(
     report
 }
 
-/// One batch through its attempts. Returns the halves to send on their own when Graph rejected a
-/// batch without naming an event and the policy says to split.
+/// One batch through its attempts. Returns what to send on its own afterwards: the rest of a
+/// batch Graph rejected for one named event, or the halves of one rejected without a name, when
+/// the policy says so.
 async fn deliver_one(
     shared: &Shared,
-    mut batch: Vec<Pending>,
+    mut batch: Batch,
     deadline: Instant,
     report: &mut DeliveryReport,
-) -> Option<[Vec<Pending>; 2]> {
+) -> Vec<Batch> {
     let config = &shared.config;
     let mut attempts = 0u32;
     loop {
         if batch.is_empty() {
-            return None;
+            return Vec::new();
         }
         attempts += 1;
         if attempts > 1 {
             // A long retry can age an event past its window: check the time rules again.
             let ctx = Context::now();
-            batch.retain(|p| match rules::check_event_time(&p.event, p.index, &ctx) {
-                Ok(()) => true,
-                Err(violation) => {
-                    report.rejected.push(RejectedEvent {
-                        index: p.index,
-                        event_id: p.event.event_id.clone(),
-                        reason: Rejection::Rule(violation),
-                    });
-                    false
-                }
-            });
+            let aged = |e: &Entry| {
+                rules::check_event_time(e.event_time, e.action_source, e.index, &ctx).err()
+            };
+            batch.retain(
+                |e| aged(e).is_none(),
+                |e| {
+                    if let Some(violation) = aged(&e) {
+                        report.rejected.push(RejectedEvent {
+                            index: e.index,
+                            event_id: e.event_id,
+                            reason: Rejection::Rule(violation),
+                        });
+                    }
+                },
+            );
             if batch.is_empty() {
-                return None;
+                return Vec::new();
             }
         }
         shared.throttle.wait().await;
@@ -101,12 +100,12 @@ async fn deliver_one(
                     span.record("fbtrace_id", id.as_str());
                 }
                 report.batches.push(AcceptedBatch {
-                    indices: ranges(batch.iter().map(|p| p.index)),
+                    indices: ranges(batch.entries().iter().map(|e| e.index)),
                     events_received: received,
                     fbtrace_id,
                     attempts,
                 });
-                return None;
+                return Vec::new();
             }
             Err(error) => {
                 if let Some(status) = error.status() {
@@ -124,8 +123,8 @@ async fn deliver_one(
                         tokio::time::sleep(wait).await;
                         continue;
                     }
-                    not_delivered(report, batch, attempts, &error);
-                    return None;
+                    not_delivered(report, batch.take_entries(), attempts, &error);
+                    return Vec::new();
                 }
                 return graph_rejected(config, batch, &error, report);
             }
@@ -134,92 +133,72 @@ async fn deliver_one(
 }
 
 /// One request for `batch`: Graph's `events_received` and trace id, or the failure.
-async fn send(shared: &Shared, batch: &[Pending]) -> Result<(i64, Option<String>), SendError> {
+async fn send(shared: &Shared, batch: &Batch) -> Result<(i64, Option<String>), SendError> {
     let config = &shared.config;
-    let body = request_body(config, batch.iter().map(|p| p.event.clone()).collect());
     let mut request = shared
         .client
         .send_events()
         .api_version(config.api_version.as_str())
         .pixel_id(config.pixel_id.as_str())
-        .access_token(config.token.clone())
-        .body(body);
+        .access_token(config.token.clone());
     if let Some(secret) = &config.app_secret {
         request = request.appsecret_proof(secret.proof(&config.token));
     }
-    let response = request.send_checked().await?.into_inner();
+    let response = request.send_prepared(batch.body()).await?.into_inner();
     Ok((response.events_received, response.fbtrace_id))
-}
-
-/// The body of a request for `events`, with the sender's request-level parameters.
-pub(crate) fn request_body(config: &SenderConfig, events: Vec<ServerEvent>) -> EventRequest {
-    EventRequest {
-        data: events,
-        test_event_code: config.test_event_code.clone(),
-        partner_agent: config.partner_agent.clone(),
-        namespace_id: None,
-        platforms: None,
-        progress: None,
-        trace: None,
-        upload_id: None,
-        upload_source: None,
-        upload_tag: None,
-    }
 }
 
 fn not_delivered(
     report: &mut DeliveryReport,
-    batch: Vec<Pending>,
+    entries: Vec<Entry>,
     attempts: u32,
     error: &SendError,
 ) {
     let last_error = crate::client::error_chain(error);
     report
         .not_delivered
-        .extend(batch.into_iter().map(|p| UndeliveredEvent {
-            index: p.index,
-            event_id: p.event.event_id,
+        .extend(entries.into_iter().map(|e| UndeliveredEvent {
+            index: e.index,
+            event_id: e.event_id,
             attempts,
             last_error: last_error.clone(),
         }));
 }
 
 /// A batch Graph refused for good: per the policy, everyone is rejected, or the blamed event is and
-/// the rest goes again (returned halves when nobody is blamed).
+/// the rest goes again (split in halves when nobody is blamed).
 fn graph_rejected(
     config: &SenderConfig,
-    mut batch: Vec<Pending>,
+    mut batch: Batch,
     error: &SendError,
     report: &mut DeliveryReport,
-) -> Option<[Vec<Pending>; 2]> {
+) -> Vec<Batch> {
     let refusal = refusal_of(error);
-    let reject = |report: &mut DeliveryReport, pending: Pending| {
+    let reject = |entry: Entry| {
         report.rejected.push(RejectedEvent {
-            index: pending.index,
-            event_id: pending.event.event_id,
+            index: entry.index,
+            event_id: entry.event_id,
             reason: Rejection::Graph(refusal.clone()),
         });
     };
-    let blamed = refusal.blame.as_deref().and_then(event_position);
+    let blamed = refusal
+        .blame
+        .as_deref()
+        .and_then(event_position)
+        .and_then(|position| batch.entries().get(position))
+        .map(|entry| entry.index);
     match (config.rejection, blamed) {
-        (RejectionPolicy::ResendWithout, Some(position)) if position < batch.len() => {
-            reject(report, batch.remove(position));
-            // The others go again as one batch (the second "half" is empty).
-            Some([batch, Vec::new()])
+        (RejectionPolicy::ResendWithout, Some(index)) => {
+            // The others go again as one batch.
+            batch.retain(|e| e.index != index, reject);
+            vec![batch]
         }
-        (RejectionPolicy::ResendWithout, None) if batch.len() > 1 => Some(split(batch)),
+        (RejectionPolicy::ResendWithout, None) if batch.len() > 1 => batch.split().into(),
         _ => {
-            for pending in batch {
-                reject(report, pending);
-            }
-            None
+            batch.take_entries().into_iter().for_each(reject);
+            Vec::new()
         }
     }
-}
-
-fn split(mut batch: Vec<Pending>) -> [Vec<Pending>; 2] {
-    let second = batch.split_off(batch.len() / 2);
-    [batch, second]
 }
 
 /// The event position in `$['data'][N]…`.

@@ -4,19 +4,30 @@
 use crate::generated::types::ServerEvent;
 use crate::pii::Sha256Hex;
 
+/// Length of an id capi-kit gives: `capi-` and 32 hex digits.
+pub(crate) const EVENT_ID_LEN: usize = 5 + 32;
+
 /// The id capi-kit gives `event` (which has none) for `pixel_id`: `capi-` and 32 hex digits of the
-/// SHA-256 of the pixel and the event's JSON.
+/// SHA-256 of the pixel, a newline, and the event's JSON.
+///
+/// The generated types serialize their fields in declaration order and `custom_data`'s custom
+/// properties sorted, so the bytes depend on the content only. A sender computes the same id from
+/// the bytes it has just written into the request body ([`event_id_of_json`]), so each event is
+/// serialized once.
 pub fn event_id_for(pixel_id: &str, event: &ServerEvent) -> String {
-    let mut input = Vec::with_capacity(512);
-    input.extend_from_slice(pixel_id.as_bytes());
-    input.push(b'\n');
-    // The generated types serialize their fields in declaration order and `custom_data`'s custom
-    // properties sorted, so the bytes depend on the content only.
-    if serde_json::to_writer(&mut input, event).is_err() {
-        input.extend_from_slice(b"unserializable");
-    }
-    let digest = Sha256Hex::of(&input);
-    format!("capi-{}", &digest.as_str()[..32])
+    // Serializing generated types into a Vec cannot fail: every map key is a string.
+    let json = serde_json::to_vec(event).unwrap_or_default();
+    let id = event_id_of_json(pixel_id, &json);
+    String::from_utf8_lossy(&id).into_owned()
+}
+
+/// The id of an event (without an `event_id`) whose JSON is `json`, as ASCII bytes.
+pub(crate) fn event_id_of_json(pixel_id: &str, json: &[u8]) -> [u8; EVENT_ID_LEN] {
+    let digest = Sha256Hex::of_parts(&[pixel_id.as_bytes(), b"\n", json]);
+    let mut id = [0u8; EVENT_ID_LEN];
+    id[..5].copy_from_slice(b"capi-");
+    id[5..].copy_from_slice(&digest.as_str().as_bytes()[..32]);
+    id
 }
 
 #[cfg(test)]
@@ -36,8 +47,18 @@ mod tests {
     fn ids_depend_on_pixel_and_content_only() {
         let id = event_id_for("1", &event(100));
         assert_eq!(id, event_id_for("1", &event(100)));
-        assert!(id.starts_with("capi-") && id.len() == 37, "{id}");
+        assert!(id.starts_with("capi-") && id.len() == EVENT_ID_LEN, "{id}");
         assert_ne!(id, event_id_for("2", &event(100)));
         assert_ne!(id, event_id_for("1", &event(101)));
+    }
+
+    #[test]
+    fn ids_are_unchanged_from_the_first_definition() {
+        // The ids of capi-kit 0.1's sender, which hashed `pixel \n json` in one buffer: users
+        // re-running an old input must get the same ids.
+        let mut input = b"1\n".to_vec();
+        input.extend(serde_json::to_vec(&event(100)).unwrap());
+        let expected = format!("capi-{}", &Sha256Hex::of(&input).as_str()[..32]);
+        assert_eq!(event_id_for("1", &event(100)), expected);
     }
 }

@@ -27,6 +27,7 @@
 //! full jitter, up to the attempts and the deadline; throttling pauses every worker. The time rules
 //! are checked again before every retry. Nothing else is retried.
 
+mod batch;
 mod config;
 mod deliver;
 mod event_id;
@@ -40,7 +41,7 @@ use tokio::task::JoinSet;
 use tokio::time::Instant;
 
 use crate::generated::Client;
-use crate::generated::types::{EventRequest, ServerEvent};
+use crate::generated::types::ServerEvent;
 use crate::rules::{self, Context};
 use crate::secret::AccessToken;
 
@@ -52,7 +53,8 @@ pub use report::{
     AcceptedBatch, DeliveryReport, GraphRefusal, RejectedEvent, Rejection, UndeliveredEvent,
 };
 
-use deliver::{Pending, Shared};
+use batch::{Batch, OpenBatch};
+use deliver::Shared;
 
 /// Sends events to one pixel: cheap to clone, and clones share one connection pool and one
 /// throttling state.
@@ -79,11 +81,14 @@ impl EventSender {
     }
 
     pub(crate) fn from_parts(config: SenderConfig, client: Client) -> Self {
+        let body_tail =
+            batch::body_tail(config.test_event_code.clone(), config.partner_agent.clone());
         EventSender {
             shared: Arc::new(Shared {
                 config,
                 client,
                 throttle: retry::ThrottleGate::default(),
+                body_tail,
             }),
         }
     }
@@ -118,51 +123,80 @@ impl EventSender {
         intake.finish().await
     }
 
-    /// Hands `request` each body `send` would post for `events`, as soon as its batch is full, and
-    /// returns the events it would reject; nothing is sent (`event_id`s are made as they would be).
+    /// Hands `request` each body `send` would post for `events` (the JSON of an `EventRequest`),
+    /// as soon as its batch is full, and returns the events it would reject; nothing is sent
+    /// (`event_id`s are made as they would be).
     pub fn dry_run(
         &self,
         events: impl IntoIterator<Item = ServerEvent>,
-        mut request: impl FnMut(EventRequest),
+        mut request: impl FnMut(&[u8]),
     ) -> Vec<RejectedEvent> {
-        let config = &self.shared.config;
-        let ctx = Context::now();
+        let batch_size = self.shared.config.batch_size;
+        let mut ctx = Context::now();
         let mut rejected = Vec::new();
-        let mut batch: Vec<ServerEvent> = Vec::new();
+        let mut batch = OpenBatch::with_capacity(batch_size);
         for (index, event) in events.into_iter().enumerate() {
-            match self.prepare(index, event, &ctx) {
-                Ok(pending) => batch.push(pending.event),
-                Err(refused) => rejected.push(*refused),
+            if batch.is_empty() {
+                ctx = Context::now();
             }
-            if batch.len() == config.batch_size {
-                request(deliver::request_body(config, std::mem::take(&mut batch)));
+            if let Err(refused) = self.prepare(index, event, &ctx, &mut batch) {
+                rejected.push(*refused);
+            }
+            if batch.len() == batch_size {
+                let full = std::mem::replace(&mut batch, OpenBatch::with_capacity(batch_size));
+                request(&self.finish(full).body());
             }
         }
         if !batch.is_empty() {
-            request(deliver::request_body(config, batch));
+            request(&self.finish(batch).body());
         }
         rejected
     }
 
-    /// An event's `event_id` (made when it has none) and its check by the rules.
+    /// Checks `event` by the rules and, when it passes, writes it into `batch` with its
+    /// `event_id` (made when it has none). What is refused comes back with its reason.
     fn prepare(
         &self,
         index: usize,
-        mut event: ServerEvent,
+        event: ServerEvent,
         ctx: &Context,
-    ) -> Result<Pending, Box<RejectedEvent>> {
+        batch: &mut OpenBatch,
+    ) -> Result<(), Box<RejectedEvent>> {
         let config = &self.shared.config;
-        if config.assign_event_ids && event.event_id.as_deref().is_none_or(str::is_empty) {
-            event.event_id = Some(event_id_for(&config.pixel_id, &event));
-        }
-        match rules::check_event(&event, index, ctx) {
-            Ok(()) => Ok(Pending { index, event }),
-            Err(violation) => Err(Box::new(RejectedEvent {
+        let ids_for = config.assign_event_ids.then_some(config.pixel_id.as_str());
+        if let Err(violation) = rules::check_event(&event, index, ctx) {
+            // The id it would have had, so that the report can name it.
+            let event_id = match (&event.event_id, ids_for) {
+                (Some(id), _) if !id.is_empty() => Some(id.clone()),
+                (_, Some(pixel_id)) => Some(event_id_for(
+                    pixel_id,
+                    &ServerEvent {
+                        event_id: None,
+                        ..event
+                    },
+                )),
+                (id, None) => id.clone(),
+            };
+            return Err(Box::new(RejectedEvent {
                 index,
-                event_id: event.event_id,
+                event_id,
                 reason: Rejection::Rule(violation),
+            }));
+        }
+        let event_id = event.event_id.clone();
+        match batch.push(index, event, ids_for) {
+            Ok(_) => Ok(()),
+            Err(error) => Err(Box::new(RejectedEvent {
+                index,
+                event_id,
+                reason: Rejection::Unserializable(error.to_string()),
             })),
         }
+    }
+
+    /// A full batch closed with this sender's request-level members.
+    fn finish(&self, batch: OpenBatch) -> Batch {
+        batch.finish(&self.shared.body_tail)
     }
 
     fn progress(&self, events: usize) {
@@ -172,15 +206,17 @@ impl EventSender {
     }
 }
 
-/// The events of one `send` as they come in: prepared one by one, batched, and handed to delivery
-/// tasks, at most `concurrency` at once.
+/// The events of one `send` as they come in: prepared one by one into a batch, and handed to
+/// delivery tasks, at most `concurrency` at once.
 struct Intake<'a> {
     sender: &'a EventSender,
     deadline: Instant,
     permits: Arc<Semaphore>,
     tasks: JoinSet<DeliveryReport>,
     report: DeliveryReport,
-    batch: Vec<Pending>,
+    batch: OpenBatch,
+    /// The time the rules check against, taken again for every batch (a long stream would
+    /// otherwise check its last events against the time it started).
     ctx: Context,
     /// The events of each running delivery task, so that even a task that failed (it cannot on
     /// input) leaves its events accounted for, as not delivered.
@@ -196,7 +232,7 @@ impl<'a> Intake<'a> {
             permits: Arc::new(Semaphore::new(config.concurrency)),
             tasks: JoinSet::new(),
             report: DeliveryReport::default(),
-            batch: Vec::with_capacity(config.batch_size),
+            batch: OpenBatch::with_capacity(config.batch_size),
             ctx: Context::now(),
             in_flight: std::collections::HashMap::new(),
         }
@@ -206,25 +242,28 @@ impl<'a> Intake<'a> {
     async fn push(&mut self, event: ServerEvent) {
         let index = self.report.submitted;
         self.report.submitted += 1;
-        match self.sender.prepare(index, event, &self.ctx) {
-            Ok(pending) => self.batch.push(pending),
-            Err(rejected) => {
-                self.report.rejected.push(*rejected);
-                self.sender.progress(1);
-            }
+        if self.batch.is_empty() {
+            self.ctx = Context::now();
+        }
+        if let Err(rejected) = self
+            .sender
+            .prepare(index, event, &self.ctx, &mut self.batch)
+        {
+            self.report.rejected.push(*rejected);
+            self.sender.progress(1);
         }
         let batch_size = self.sender.shared.config.batch_size;
         if self.batch.len() == batch_size {
-            let full = std::mem::replace(&mut self.batch, Vec::with_capacity(batch_size));
-            self.spawn(full).await;
+            let full = std::mem::replace(&mut self.batch, OpenBatch::with_capacity(batch_size));
+            self.spawn(self.sender.finish(full)).await;
         }
     }
 
     /// Delivers what is left and waits for every delivery: the account of every event.
     async fn finish(mut self) -> DeliveryReport {
         if !self.batch.is_empty() {
-            let last = std::mem::take(&mut self.batch);
-            self.spawn(last).await;
+            let last = std::mem::replace(&mut self.batch, OpenBatch::with_capacity(0));
+            self.spawn(self.sender.finish(last)).await;
         }
         while let Some(done) = self.tasks.join_next_with_id().await {
             self.merge(done);
@@ -234,7 +273,7 @@ impl<'a> Intake<'a> {
     }
 
     /// Starts delivering `batch` once a permit is free, collecting finished batches meanwhile.
-    async fn spawn(&mut self, batch: Vec<Pending>) {
+    async fn spawn(&mut self, batch: Batch) {
         while let Some(done) = self.tasks.try_join_next_with_id() {
             self.merge(done);
         }
@@ -245,8 +284,9 @@ impl<'a> Intake<'a> {
         let shared = self.sender.shared.clone();
         let deadline = self.deadline;
         let events = batch
+            .entries()
             .iter()
-            .map(|p| (p.index, p.event.event_id.clone()))
+            .map(|e| (e.index, e.event_id.clone()))
             .collect();
         let task = self.tasks.spawn(async move {
             let _permit = permit;
@@ -254,7 +294,6 @@ impl<'a> Intake<'a> {
         });
         self.in_flight.insert(task.id(), events);
     }
-
     /// Takes a finished delivery's account; a failed task's events become not delivered.
     fn merge(&mut self, done: Result<(tokio::task::Id, DeliveryReport), tokio::task::JoinError>) {
         match done {

@@ -120,6 +120,9 @@ pub enum Rejection {
     /// Graph refused its batch (or, with [`RejectionPolicy::ResendWithout`](super::RejectionPolicy),
     /// named it).
     Graph(GraphRefusal),
+    /// It could not be written as JSON (the generated types always can; a custom property's own
+    /// `Serialize` might not), so it was never sent. Holds serde_json's reason.
+    Unserializable(String),
 }
 
 /// The stable parts of a Graph error, and its message for people (localized by Graph).
