@@ -32,19 +32,33 @@ use crate::rules::{self, Context, Violation};
 /// optional and checked by [`build`](Self::build).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use]
-pub struct EventDraft(ServerEvent);
+// Boxed: a `ServerEvent` is about 2.5 KB, and each setter moves the draft.
+pub struct EventDraft(Box<ServerEvent>);
 
 impl EventDraft {
     fn new(name: impl Into<String>, time: i64, source: ActionSource) -> Self {
-        let event = ServerEvent::builder()
-            .event_name(name.into())
-            .event_time(time)
-            .action_source(source)
-            .user_data(UserData::default())
-            .try_into()
-            // Only missing required fields make the conversion fail, and all four are set.
-            .expect("every required field of ServerEvent is set");
-        EventDraft(event)
+        // Built in place rather than through the generated builder, whose fields are `Result`s
+        // checked at the end: the four required fields are set, the rest starts empty.
+        EventDraft(Box::new(ServerEvent {
+            action_source: source,
+            event_name: name.into(),
+            event_time: time,
+            user_data: UserData::default(),
+            advanced_measurement_table: None,
+            app_data: None,
+            attribution_data: None,
+            custom_data: None,
+            customer_segmentation: None,
+            data_processing_options: None,
+            data_processing_options_country: None,
+            data_processing_options_state: None,
+            event_id: None,
+            event_source_url: None,
+            messaging_channel: None,
+            opt_out: None,
+            original_event_data: None,
+            referrer_url: None,
+        }))
     }
 
     /// A `website` event: the page's URL and the browser's user agent are required.
@@ -153,7 +167,7 @@ impl EventDraft {
 
     /// The event as it stands, without checking it (the sender checks every event anyway).
     pub fn into_unchecked(self) -> ServerEvent {
-        self.0
+        *self.0
     }
 
     /// The event, once the rules accept it now (the violation, blamed as `data[0]`, otherwise).
@@ -163,7 +177,7 @@ impl EventDraft {
 
     /// The event, once the rules accept it at `ctx`.
     pub fn build_at(self, ctx: &Context) -> Result<ServerEvent, Violation> {
-        rules::check_event(&self.0, 0, ctx).map(|()| self.0)
+        rules::check_event(&self.0, 0, ctx).map(|()| *self.0)
     }
 }
 

@@ -30,15 +30,44 @@ pub(crate) fn normalize(
     country: Option<CountryCode>,
     out: &mut String,
 ) -> Result<(), Reason> {
-    match country.and_then(region) {
+    let with_region = country.filter(|&c| has_region(c));
+    match with_region {
+        // The usual case: an international number, read without libphonenumber's parser.
         Some(_) if is_plain_international(value) => {
             let start = out.len();
             digits_only(value, out)?;
             check_possible(&out[start..])
         }
-        Some(region) => parse_national(value, region, out),
+        Some(country) => match region(country) {
+            Some(region) => parse_national(value, region, out),
+            None => digits_only(value, out),
+        },
         None => digits_only(value, out),
     }
+}
+
+/// Number of two-letter codes, `aa` to `zz`.
+const TWO_LETTER_CODES: usize = 26 * 26;
+
+/// True when libphonenumber's metadata has a region for `country` (a table made once, so that
+/// the usual international number costs no lookup by name).
+fn has_region(country: CountryCode) -> bool {
+    static REGIONS: OnceLock<Vec<bool>> = OnceLock::new();
+    let regions = REGIONS.get_or_init(|| {
+        (0..TWO_LETTER_CODES)
+            .map(|i| {
+                let code = [b'a' + (i / 26) as u8, b'a' + (i % 26) as u8];
+                std::str::from_utf8(&code)
+                    .ok()
+                    .and_then(|code| CountryCode::parse(code).ok())
+                    .and_then(region)
+                    .is_some()
+            })
+            .collect()
+    });
+    let [a, b] = country.to_uppercase();
+    let index = usize::from(a.wrapping_sub(b'A')) * 26 + usize::from(b.wrapping_sub(b'A'));
+    regions.get(index).copied().unwrap_or(false)
 }
 
 /// For international digits, libphonenumber's length test on the national part (what follows
@@ -54,11 +83,9 @@ fn check_possible(digits: &str) -> Result<(), Reason> {
                 .then_some((code, &digits[len..]))
         })
         .ok_or(Reason::UnknownCallingCode)?;
-    let len = u16::try_from(national.len()).unwrap_or(u16::MAX);
-    let possible = DATABASE
-        .by_code(&code)
-        .and_then(|metas| metas.first().map(|meta| is_possible_length(meta, len)))
-        .unwrap_or(false);
+    let possible = possible_lengths()
+        .get(usize::from(code))
+        .is_some_and(|lengths| national.len() < 32 && lengths & (1 << national.len()) != 0);
     if possible {
         Ok(())
     } else {
@@ -131,6 +158,30 @@ fn calling_codes() -> &'static [bool; 1000] {
                 .is_some();
         }
         codes
+    })
+}
+
+/// For each country calling code (1-999), the national number lengths (0-31, as bits) that
+/// [`is_possible_length`] accepts for its main region: made once from libphonenumber's metadata.
+fn possible_lengths() -> &'static [u32; 1000] {
+    static LENGTHS: OnceLock<[u32; 1000]> = OnceLock::new();
+    LENGTHS.get_or_init(|| {
+        let mut lengths = [0u32; 1000];
+        for (code, mask) in lengths.iter_mut().enumerate().skip(1) {
+            let Some(meta) = u16::try_from(code)
+                .ok()
+                .and_then(|code| DATABASE.by_code(&code))
+                .and_then(|metas| metas.first().cloned())
+            else {
+                continue;
+            };
+            for len in 0..32u16 {
+                if is_possible_length(&meta, len) {
+                    *mask |= 1 << len;
+                }
+            }
+        }
+        lengths
     })
 }
 

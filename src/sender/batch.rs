@@ -63,7 +63,18 @@ impl OpenBatch {
     /// An empty batch, with room for about `events` events.
     pub(crate) fn with_capacity(events: usize) -> Self {
         // About 1 KB per event is usual; the body grows if not.
-        let mut body = Vec::with_capacity(HEAD.len() + events * 1024);
+        Self::with_room(events, HEAD.len() + events * 1024)
+    }
+
+    /// An empty batch for `events` events, its body sized after this (full) one's, so that a
+    /// stream of similar events never grows a body (each growth copies it).
+    pub(crate) fn next(&self, events: usize) -> Self {
+        let per_event = self.body.len() / self.entries.len().max(1);
+        Self::with_room(events, HEAD.len() + (events * per_event).max(1024) * 9 / 8)
+    }
+
+    fn with_room(events: usize, bytes: usize) -> Self {
+        let mut body = Vec::with_capacity(bytes);
         body.extend_from_slice(HEAD);
         OpenBatch {
             body,
@@ -83,11 +94,12 @@ impl OpenBatch {
 
     /// Writes `event` (input position `index`) into the body. When `ids_for` names a pixel and the
     /// event has no `event_id` (or an empty one), the event gets the deterministic id of its content
-    /// ([`super::event_id_for`]), computed from the bytes just written. Returns the event's id.
+    /// ([`super::event_id_for`]), computed from the bytes just written. Returns the event's id;
+    /// the event is left without it (it is not needed any more, and the id is not copied).
     pub(crate) fn push(
         &mut self,
         index: usize,
-        mut event: ServerEvent,
+        event: &mut ServerEvent,
         ids_for: Option<&str>,
     ) -> Result<Option<&str>, serde_json::Error> {
         let before = self.body.len();
@@ -99,7 +111,7 @@ impl OpenBatch {
         if make_id.is_some() {
             event.event_id = None;
         }
-        if let Err(error) = serde_json::to_writer(&mut self.body, &event) {
+        if let Err(error) = serde_json::to_writer(&mut self.body, &*event) {
             self.body.truncate(before);
             return Err(error);
         }
@@ -111,7 +123,7 @@ impl OpenBatch {
         }
         self.entries.push(Entry {
             index,
-            event_id: event.event_id,
+            event_id: event.event_id.take(),
             event_time: event.event_time,
             action_source: event.action_source,
             span: start..self.body.len(),
@@ -257,7 +269,7 @@ mod tests {
         let mut open = OpenBatch::with_capacity(4);
         for n in 0..events {
             let id = (n % 2 == 1).then_some("given");
-            open.push(n as usize, event(n, id), Some("7")).unwrap();
+            open.push(n as usize, &mut event(n, id), Some("7")).unwrap();
         }
         open.finish(tail)
     }
@@ -290,9 +302,9 @@ mod tests {
     #[test]
     fn an_empty_id_is_replaced_and_no_pixel_means_no_ids() {
         let mut open = OpenBatch::with_capacity(2);
-        let made = open.push(0, event(0, Some("")), Some("7")).unwrap();
+        let made = open.push(0, &mut event(0, Some("")), Some("7")).unwrap();
         assert_eq!(made.map(str::len), Some(37));
-        assert_eq!(open.push(1, event(1, None), None).unwrap(), None);
+        assert_eq!(open.push(1, &mut event(1, None), None).unwrap(), None);
         let request = parse(&open.finish(&body_tail(None, None)));
         assert_eq!(request.data[0].event_id.as_deref().map(str::len), Some(37));
         assert_eq!(request.data[1].event_id, None);

@@ -135,15 +135,16 @@ impl EventSender {
         let mut ctx = Context::now();
         let mut rejected = Vec::new();
         let mut batch = OpenBatch::with_capacity(batch_size);
-        for (index, event) in events.into_iter().enumerate() {
+        for (index, mut event) in events.into_iter().enumerate() {
             if batch.is_empty() {
                 ctx = Context::now();
             }
-            if let Err(refused) = self.prepare(index, event, &ctx, &mut batch) {
+            if let Err(refused) = self.prepare(index, &mut event, &ctx, &mut batch) {
                 rejected.push(*refused);
             }
             if batch.len() == batch_size {
-                let full = std::mem::replace(&mut batch, OpenBatch::with_capacity(batch_size));
+                let next = batch.next(batch_size);
+                let full = std::mem::replace(&mut batch, next);
                 request(&self.finish(full).body());
             }
         }
@@ -158,24 +159,18 @@ impl EventSender {
     fn prepare(
         &self,
         index: usize,
-        event: ServerEvent,
+        event: &mut ServerEvent,
         ctx: &Context,
         batch: &mut OpenBatch,
     ) -> Result<(), Box<RejectedEvent>> {
         let config = &self.shared.config;
         let ids_for = config.assign_event_ids.then_some(config.pixel_id.as_str());
-        if let Err(violation) = rules::check_event(&event, index, ctx) {
+        if let Err(violation) = rules::check_event(event, index, ctx) {
             // The id it would have had, so that the report can name it.
-            let event_id = match (&event.event_id, ids_for) {
-                (Some(id), _) if !id.is_empty() => Some(id.clone()),
-                (_, Some(pixel_id)) => Some(event_id_for(
-                    pixel_id,
-                    &ServerEvent {
-                        event_id: None,
-                        ..event
-                    },
-                )),
-                (id, None) => id.clone(),
+            let event_id = match (event.event_id.take(), ids_for) {
+                (Some(id), _) if !id.is_empty() => Some(id),
+                (_, Some(pixel_id)) => Some(event_id_for(pixel_id, event)),
+                (id, None) => id,
             };
             return Err(Box::new(RejectedEvent {
                 index,
@@ -183,12 +178,11 @@ impl EventSender {
                 reason: Rejection::Rule(violation),
             }));
         }
-        let event_id = event.event_id.clone();
         match batch.push(index, event, ids_for) {
             Ok(_) => Ok(()),
             Err(error) => Err(Box::new(RejectedEvent {
                 index,
-                event_id,
+                event_id: event.event_id.take(),
                 reason: Rejection::Unserializable(error.to_string()),
             })),
         }
@@ -239,7 +233,7 @@ impl<'a> Intake<'a> {
     }
 
     /// Takes the next event: rejected at once, or batched (a full batch starts its delivery).
-    async fn push(&mut self, event: ServerEvent) {
+    async fn push(&mut self, mut event: ServerEvent) {
         let index = self.report.submitted;
         self.report.submitted += 1;
         if self.batch.is_empty() {
@@ -247,14 +241,15 @@ impl<'a> Intake<'a> {
         }
         if let Err(rejected) = self
             .sender
-            .prepare(index, event, &self.ctx, &mut self.batch)
+            .prepare(index, &mut event, &self.ctx, &mut self.batch)
         {
             self.report.rejected.push(*rejected);
             self.sender.progress(1);
         }
         let batch_size = self.sender.shared.config.batch_size;
         if self.batch.len() == batch_size {
-            let full = std::mem::replace(&mut self.batch, OpenBatch::with_capacity(batch_size));
+            let next = self.batch.next(batch_size);
+            let full = std::mem::replace(&mut self.batch, next);
             self.spawn(self.sender.finish(full)).await;
         }
     }
