@@ -153,7 +153,8 @@ fn send(args: SendArgs) -> Result<ExitCode, String> {
             ..RetryPolicy::default()
         });
     // The option wins over a request body's own fields; NDJSON has none.
-    let (out, items) = std::sync::mpsc::sync_channel(1024);
+    // At most 4 chunks waiting (1,024 events), so memory stays flat whatever the input size.
+    let (out, items) = std::sync::mpsc::sync_channel(4);
     let reading = EventLines::new(reader, &args, out)?;
     let body_fields = reading.body_fields.clone();
     if let Some(code) = args.test_event_code.clone().or(body_fields.test_event_code) {
@@ -169,7 +170,8 @@ fn send(args: SendArgs) -> Result<ExitCode, String> {
     let sender = builder.build().map_err(|e| e.to_string())?;
     let reader_thread = std::thread::spawn(move || reading.run());
     let events = Received {
-        items,
+        chunks: items,
+        chunk: Vec::new().into_iter(),
         lines: &lines,
     };
 
@@ -242,15 +244,24 @@ fn seconds(option: &str, value: f64) -> Result<Duration, String> {
         .ok_or_else(|| format!("{option} must be a positive number of seconds, not {value}"))
 }
 
-fn open(path: &Path) -> Result<Box<dyn BufRead + Send>, String> {
-    if path == Path::new("-") {
-        Ok(Box::new(BufReader::new(std::io::stdin())))
+/// The input, buffered: a `BufReader` (not any `BufRead`) so the reading thread can see when its
+/// buffer is empty, that is when the next read may wait for a pipe.
+type Input = BufReader<Box<dyn Read + Send>>;
+
+fn open(path: &Path) -> Result<Input, String> {
+    let source: Box<dyn Read + Send> = if path == Path::new("-") {
+        Box::new(std::io::stdin())
     } else {
         let file = std::fs::File::open(path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        Ok(Box::new(BufReader::with_capacity(1 << 16, file)))
-    }
+        Box::new(file)
+    };
+    Ok(BufReader::with_capacity(1 << 16, source))
 }
+
+/// Items the reading thread hands on at once: one exchange between the threads per chunk, not per
+/// event (an exchange can cost a thread switch).
+const CHUNK: usize = 256;
 
 /// What the reading thread hands on, in input order.
 enum Item {
@@ -273,13 +284,18 @@ struct EventLines {
     hash_pii: bool,
     drop_invalid_pii: bool,
     normalizer: Normalizer,
-    out: std::sync::mpsc::SyncSender<Item>,
+    out: std::sync::mpsc::SyncSender<Vec<Item>>,
+    /// Items not handed on yet.
+    chunk: Vec<Item>,
+    /// The text of the line being read (its allocation reused from line to line).
+    text: String,
 }
 
 /// The events the reading thread made, as the sender's iterator; problems and warnings are kept
 /// in `lines` on the way.
 struct Received<'a> {
-    items: std::sync::mpsc::Receiver<Item>,
+    chunks: std::sync::mpsc::Receiver<Vec<Item>>,
+    chunk: std::vec::IntoIter<Item>,
     lines: &'a RefCell<Lines>,
 }
 
@@ -288,8 +304,15 @@ impl Iterator for Received<'_> {
 
     fn next(&mut self) -> Option<ServerEvent> {
         loop {
+            let item = match self.chunk.next() {
+                Some(item) => item,
+                None => {
+                    self.chunk = self.chunks.recv().ok()?.into_iter();
+                    continue;
+                }
+            };
             let mut lines = self.lines.borrow_mut();
-            match self.items.recv().ok()? {
+            match item {
                 Item::Event(line, event) => {
                     lines.event_lines.push(line);
                     return Some(*event);
@@ -315,7 +338,7 @@ const SENT_BODY_FIELDS: [&str; 3] = ["data", "test_event_code", "partner_agent"]
 enum Source {
     /// NDJSON: lines still to read (the first one already read).
     Ndjson {
-        reader: Box<dyn BufRead + Send>,
+        reader: Input,
         first: Option<String>,
         line: usize,
     },
@@ -325,9 +348,9 @@ enum Source {
 
 impl EventLines {
     fn new(
-        mut reader: Box<dyn BufRead + Send>,
+        mut reader: Input,
         args: &SendArgs,
-        out: std::sync::mpsc::SyncSender<Item>,
+        out: std::sync::mpsc::SyncSender<Vec<Item>>,
     ) -> Result<Self, String> {
         let name = input_name(&args.file);
         // Look at the first non-blank line: a request body starts with `{"data"` (possibly over
@@ -395,48 +418,76 @@ impl EventLines {
             drop_invalid_pii: args.drop_invalid_pii,
             normalizer: Normalizer::new(),
             out,
+            chunk: Vec::with_capacity(CHUNK),
+            text: String::new(),
         })
     }
 
-    /// The next event's JSON text with its line number (or position in the body); `None` at the
-    /// end.
-    fn next_text(&mut self) -> Option<(usize, Result<String, String>)> {
+    /// Reads the next event's JSON text into `self.text`; its line number (or position in the
+    /// body) and whether it could be read, `None` at the end.
+    fn next_text(&mut self) -> Option<(usize, Result<(), String>)> {
         match &mut self.source {
             Source::Body(events, position) => {
                 *position += 1;
-                events.next().map(|text| (*position, Ok(text)))
+                self.text = events.next()?;
+                Some((*position, Ok(())))
             }
             Source::Ndjson {
                 reader,
                 first,
                 line,
             } => loop {
-                let text = match first.take() {
-                    Some(text) => text,
+                match first.take() {
+                    Some(text) => self.text = text,
                     None => {
-                        let mut text = String::new();
-                        match reader.read_line(&mut text) {
+                        if reader.buffer().is_empty() {
+                            // The next read may wait for more input: hand on what is ready.
+                            Self::flush(&self.out, &mut self.chunk);
+                        }
+                        self.text.clear();
+                        match reader.read_line(&mut self.text) {
                             Ok(0) => return None,
-                            Ok(_) => text,
+                            Ok(_) => {}
                             Err(e) => {
                                 *line += 1;
                                 return Some((*line, Err(format!("cannot read the line: {e}"))));
                             }
                         }
                     }
-                };
+                }
                 *line += 1;
-                if text.trim().is_empty() {
+                if self.text.trim().is_empty() {
                     continue;
                 }
-                return Some((*line, Ok(text)));
+                return Some((*line, Ok(())));
             },
         }
     }
 
-    fn problem(&self, line: usize, event_id: Option<String>, rule: Option<&str>, message: String) {
+    /// Queues `item`, handing the chunk on when it is full; false when nobody reads any more.
+    fn hand_on(&mut self, item: Item) -> bool {
+        self.chunk.push(item);
+        self.chunk.len() < CHUNK || Self::flush(&self.out, &mut self.chunk)
+    }
+
+    /// Hands the queued items on; false when nobody reads any more.
+    fn flush(out: &std::sync::mpsc::SyncSender<Vec<Item>>, chunk: &mut Vec<Item>) -> bool {
+        if chunk.is_empty() {
+            return true;
+        }
+        let full = std::mem::replace(chunk, Vec::with_capacity(CHUNK));
+        out.send(full).is_ok()
+    }
+
+    fn problem(
+        &mut self,
+        line: usize,
+        event_id: Option<String>,
+        rule: Option<&str>,
+        message: String,
+    ) {
         // A closed channel means the sender stopped reading; nothing is left to tell.
-        let _ = self.out.send(Item::Problem(LineProblem {
+        let _ = self.hand_on(Item::Problem(LineProblem {
             line,
             event_id,
             rule: rule.map(str::to_owned),
@@ -448,25 +499,20 @@ impl EventLines {
     /// nobody reads any more.
     fn run(mut self) {
         for warning in std::mem::take(&mut self.ignored) {
-            if self.out.send(Item::Warning(warning)).is_err() {
+            if !self.hand_on(Item::Warning(warning)) {
                 return;
             }
         }
-        loop {
-            let Some((line, text)) = self.next_text() else {
-                return;
-            };
-            let text = match text {
-                Ok(text) => text,
-                Err(message) => {
-                    self.problem(line, None, None, message);
-                    continue;
-                }
-            };
+        while let Some((line, read)) = self.next_text() {
+            if let Err(message) = read {
+                self.problem(line, None, None, message);
+                continue;
+            }
             // The typed read straight from the text; only a line that fails is looked at again.
-            let mut event = match serde_json::from_str::<ServerEvent>(&text) {
-                Ok(event) => event,
+            let mut event = match serde_json::from_str::<ServerEvent>(&self.text) {
+                Ok(event) => Box::new(event),
                 Err(_) => {
+                    let text = std::mem::take(&mut self.text);
                     self.refused(line, &text);
                     continue;
                 }
@@ -474,10 +520,11 @@ impl EventLines {
             if self.hash_pii && !self.hash(line, &mut event) {
                 continue;
             }
-            if self.out.send(Item::Event(line, Box::new(event))).is_err() {
+            if !self.hand_on(Item::Event(line, event)) {
                 return;
             }
         }
+        Self::flush(&self.out, &mut self.chunk);
     }
     /// Hashes the raw customer information of `event`; false (and the line reported) when a value
     /// cannot be normalized and is not to be left out.
@@ -493,7 +540,7 @@ impl EventLines {
             }
         });
         for error in dropped {
-            let _ = self.out.send(Item::Warning(format!(
+            let _ = self.hand_on(Item::Warning(format!(
                 "line {line}: {error}; the value was left out"
             )));
         }
@@ -513,7 +560,7 @@ impl EventLines {
 
     /// Reports a line that is not JSON, or not an event: the validator names the rule and the path
     /// without repeating the value.
-    fn refused(&self, line: usize, text: &str) {
+    fn refused(&mut self, line: usize, text: &str) {
         #[derive(serde::Deserialize)]
         struct Id {
             event_id: Option<String>,

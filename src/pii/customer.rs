@@ -302,31 +302,41 @@ pub fn hash_user_data(
     on_error: &mut dyn FnMut(PiiError) -> Result<(), PiiError>,
 ) -> Result<(), PiiError> {
     for field in Field::ALL.into_iter().filter(|f| f.must_be_hashed()) {
+        // Each value is replaced by its hash in its own string; the shape given (one value or a
+        // list) is kept, and a key left without values is removed.
         match slot_of(user_data, field) {
             SlotMut::One(slot) => {
-                if let Some(raw) = slot.take() {
-                    match normalizer.hash(field, &raw) {
-                        Ok(hashed) => *slot = Some(hashed),
-                        Err(error) => on_error(error)?,
-                    }
+                if let Some(raw) = slot
+                    && let Err(error) = normalizer.hash_in_place(field, raw)
+                {
+                    *slot = None;
+                    on_error(error)?;
                 }
             }
-            SlotMut::Many(slot) => {
-                let Some(values) = slot.take() else { continue };
-                let mut hashed = Vec::with_capacity(values.len());
-                for raw in values.iter() {
-                    match normalizer.hash(field, raw) {
-                        Ok(value) => hashed.push(value),
-                        Err(error) => on_error(error)?,
+            SlotMut::Many(slot) => match slot {
+                None => {}
+                Some(OneOrMany::One(raw)) => {
+                    if let Err(error) = normalizer.hash_in_place(field, raw) {
+                        *slot = None;
+                        on_error(error)?;
                     }
                 }
-                // The shape given (one value or a list) is kept.
-                *slot = match (values, hashed.len()) {
-                    (_, 0) => None,
-                    (OneOrMany::One(_), 1) => hashed.pop().map(OneOrMany::One),
-                    _ => Some(OneOrMany::Many(hashed)),
-                };
-            }
+                Some(OneOrMany::Many(values)) => {
+                    let mut i = 0;
+                    while i < values.len() {
+                        match normalizer.hash_in_place(field, &mut values[i]) {
+                            Ok(()) => i += 1,
+                            Err(error) => {
+                                values.remove(i);
+                                on_error(error)?;
+                            }
+                        }
+                    }
+                    if values.is_empty() {
+                        *slot = None;
+                    }
+                }
+            },
         }
     }
     Ok(())

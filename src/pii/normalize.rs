@@ -125,6 +125,22 @@ impl Normalizer {
         Ok(())
     }
 
+    /// Replaces the raw `value` by its hash, as [`hash_into`](Self::hash_into) computes it, reusing
+    /// the string's allocation. On error `value` is left as it was.
+    pub fn hash_in_place(&mut self, field: Field, value: &mut String) -> Result<(), PiiError> {
+        let hex;
+        let hashed = match self.normalize(field, value)? {
+            Normalized::Value(normalized) => {
+                hex = sha256_hex(normalized);
+                hex.as_str()
+            }
+            Normalized::AlreadyHashed(hash) => hash,
+        };
+        value.clear();
+        value.push_str(hashed);
+        Ok(())
+    }
+
     /// Normalizes `value` for `field` and returns its SHA-256 (64 lowercase hex digits), or the
     /// value itself when it was already hashed.
     pub fn hash(&mut self, field: Field, value: &str) -> Result<String, PiiError> {
