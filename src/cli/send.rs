@@ -173,6 +173,10 @@ fn send(args: SendArgs) -> Result<ExitCode, String> {
         chunks: items,
         chunk: Vec::new().into_iter(),
         lines: &lines,
+        hashing: args.hash_pii.then(|| Hashing {
+            normalizer: Normalizer::new(),
+            drop_invalid: args.drop_invalid_pii,
+        }),
     };
 
     if args.dry_run {
@@ -273,17 +277,15 @@ enum Item {
     Warning(String),
 }
 
-/// The events of the input, NDJSON or one request body, read lazily for NDJSON, parsed and hashed
-/// on a thread of their own while the sender validates, batches and sends.
+/// The events of the input, NDJSON or one request body, read lazily for NDJSON and parsed on a
+/// thread of their own while the sender hashes, validates, batches and sends (parsing is the
+/// larger half of the work, so hashing is on the sender's side).
 struct EventLines {
     source: Source,
     /// A request body's own request-level fields (none for NDJSON).
     body_fields: BodyFields,
     /// Warnings about the body's members that are not sent, handed on first.
     ignored: Vec<String>,
-    hash_pii: bool,
-    drop_invalid_pii: bool,
-    normalizer: Normalizer,
     out: std::sync::mpsc::SyncSender<Vec<Item>>,
     /// Items not handed on yet.
     chunk: Vec<Item>,
@@ -297,6 +299,50 @@ struct Received<'a> {
     chunks: std::sync::mpsc::Receiver<Vec<Item>>,
     chunk: std::vec::IntoIter<Item>,
     lines: &'a RefCell<Lines>,
+    /// With --hash-pii: how raw customer information is hashed.
+    hashing: Option<Hashing>,
+}
+
+/// `--hash-pii`: raw values of the hashed keys are normalized and hashed as `pii` does.
+struct Hashing {
+    normalizer: Normalizer,
+    /// `--drop-invalid-pii`: a value that cannot be normalized is left out (and reported) instead
+    /// of rejecting its line.
+    drop_invalid: bool,
+}
+
+impl Hashing {
+    /// Hashes the raw customer information of `event`; false (and the line reported) when a value
+    /// cannot be normalized and is not to be left out.
+    fn hash(&mut self, line: usize, event: &mut ServerEvent, lines: &mut Lines) -> bool {
+        let drop_invalid = self.drop_invalid;
+        let mut dropped = Vec::new();
+        let result = hash_user_data(&mut event.user_data, &mut self.normalizer, &mut |error| {
+            if drop_invalid {
+                dropped.push(error);
+                Ok(())
+            } else {
+                Err(error)
+            }
+        });
+        for error in dropped {
+            lines
+                .warnings
+                .push(format!("line {line}: {error}; the value was left out"));
+        }
+        match result {
+            Ok(()) => true,
+            Err(error) => {
+                lines.problems.push(LineProblem {
+                    line,
+                    event_id: event.event_id.clone(),
+                    rule: None,
+                    message: format!("cannot hash: {error}"),
+                });
+                false
+            }
+        }
+    }
 }
 
 impl Iterator for Received<'_> {
@@ -313,7 +359,12 @@ impl Iterator for Received<'_> {
             };
             let mut lines = self.lines.borrow_mut();
             match item {
-                Item::Event(line, event) => {
+                Item::Event(line, mut event) => {
+                    if let Some(hashing) = &mut self.hashing
+                        && !hashing.hash(line, &mut event, &mut lines)
+                    {
+                        continue;
+                    }
                     lines.event_lines.push(line);
                     return Some(*event);
                 }
@@ -414,9 +465,6 @@ impl EventLines {
             source,
             body_fields,
             ignored,
-            hash_pii: args.hash_pii,
-            drop_invalid_pii: args.drop_invalid_pii,
-            normalizer: Normalizer::new(),
             out,
             chunk: Vec::with_capacity(CHUNK),
             text: String::new(),
@@ -509,7 +557,7 @@ impl EventLines {
                 continue;
             }
             // The typed read straight from the text; only a line that fails is looked at again.
-            let mut event = match serde_json::from_str::<ServerEvent>(&self.text) {
+            let event = match serde_json::from_str::<ServerEvent>(&self.text) {
                 Ok(event) => Box::new(event),
                 Err(_) => {
                     let text = std::mem::take(&mut self.text);
@@ -517,47 +565,12 @@ impl EventLines {
                     continue;
                 }
             };
-            if self.hash_pii && !self.hash(line, &mut event) {
-                continue;
-            }
             if !self.hand_on(Item::Event(line, event)) {
                 return;
             }
         }
         Self::flush(&self.out, &mut self.chunk);
     }
-    /// Hashes the raw customer information of `event`; false (and the line reported) when a value
-    /// cannot be normalized and is not to be left out.
-    fn hash(&mut self, line: usize, event: &mut ServerEvent) -> bool {
-        let drop_invalid = self.drop_invalid_pii;
-        let mut dropped = Vec::new();
-        let result = hash_user_data(&mut event.user_data, &mut self.normalizer, &mut |error| {
-            if drop_invalid {
-                dropped.push(error);
-                Ok(())
-            } else {
-                Err(error)
-            }
-        });
-        for error in dropped {
-            let _ = self.hand_on(Item::Warning(format!(
-                "line {line}: {error}; the value was left out"
-            )));
-        }
-        match result {
-            Ok(()) => true,
-            Err(error) => {
-                self.problem(
-                    line,
-                    event.event_id.clone(),
-                    None,
-                    format!("cannot hash: {error}"),
-                );
-                false
-            }
-        }
-    }
-
     /// Reports a line that is not JSON, or not an event: the validator names the rule and the path
     /// without repeating the value.
     fn refused(&mut self, line: usize, text: &str) {
