@@ -346,9 +346,9 @@ impl Hashing {
 }
 
 impl Iterator for Received<'_> {
-    type Item = ServerEvent;
+    type Item = Box<ServerEvent>;
 
-    fn next(&mut self) -> Option<ServerEvent> {
+    fn next(&mut self) -> Option<Box<ServerEvent>> {
         loop {
             let item = match self.chunk.next() {
                 Some(item) => item,
@@ -366,7 +366,7 @@ impl Iterator for Received<'_> {
                         continue;
                     }
                     lines.event_lines.push(line);
-                    return Some(*event);
+                    return Some(event);
                 }
                 Item::Problem(problem) => lines.problems.push(problem),
                 Item::Warning(warning) => lines.warnings.push(warning),
