@@ -202,6 +202,43 @@ async fn throttling_pauses_the_whole_sender() {
 }
 
 #[tokio::test]
+async fn throttling_pauses_every_worker_not_only_the_throttled_one() {
+    let fake = FakeGraph::builder().token(TOKEN).build();
+    // Two workers: the first request to arrive is throttled at once; the second is answered after
+    // 150 ms, when the pause has begun. That worker's next batches must wait for the pause too.
+    fake.queue_faults([Fault::UserThrottle, Fault::Slow(Duration::from_millis(150))]);
+    let server = FakeServer::start(fake.clone(), ([127, 0, 0, 1], 0).into())
+        .await
+        .unwrap();
+    let pause = Duration::from_millis(500);
+    let started = std::time::Instant::now();
+    let finished = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let record = finished.clone();
+    let report = sender(&server.uri())
+        .batch_size(1)
+        .concurrency(2)
+        .retry(RetryPolicy {
+            initial_backoff: pause,
+            max_backoff: pause,
+            ..fast_retries(3)
+        })
+        .on_progress(std::sync::Arc::new(move |_| {
+            record.lock().unwrap().push(started.elapsed())
+        }))
+        .build()
+        .unwrap()
+        .send(events(4))
+        .await;
+    assert!(report.all_accepted(), "{report:?}");
+    let finished = finished.lock().unwrap().clone();
+    assert_eq!(finished.len(), 4, "{finished:?}");
+    // Only the slow batch, answered within the pause, is done before the pause ends. Were the
+    // pause the throttled worker's alone, the other worker would finish three batches early.
+    let early = finished.iter().filter(|t| **t < pause).count();
+    assert_eq!(early, 1, "batches done at {finished:?}");
+}
+
+#[tokio::test]
 async fn no_more_requests_are_in_flight_than_the_concurrency() {
     let fake = FakeGraph::builder()
         .token(TOKEN)
