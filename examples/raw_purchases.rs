@@ -2,9 +2,10 @@
 //! `cargo run --release --example raw_purchases -- [EVENTS] > raw.ndjson`.
 //!
 //! Each line carries email, phone with its country code, first and last name, city, state, zip,
-//! country and external id in clear, plus IP, user agent, fbc, fbp, value, currency and one content
-//! item, as the prepare benchmark's events. Event times are a minute before now, so the file stays
-//! valid for a week; every line differs (its order number, email and amount).
+//! country and external id in clear, in forms that need normalizing (`O'Brien`, `California`,
+//! `94025-1234`, `United States`), plus IP, user agent, fbc, fbp, value, currency and one content
+//! item. Event times are a minute before now, so the file stays valid for a week; every line
+//! differs (its order number, email and amount).
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -31,11 +32,11 @@ fn main() -> ExitCode {
                 "em": format!(" Customer.{n}@Example.com"),
                 "ph": "+1 (650) 555-1212",
                 "fn": "John",
-                "ln": "Smith",
+                "ln": "O'Brien",
                 "ct": "Menlo Park",
-                "st": "CA",
-                "zp": "94025",
-                "country": "US",
+                "st": "California",
+                "zp": "94025-1234",
+                "country": "United States",
                 "external_id": format!("user-{n}"),
                 "client_ip_address": "203.0.113.17",
                 "client_user_agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
