@@ -127,7 +127,9 @@ impl Field {
     /// One line saying how the field is normalized, for help texts.
     pub const fn rule(self) -> &'static str {
         match self {
-            Field::Email => "trimmed and lowercased; must look like name@domain.tld",
+            Field::Email => {
+                "trimmed and lowercased; must be name@domain.tld without spaces, doubled dots or reserved characters"
+            }
             Field::Phone => {
                 "digits only with the country code, no leading zeros; with a country, \
                  national numbers become international (libphonenumber)"
@@ -136,7 +138,9 @@ impl Field {
                 "lowercased; spaces and punctuation removed; letters of any script kept"
             }
             Field::DateOfBirth => "YYYYMMDD, from common date formats (2/16/1997, 1997-02-16, …)",
-            Field::Gender => "f or m (from f, m, female, male, woman, man)",
+            Field::Gender => {
+                "f or m (from f, m, female, male, woman, man, mr, mrs and other words for them)"
+            }
             Field::City => "lowercased; digits, spaces and punctuation removed",
             Field::State => {
                 "lowercased; digits, spaces and punctuation removed; US state names become their code"

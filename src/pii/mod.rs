@@ -2,15 +2,19 @@
 //!
 //! Graph only matches customer information that was normalized exactly as Meta documents before
 //! hashing; a different normalization silently stops events from matching. The rules follow Meta's
-//! customer-information documentation first and, where it is silent, Meta's Python Business SDK.
+//! customer-information documentation first; where it is silent or ambiguous, Meta's reference
+//! normalizer (capi-param-builder, which Meta's Node Business SDK hashes through), then Meta's
+//! Python Business SDK. The decisions per class of difference, with their reasons, are in the
+//! `decisions` of `conformance/vectors/normalization.json`; `scripts/pii-reference/compare.js`
+//! measures the agreement with the reference.
 //!
 //! | key | rule | example |
 //! |---|---|---|
-//! | `em` | trim, lowercase; `something@domain.tld` | `John_Smith@gmail.com` → `john_smith@gmail.com` |
+//! | `em` | trim, lowercase; `local@domain.tld`: no spaces, doubled or edge dots, or reserved characters | `John_Smith@gmail.com` → `john_smith@gmail.com` |
 //! | `ph` | digits with country code, no leading zeros; national numbers + a country → international (libphonenumber) | `(650)555-1212` (US) → `16505551212` |
 //! | `fn`, `ln` | lowercase; spaces, punctuation, symbols removed; letters of every script kept (UTF-8) | `Valéry` → `valéry`, `O'Brien` → `obrien` |
 //! | `db` | `YYYYMMDD` from common formats; year 1900 to this year | `2/16/1997` → `19970216` |
-//! | `ge` | `f` or `m` | `Female` → `f` |
+//! | `ge` | `f` or `m`, from the initials or the words Meta's reference normalizer knows | `Female` → `f`, `Mr` → `m` |
 //! | `ct` | as names, digits removed too | `New York` → `newyork` |
 //! | `st` | as cities; US state names → ANSI code | `California` → `ca` |
 //! | `zp` | lowercase, no spaces or dashes; US ZIP+4 → 5 digits | `M1 1AE` → `m11ae` |

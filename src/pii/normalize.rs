@@ -221,42 +221,136 @@ fn truncate_chars(s: &mut String, n: usize) {
 /// then a domain with a dot that is neither its first nor its last character. Control characters
 /// (line breaks included) are refused.
 fn email(value: &str, out: &mut String) -> Result<(), Reason> {
-    let has_control = if value.is_ascii() {
-        value.bytes().any(|b| b.is_ascii_control())
-    } else {
-        value.chars().any(char::is_control)
-    };
-    if has_control {
-        return Err(Reason::InvalidEmail);
-    }
     lower(value, out);
-    // `@` and `.` are ASCII, so byte positions are character boundaries.
-    let bytes = out.as_bytes();
-    let valid = bytes
-        .iter()
-        .skip(1)
-        .position(|&b| b == b'@')
-        .is_some_and(|at| {
-            let domain = &bytes[at + 2..];
-            domain
-                .iter()
-                .enumerate()
-                .any(|(j, &b)| b == b'.' && j > 0 && j + 1 < domain.len())
-        });
-    if valid {
-        Ok(())
-    } else {
-        Err(Reason::InvalidEmail)
+    match out.split_once('@') {
+        Some((local, domain)) if is_email_local_part(local) && is_email_domain(domain) => Ok(()),
+        _ => Err(Reason::InvalidEmail),
     }
 }
 
-/// Meta: the initial, `f` or `m`. Accepts the initials and the English words for them.
+/// The part before `@`: words of address characters joined by single dots (no dot first, last or
+/// doubled), as Meta's reference normalizer has it. Letters of every script are kept: an
+/// internationalized address is a real one, and its hash can match.
+fn is_email_local_part(local: &str) -> bool {
+    local
+        .split('.')
+        .all(|word| !word.is_empty() && word.chars().all(is_email_local_char))
+}
+
+/// A character of an address's local part: anything but spaces, control characters and the
+/// characters RFC 5322 reserves (`()<>[]:;@\,"`); quoted local parts are not accepted.
+fn is_email_local_char(c: char) -> bool {
+    !(c.is_whitespace() || c.is_control() || "()<>[]:;@\\,\"".contains(c))
+}
+
+/// The part after `@`: two or more labels joined by dots, each of letters, digits and inner
+/// hyphens (letters of every script, for internationalized domain names).
+fn is_email_domain(domain: &str) -> bool {
+    let mut labels = 0;
+    for label in domain.split('.') {
+        let well_formed = !label.is_empty()
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && label.chars().all(|c| c.is_alphanumeric() || c == '-');
+        if !well_formed {
+            return false;
+        }
+        labels += 1;
+    }
+    labels >= 2
+}
+
+/// Words Meta's reference normalizer reads as a gender (lowercase; compared after trimming and
+/// lowercasing), besides the initials themselves.
+const MALE_WORDS: &[&str] = &[
+    "male",
+    "man",
+    "boy",
+    "gentleman",
+    "guy",
+    "sir",
+    "mister",
+    "mr",
+    "son",
+    "father",
+    "dad",
+    "daddy",
+    "papa",
+    "uncle",
+    "nephew",
+    "brother",
+    "husband",
+    "boyfriend",
+    "groom",
+    "widower",
+    "king",
+    "prince",
+    "duke",
+    "count",
+    "emperor",
+    "god",
+    "lord",
+    "lad",
+    "fellow",
+    "chap",
+    "bloke",
+    "dude",
+    "he",
+    "him",
+    "his",
+    "himself",
+];
+const FEMALE_WORDS: &[&str] = &[
+    "female",
+    "woman",
+    "girl",
+    "lady",
+    "miss",
+    "ms",
+    "mrs",
+    "madam",
+    "ma'am",
+    "daughter",
+    "mother",
+    "mom",
+    "mama",
+    "mommy",
+    "aunt",
+    "niece",
+    "sister",
+    "wife",
+    "girlfriend",
+    "bride",
+    "widow",
+    "queen",
+    "princess",
+    "duchess",
+    "countess",
+    "empress",
+    "goddess",
+    "maiden",
+    "lass",
+    "gal",
+    "chick",
+    "dame",
+    "belle",
+    "she",
+    "her",
+    "hers",
+    "herself",
+];
+
+/// Meta: the initial, `f` or `m`. Accepts the initials and the words Meta's reference normalizer
+/// reads as one of them (`Female`, `Mr`, `husband`, ...).
 fn gender(value: &str, out: &mut String) -> Result<(), Reason> {
     lower(value, out);
-    let initial = match out.as_str() {
-        "f" | "female" | "woman" => "f",
-        "m" | "male" | "man" => "m",
-        _ => return Err(Reason::UnknownGender),
+    let word = out.as_str();
+    let initial = if word == "m" || MALE_WORDS.contains(&word) {
+        "m"
+    } else if word == "f" || FEMALE_WORDS.contains(&word) {
+        "f"
+    } else {
+        return Err(Reason::UnknownGender);
     };
     out.clear();
     out.push_str(initial);
@@ -300,6 +394,16 @@ mod tests {
             "john@.com",
             "john@gmail.",
             "a\n@b.c",
+            "test..test@example.com",
+            "test @example.com",
+            "test@@example.com",
+            ".test@example.com",
+            "test.@example.com",
+            "test@example..com",
+            "test@-example.com",
+            "test\"@example.com",
+            "test@example].com",
+            "test,@example.com",
         ] {
             assert_eq!(
                 norm(Field::Email, bad),
@@ -307,6 +411,34 @@ mod tests {
                 "{bad:?}"
             );
         }
+    }
+
+    #[test]
+    fn addresses_the_reference_accepts_are_kept() {
+        for good in [
+            "mary.o'neil+news@example.co.uk",
+            "a!#$%&*/=?^`{|}~-_b@sub-domain.example.com",
+            "élodie@exemple.fr",
+        ] {
+            assert_eq!(norm(Field::Email, good).as_deref(), Ok(good), "{good:?}");
+        }
+    }
+
+    #[test]
+    fn gender_words_become_initials() {
+        for (word, initial) in [
+            ("Mr", "m"),
+            (" HUSBAND ", "m"),
+            ("ma'am", "f"),
+            ("Herself", "f"),
+        ] {
+            assert_eq!(
+                norm(Field::Gender, word).as_deref(),
+                Ok(initial),
+                "{word:?}"
+            );
+        }
+        assert_eq!(norm(Field::Gender, "ms."), Err(Reason::UnknownGender));
     }
 
     #[test]

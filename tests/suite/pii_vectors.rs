@@ -10,8 +10,19 @@ const VECTORS: &str = include_str!("../../conformance/vectors/normalization.json
 struct VectorFile {
     description: String,
     version: u32,
+    decisions: Vec<Decision>,
     fields: Vec<String>,
     cases: Vec<Case>,
+}
+
+/// One recorded decision per class of difference between Meta's sources.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Decision {
+    id: String,
+    statement: String,
+    decision: String,
+    source: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -45,9 +56,32 @@ fn normalizer_for(case: &Case) -> Normalizer {
 }
 
 #[test]
+fn decisions_are_named_once_and_cases_follow_the_reference_only_where_one_is_recorded() {
+    let file = vectors();
+    let mut ids = std::collections::BTreeSet::new();
+    for decision in &file.decisions {
+        assert!(ids.insert(decision.id.as_str()), "{} twice", decision.id);
+        assert!(
+            !decision.statement.is_empty()
+                && !decision.decision.is_empty()
+                && !decision.source.is_empty(),
+            "{}",
+            decision.id
+        );
+    }
+    // A case may cite the reference only once the file records that it is an authority.
+    assert!(ids.contains("reference-authority"));
+    assert!(
+        file.cases
+            .iter()
+            .any(|case| case.source == "meta-reference-normalizer")
+    );
+}
+
+#[test]
 fn every_case_normalizes_and_hashes_as_the_file_says() {
     let file = vectors();
-    assert_eq!(file.version, 1);
+    assert_eq!(file.version, 2);
     assert!(!file.description.is_empty());
     let mut failures = Vec::new();
     for case in &file.cases {
@@ -97,7 +131,13 @@ fn the_file_is_consistent() {
         );
         assert!(file.fields.contains(&case.field), "{}", case.id);
         assert!(
-            ["meta-docs", "meta-python-sdk", "capi-kit"].contains(&case.source.as_str()),
+            [
+                "meta-docs",
+                "meta-reference-normalizer",
+                "meta-python-sdk",
+                "capi-kit"
+            ]
+            .contains(&case.source.as_str()),
             "{}",
             case.id
         );
