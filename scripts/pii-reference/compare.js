@@ -134,7 +134,12 @@ function capiResults(capi, field, values) {
   }
   const printed = run.stdout.split('\n').filter((l) => l !== '');
   let next = 0;
-  return values.map((_, i) => (refused.has(i + 1) ? null : printed[next++].split('\t')[0]));
+  // The hash is the last column: a normalized value may hold a tab itself.
+  return values.map((_, i) => {
+    if (refused.has(i + 1)) return null;
+    const line = printed[next++];
+    return line.slice(0, line.lastIndexOf('\t'));
+  });
 }
 
 function main() {

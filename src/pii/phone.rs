@@ -176,7 +176,7 @@ fn possible_lengths() -> &'static [u32; 1000] {
                 continue;
             };
             for len in 0..32u16 {
-                if is_possible_length(&meta, len) {
+                if is_possible_length(meta, len) {
                     *mask |= 1 << len;
                 }
             }
