@@ -73,7 +73,7 @@ reasons! {
         "The country given for phone numbers is not an ISO 3166-1 country.";
     UnknownCountry => "unknown_country", "not an ISO 3166-1 country code or English country name",
         "Not an ISO 3166-1 alpha-2 or alpha-3 code, nor an English country name.";
-    UnknownGender => "unknown_gender", "not a gender Meta accepts (f, m, female, male, woman, man)",
+    UnknownGender => "unknown_gender", "not a gender Meta accepts (f, m, or a word for one such as female, male, mr, mrs)",
         "Not one of the gender values Meta accepts.";
     InvalidDate => "invalid_date", "not a date in a supported format (e.g. 1997-02-16, 2/16/1997, 16 Feb 1997, 19970216)",
         "Not a date in any supported format.";
@@ -87,6 +87,8 @@ reasons! {
         "A day outside 1-31, or past the end of its month.";
     ZipTooShort => "zip_too_short", "too short for a postal code (at least 2 characters)",
         "A postal code shorter than two characters.";
+    NoLeadingLetter => "no_leading_letter", "a city must start with a letter (a-z)",
+        "A city whose normalized form starts with a digit, as Meta's reference normalizer refuses.";
 }
 
 #[cfg(test)]

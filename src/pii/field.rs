@@ -141,7 +141,9 @@ impl Field {
             Field::Gender => {
                 "f or m (from f, m, female, male, woman, man, mr, mrs and other words for them)"
             }
-            Field::City => "lowercased; digits, spaces and punctuation removed",
+            Field::City => {
+                "lowercased; only the letters a-z and digits kept; must start with a letter"
+            }
             Field::State => {
                 "lowercased; digits, spaces and punctuation removed; US state names become their code"
             }

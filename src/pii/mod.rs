@@ -15,8 +15,8 @@
 //! | `fn`, `ln` | lowercase; spaces, punctuation, symbols removed; letters of every script kept (UTF-8) | `Valéry` → `valéry`, `O'Brien` → `obrien` |
 //! | `db` | `YYYYMMDD` from common formats; year 1900 to this year | `2/16/1997` → `19970216` |
 //! | `ge` | `f` or `m`, from the initials or the words Meta's reference normalizer knows | `Female` → `f`, `Mr` → `m` |
-//! | `ct` | as names, digits removed too | `New York` → `newyork` |
-//! | `st` | as cities; US state names → ANSI code | `California` → `ca` |
+//! | `ct` | lowercase; only `a`-`z` and digits kept (as Meta's reference normalizer); starts with a letter | `New York` → `newyork`, `São Paulo` → `sopaulo` |
+//! | `st` | lowercase; spaces, punctuation, symbols and digits removed; US state names → ANSI code | `California` → `ca` |
 //! | `zp` | lowercase, no spaces or dashes; US ZIP+4 → 5 digits | `M1 1AE` → `m11ae` |
 //! | `country` | ISO 3166-1 alpha-2, lowercase, from a code or English name | `United States` → `us` |
 //! | `external_id` | trim, lowercase (hashing is recommended, not required) | `User-42` → `user-42` |

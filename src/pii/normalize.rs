@@ -173,7 +173,7 @@ fn apply_rule(
         }
         Field::DateOfBirth => date::normalize_db(value, out),
         Field::Gender => gender(value, out),
-        Field::City => filtered(value, is_place_char, out),
+        Field::City => city(value, out),
         Field::State => {
             filtered(value, is_place_char, out)?;
             // Two letters are already a code; every state name is longer.
@@ -357,6 +357,25 @@ fn gender(value: &str, out: &mut String) -> Result<(), Reason> {
     Ok(())
 }
 
+/// Meta: lowercase, no punctuation, special characters or spaces. As Meta's reference normalizer
+/// reads it: only the Latin letters a-z and the digits are kept (`São Paulo` -> `sopaulo`, both
+/// sides compute the same hash), and what is left must start with a letter.
+fn city(value: &str, out: &mut String) -> Result<(), Reason> {
+    // Kept before lowercasing, as the reference does: a non-ASCII letter whose lowercase is ASCII
+    // (the Kelvin sign) is dropped, not kept.
+    out.extend(
+        value
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase()),
+    );
+    match out.bytes().next() {
+        None => Err(Reason::NothingLeft),
+        Some(first) if first.is_ascii_digit() => Err(Reason::NoLeadingLetter),
+        Some(_) => Ok(()),
+    }
+}
+
 /// Meta: lowercase, no spaces and no dash; the first 5 digits of a US ZIP+4.
 fn zip(value: &str, out: &mut String) -> Result<(), Reason> {
     lower_filter(value, out, is_postcode_char);
@@ -460,6 +479,14 @@ mod tests {
     fn places_states_zips() {
         assert_eq!(norm(Field::City, "New York").as_deref(), Ok("newyork"));
         assert_eq!(norm(Field::City, "St. John's").as_deref(), Ok("stjohns"));
+        assert_eq!(norm(Field::City, "São Paulo").as_deref(), Ok("sopaulo"));
+        assert_eq!(
+            norm(Field::City, "Dallas 75201").as_deref(),
+            Ok("dallas75201")
+        );
+        assert_eq!(norm(Field::City, "\u{212A}iel").as_deref(), Ok("iel"));
+        assert_eq!(norm(Field::City, "9London"), Err(Reason::NoLeadingLetter));
+        assert_eq!(norm(Field::City, "北京"), Err(Reason::NothingLeft));
         assert_eq!(norm(Field::State, "CA").as_deref(), Ok("ca"));
         assert_eq!(norm(Field::State, "New York").as_deref(), Ok("ny"));
         assert_eq!(

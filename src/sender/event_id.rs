@@ -12,7 +12,7 @@ pub(crate) const EVENT_ID_LEN: usize = 5 + 32;
 ///
 /// The generated types serialize their fields in declaration order and `custom_data`'s custom
 /// properties sorted, so the bytes depend on the content only. A sender computes the same id from
-/// the bytes it has just written into the request body ([`event_id_of_json`]), so each event is
+/// the bytes it has just written into the request body, so each event is
 /// serialized once.
 pub fn event_id_for(pixel_id: &str, event: &ServerEvent) -> String {
     // Serializing generated types into a Vec cannot fail: every map key is a string.
