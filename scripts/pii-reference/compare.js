@@ -5,9 +5,12 @@
 //
 // The inputs are collected by running those test files with a small stand-in for jest whose
 // `require` of the normalizer modules hands back wrapped functions that record every string they
-// are called with. Each input's reference result is the real function's return value (a string, or
-// null for a refusal); capi-kit's is what `capi hash FIELD` prints for it (the normalized value, or
-// a refusal on standard error). Two results agree when both refuse or both give the same string.
+// are called with. Each input's reference result is what the reference sends for it: the real
+// function's return value (a string, or null for a refusal), except that a SHA-256 or MD5 hex
+// digest is lowercased, as the reference's PIIUtil does before sending one (its field functions
+// alone pass it on as given). capi-kit's result is what `capi hash FIELD` prints for the input (the
+// normalized value, or a refusal on standard error). Two results agree when both refuse or both
+// give the same string.
 //
 // Usage (from the repository root, after `cargo build --release`):
 //   npm ci --prefix scripts/pii-reference
@@ -110,11 +113,15 @@ function collectInputs(dir) {
   return { inputs, tests };
 }
 
+// What the reference's PIIUtil recognizes as already hashed (and sends lowercased).
+const DIGEST = /^[A-Fa-f0-9]{64}$|^[A-Fa-f0-9]{32}$/;
+
 // The reference's result for each input (a string, or null), with the real, unwrapped functions.
 function referenceResults(dir, inputs) {
   const modules = ['emailUtil', 'phoneUtil', 'stringUtil', 'zipCodeUtil', 'dobUtil', 'genderUtil'];
   const functions = Object.assign({}, ...modules.map((m) => require(path.join(dir, 'src', 'piiUtil', m))));
   return inputs.map(({ fn, input }) => {
+    if (DIGEST.test(input.trim())) return input.trim().toLowerCase();
     const result = functions[fn](input);
     return typeof result === 'string' && result !== '' ? result : null;
   });
