@@ -56,15 +56,11 @@ impl CountryCode {
         let letters = std::str::from_utf8(&letters[..len]).map_err(|_| Reason::UnknownCountry)?;
         let country = match len {
             0 => return Err(Reason::NothingLeft),
-            2 => Country::from_alpha2(letters),
-            3 => Country::from_alpha3(letters),
-            _ => letters
-                .parse::<Country>()
-                .or_else(|_| Country::from_alias(letters))
-                .or_else(|_| Country::from_name(letters)),
+            2 => Country::from_alpha2(letters).ok(),
+            3 => Country::from_alpha3(letters).ok(),
+            _ => by_name(letters).or_else(|| inverted(letters)),
         };
         country
-            .ok()
             .and_then(Self::from_celes)
             .ok_or(Reason::UnknownCountry)
     }
@@ -78,6 +74,42 @@ impl CountryCode {
             _ => None,
         }
     }
+}
+
+/// A country by its name or an alias (lowercase letters only).
+fn by_name(letters: &str) -> Option<Country> {
+    letters
+        .parse::<Country>()
+        .or_else(|_| Country::from_alias(letters))
+        .or_else(|_| Country::from_name(letters))
+        .ok()
+}
+
+/// A country named in ISO 3166's inverted order, its qualifier last (`Korea, Republic of`,
+/// `Virgin Islands, British`), as Meta's reference normalizer reads such names: the name with its
+/// tail moved to the front (`republicofkorea`). Only a name that does not read as given gets here.
+fn inverted(letters: &str) -> Option<Country> {
+    // Four ISO names whose front form `celes` does not know either.
+    const ISO_ONLY: [(&str, &str); 4] = [
+        ("boliviaplurinationalstateof", "BO"),
+        ("holyseevaticancitystate", "VA"),
+        ("macedoniatheformeryugoslavrepublicof", "MK"),
+        ("taiwanprovinceofchina", "TW"),
+    ];
+    if let Some((_, code)) = ISO_ONLY.iter().find(|(name, _)| *name == letters) {
+        return Country::from_alpha2(code).ok();
+    }
+    // Short names are left alone: a rotation of one could spell another country.
+    if letters.len() < 10 {
+        return None;
+    }
+    (1..letters.len()).find_map(|split| {
+        let (head, tail) = letters.split_at(split);
+        let mut rotated = String::with_capacity(letters.len());
+        rotated.push_str(tail);
+        rotated.push_str(head);
+        by_name(&rotated)
+    })
 }
 
 /// Index of a lowercase alpha-2 code in a 26 x 26 table.
@@ -154,6 +186,32 @@ impl fmt::Debug for CountryCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn inverted_iso_names_are_read() {
+        for (name, code) in [
+            ("Korea Republic of", "kr"),
+            ("Korea, Democratic People's Republic of", "kp"),
+            ("Iran Islamic Republic of", "ir"),
+            ("Venezuela Bolivarian Republic of", "ve"),
+            ("Palestine State of", "ps"),
+            ("Virgin Islands British", "vg"),
+            ("Virgin Islands US", "vi"),
+            ("Bolivia Plurinational State of", "bo"),
+            ("Congo the Democratic Republic of the", "cd"),
+            ("Micronesia Federated States of", "fm"),
+            ("Taiwan Province of China", "tw"),
+            ("Holy See Vatican City State", "va"),
+            ("Macedonia the former Yugoslav Republic of", "mk"),
+        ] {
+            assert_eq!(
+                CountryCode::parse(name).map(|c| c.as_str().to_owned()),
+                Ok(code.to_owned()),
+                "{name}"
+            );
+        }
+        assert_eq!(CountryCode::parse("Republic"), Err(Reason::UnknownCountry));
+    }
 
     fn code(value: &str) -> Result<String, Reason> {
         CountryCode::parse(value).map(|c| c.to_string())

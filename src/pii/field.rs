@@ -147,9 +147,11 @@ impl Field {
             Field::State => {
                 "lowercased; digits, spaces and punctuation removed; US state names become their code"
             }
-            Field::Zip => "lowercased; spaces and dashes removed; US ZIP+4 cut to 5 digits",
+            Field::Zip => {
+                "lowercased; spaces and dashes removed; a US ZIP code with more after a dash cut to its 5 digits"
+            }
             Field::Country => "ISO 3166-1 alpha-2, lowercase (from a code or an English name)",
-            Field::ExternalId => "trimmed and lowercased",
+            Field::ExternalId => "lowercased, with no whitespace",
             Field::F5First | Field::F5Last => "first 5 characters of the normalized name",
             Field::FirstInitial => "first character of the normalized first name",
             Field::DobDay => "two digits, 01 to 31",

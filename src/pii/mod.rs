@@ -17,9 +17,9 @@
 //! | `ge` | `f` or `m`, from the initials or the words Meta's reference normalizer knows | `Female` → `f`, `Mr` → `m` |
 //! | `ct` | lowercase; only `a`-`z` and digits kept (as Meta's reference normalizer); starts with a letter | `New York` → `newyork`, `São Paulo` → `sopaulo` |
 //! | `st` | lowercase; spaces, punctuation, symbols and digits removed; US state names → ANSI code | `California` → `ca` |
-//! | `zp` | lowercase, no spaces or dashes; US ZIP+4 → 5 digits | `M1 1AE` → `m11ae` |
+//! | `zp` | lowercase, no spaces or dashes; a US ZIP code with more after a dash → its 5 digits | `M1 1AE` → `m11ae`, `94025-1234` → `94025` |
 //! | `country` | ISO 3166-1 alpha-2, lowercase, from a code or English name | `United States` → `us` |
-//! | `external_id` | trim, lowercase (hashing is recommended, not required) | `User-42` → `user-42` |
+//! | `external_id` | lowercase, no whitespace anywhere (hashing is recommended, not required) | `User-42` → `user-42` |
 //! | `f5first`, `f5last`, `fi` | first 5 / 1 characters of the normalized name | `Christopher` → `chris` |
 //! | `dobd`, `dobm`, `doby` | `DD` (01-31), `MM` (01-12), `YYYY` | `5` → `05` |
 //!

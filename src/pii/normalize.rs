@@ -191,7 +191,9 @@ fn apply_rule(
             Ok(())
         }
         Field::ExternalId => {
+            // As Meta's reference normalizer: lowercase, and no whitespace anywhere.
             lower(value, out);
+            out.retain(|c| !c.is_whitespace());
             Ok(())
         }
         Field::DobDay => date::normalize_day(value, out),
@@ -378,6 +380,15 @@ fn city(value: &str, out: &mut String) -> Result<(), Reason> {
 
 /// Meta: lowercase, no spaces and no dash; the first 5 digits of a US ZIP+4.
 fn zip(value: &str, out: &mut String) -> Result<(), Reason> {
+    // A US ZIP code with anything after a dash (ZIP+4, or more): its first 5 digits, as Meta's
+    // reference normalizer reads it.
+    if let Some((first, _)) = value.split_once('-')
+        && first.len() == 5
+        && first.bytes().all(|b| b.is_ascii_digit())
+    {
+        out.push_str(first);
+        return Ok(());
+    }
     lower_filter(value, out, is_postcode_char);
     if out.len() == 9 && out.bytes().all(|b| b.is_ascii_digit()) {
         out.truncate(5);
@@ -497,6 +508,13 @@ mod tests {
         assert_eq!(norm(Field::Zip, "M1 1AE").as_deref(), Ok("m11ae"));
         assert_eq!(norm(Field::Zip, "00-950").as_deref(), Ok("00950"));
         assert_eq!(norm(Field::Zip, "7"), Err(Reason::ZipTooShort));
+        assert_eq!(norm(Field::Zip, "90210-1234-more").as_deref(), Ok("90210"));
+        assert_eq!(norm(Field::Zip, "12345-67890").as_deref(), Ok("12345"));
+        assert_eq!(norm(Field::Zip, "1234-567").as_deref(), Ok("1234567"));
+        assert_eq!(
+            norm(Field::ExternalId, " User 42\t7 ").as_deref(),
+            Ok("user427")
+        );
     }
 
     #[test]
