@@ -224,10 +224,73 @@ fn truncate_chars(s: &mut String, n: usize) {
 /// (line breaks included) are refused.
 fn email(value: &str, out: &mut String) -> Result<(), Reason> {
     lower(value, out);
-    match out.split_once('@') {
-        Some((local, domain)) if is_email_local_part(local) && is_email_domain(domain) => Ok(()),
-        _ => Err(Reason::InvalidEmail),
+    let valid = if out.is_ascii() {
+        is_ascii_email(out.as_bytes())
+    } else {
+        out.split_once('@')
+            .is_some_and(|(local, domain)| is_email_local_part(local) && is_email_domain(domain))
+    };
+    if valid {
+        Ok(())
+    } else {
+        Err(Reason::InvalidEmail)
     }
+}
+
+/// The usual ASCII address, checked in one pass over its bytes: the same shape as
+/// [`is_email_local_part`] and [`is_email_domain`] accept.
+fn is_ascii_email(bytes: &[u8]) -> bool {
+    let Some(at) = bytes.iter().position(|&b| b == b'@') else {
+        return false;
+    };
+    let (local, domain) = (&bytes[..at], &bytes[at + 1..]);
+    let mut previous = b'.';
+    for &b in local {
+        let fine = if b == b'.' {
+            previous != b'.'
+        } else {
+            // `is_email_local_char` for ASCII: printable, and not reserved.
+            b.is_ascii_graphic()
+                && !matches!(
+                    b,
+                    b'(' | b')'
+                        | b'<'
+                        | b'>'
+                        | b'['
+                        | b']'
+                        | b':'
+                        | b';'
+                        | b'@'
+                        | b'\\'
+                        | b','
+                        | b'"'
+                )
+        };
+        if !fine {
+            return false;
+        }
+        previous = b;
+    }
+    if previous == b'.' {
+        // Empty, or ending with a dot.
+        return false;
+    }
+    let (mut labels, mut label_len, mut previous) = (0, 0, b'.');
+    for &b in domain {
+        if b == b'.' {
+            if label_len == 0 || previous == b'-' {
+                return false;
+            }
+            labels += 1;
+            label_len = 0;
+        } else if b.is_ascii_alphanumeric() || (b == b'-' && label_len > 0) {
+            label_len += 1;
+        } else {
+            return false;
+        }
+        previous = b;
+    }
+    label_len > 0 && previous != b'-' && labels >= 1
 }
 
 /// The part before `@`: words of address characters joined by single dots (no dot first, last or
@@ -365,12 +428,12 @@ fn gender(value: &str, out: &mut String) -> Result<(), Reason> {
 fn city(value: &str, out: &mut String) -> Result<(), Reason> {
     // Kept before lowercasing, as the reference does: a non-ASCII letter whose lowercase is ASCII
     // (the Kelvin sign) is dropped, not kept.
-    out.extend(
-        value
-            .chars()
-            .filter(char::is_ascii_alphanumeric)
-            .map(|c| c.to_ascii_lowercase()),
-    );
+    for b in value.bytes() {
+        // Every byte of a multi-byte character is 0x80 or more, so none passes.
+        if b.is_ascii_alphanumeric() {
+            out.push(char::from(b.to_ascii_lowercase()));
+        }
+    }
     match out.bytes().next() {
         None => Err(Reason::NothingLeft),
         Some(first) if first.is_ascii_digit() => Err(Reason::NoLeadingLetter),
@@ -440,6 +503,34 @@ mod tests {
                 Err(Reason::InvalidEmail),
                 "{bad:?}"
             );
+        }
+    }
+
+    #[test]
+    fn the_ascii_email_check_agrees_with_the_general_one() {
+        // Every string of up to 6 characters over an alphabet of the characters that matter.
+        let alphabet = [b'a', b'1', b'.', b'@', b'-', b'(', b' ', b'"', b'\t'];
+        let mut strings: Vec<Vec<u8>> = vec![Vec::new()];
+        for _ in 0..6 {
+            let longer: Vec<Vec<u8>> = strings
+                .iter()
+                .filter(|s| s.len() == strings.last().map_or(0, Vec::len))
+                .flat_map(|s| {
+                    alphabet.iter().map(move |&c| {
+                        let mut t = s.clone();
+                        t.push(c);
+                        t
+                    })
+                })
+                .collect();
+            strings.extend(longer);
+        }
+        for bytes in strings {
+            let text = std::str::from_utf8(&bytes).unwrap();
+            let general = text
+                .split_once('@')
+                .is_some_and(|(l, d)| is_email_local_part(l) && is_email_domain(d));
+            assert_eq!(is_ascii_email(&bytes), general, "{text:?}");
         }
     }
 
