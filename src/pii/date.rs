@@ -166,6 +166,31 @@ fn tokenize(value: &str) -> Option<Tokens> {
 ///
 /// Years must have four digits and lie between 1900 and the current year.
 pub(crate) fn normalize_db(value: &str, out: &mut String) -> Result<(), Reason> {
+    let first = match date_alone(value, out) {
+        Ok(()) => return Ok(()),
+        Err(reason) => reason,
+    };
+    // A date inside other text (`Born: 12-31-1990`, `31/12/1990 (DD/MM/YYYY)`): the first run of
+    // digits and separators that reads as a date, as Meta's reference normalizer finds it. Only
+    // when the value as a whole is not a date, so the usual path is unchanged.
+    date_runs(value)
+        .filter(|run| run.len() < value.len())
+        .find_map(|run| date_alone(run, out).ok())
+        .ok_or(first)
+}
+
+/// Runs of digits joined by date separators (`-`, `/`, `.`, or a dash of another width), without
+/// a separator at either end.
+fn date_runs(value: &str) -> impl Iterator<Item = &str> {
+    let is_separator = |c: char| matches!(c, '-' | '/' | '.' | '\u{2010}'..='\u{2015}');
+    value
+        .split(move |c: char| !(c.is_ascii_digit() || is_separator(c)))
+        .map(move |run| run.trim_matches(is_separator))
+        .filter(|run| run.bytes().any(|b| b.is_ascii_digit()))
+}
+
+/// A value that is a date and nothing else, in any supported format.
+fn date_alone(value: &str, out: &mut String) -> Result<(), Reason> {
     let tokens = tokenize(value).ok_or(Reason::InvalidDate)?;
     let n = &tokens.numbers[..tokens.count];
     match (tokens.month, n) {
@@ -289,6 +314,25 @@ mod tests {
         ] {
             assert_eq!(db(input).as_deref(), Ok("19970216"), "{input}");
         }
+    }
+
+    #[test]
+    fn a_date_inside_other_text_is_found() {
+        for (input, expected) in [
+            ("Born: 12-31-1990", "19901231"),
+            ("DOB is 1990/12/31 (verified)", "19901231"),
+            ("Date: 31.12.1990 Age: 30", "19901231"),
+            ("2/16/1997 (mm/dd/yyyy)", "19970216"),
+            ("16\u{2013}2\u{2013}1997 (dd-mm-yyyy)", "19970216"),
+            ("12/31/1990/extra", "19901231"),
+            ("Start: 01-01-2000 End: 12-31-1999", "20000101"),
+        ] {
+            assert_eq!(db(input).as_deref(), Ok(expected), "{input}");
+        }
+        // The value's own reason stands when no part of it is a date.
+        assert_eq!(db("01-01-1800"), Err(Reason::YearOutOfRange));
+        assert_eq!(db("Age: 30"), Err(Reason::InvalidDate));
+        assert_eq!(db("Born 2/30/1997"), Err(Reason::InvalidDate));
     }
 
     #[test]
