@@ -377,7 +377,7 @@ impl Iterator for Received<'_> {
 
 /// The request-level fields of a request body that `capi send` sends on (with its own batches);
 /// the others (`namespace_id`, `upload_tag`, ...) are left out with a warning.
-#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[derive(Clone, Debug, Default)]
 struct BodyFields {
     test_event_code: Option<String>,
     partner_agent: Option<String>,
@@ -435,11 +435,21 @@ impl EventLines {
             struct Body<'a> {
                 #[serde(borrow)]
                 data: Vec<&'a serde_json::value::RawValue>,
+                test_event_code: Option<String>,
+                partner_agent: Option<String>,
             }
-            let body: Body<'_> = serde_json::from_str(&rest)
-                .map_err(|e| format!("{name} is not a JSON request body with a data array: {e}"))?;
+            let body: Body<'_> = serde_json::from_str(&rest).map_err(|e| {
+                format!(
+                    "{name} is not a JSON request body with a data array (and string test_event_code and partner_agent): {e}"
+                )
+            })?;
             let events: Vec<String> = body.data.iter().map(|raw| raw.get().to_owned()).collect();
-            // The same text read again for its other members, each skipped without a copy.
+            body_fields = BodyFields {
+                test_event_code: body.test_event_code,
+                partner_agent: body.partner_agent,
+            };
+            // The same text read again for the names of its other members, to warn of them; their
+            // values are skipped without a copy.
             let members: std::collections::BTreeMap<String, serde::de::IgnoredAny> =
                 serde_json::from_str(&rest).unwrap_or_default();
             for key in members
@@ -450,9 +460,6 @@ impl EventLines {
                     "{name}: the request body's `{key}` is not sent (capi send sends the events, test_event_code and partner_agent)"
                 ));
             }
-            body_fields = serde_json::from_str(&rest).map_err(|e| {
-                format!("{name}: test_event_code and partner_agent must be strings: {e}")
-            })?;
             Source::Body(events.into_iter(), 0)
         } else {
             Source::Ndjson {

@@ -115,15 +115,18 @@ impl OpenBatch {
             self.body.truncate(before);
             return Err(error);
         }
-        if let Some(pixel_id) = make_id {
-            let id = event_id_of_json(pixel_id, &self.body[start..]);
-            append_member(&mut self.body, start, b"event_id", &id);
-            // The id is ASCII: `capi-` and hex digits.
-            event.event_id = Some(String::from_utf8_lossy(&id).into_owned());
-        }
+        let event_id = match make_id {
+            Some(pixel_id) => {
+                let id = event_id_of_json(pixel_id, &self.body[start..]);
+                append_member(&mut self.body, start, b"event_id", &id);
+                // The id is ASCII: `capi-` and hex digits.
+                Some(String::from_utf8_lossy(&id).into_owned())
+            }
+            None => event.event_id.take(),
+        };
         self.entries.push(Entry {
             index,
-            event_id: event.event_id.take(),
+            event_id,
             event_time: event.event_time,
             action_source: event.action_source,
             span: start..self.body.len(),

@@ -44,6 +44,33 @@ fn send(path: &std::path::Path, extra: &[&str], token: Option<&str>) -> std::pro
 }
 
 #[test]
+fn a_body_file_keeps_its_test_event_code_and_partner_agent_and_names_what_it_drops() {
+    let body = json!({
+        "data": [event(0, 60), event(1, 60)],
+        "test_event_code": "BODY1", "partner_agent": "shop-plugin", "upload_tag": "nightly",
+    });
+    let path = file("fields.json", &body.to_string());
+    let out = send(&path, &["--dry-run"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let sent: Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
+    assert_eq!(sent["test_event_code"], "BODY1");
+    assert_eq!(sent["partner_agent"], "shop-plugin");
+    assert_eq!(sent["data"].as_array().unwrap().len(), 2);
+    assert!(sent.get("upload_tag").is_none(), "{sent}");
+    assert!(
+        text(&out.stderr).contains("`upload_tag` is not sent"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // The option wins over the body's own code.
+    let out = send(&path, &["--dry-run", "--test-event-code", "OPT1"], None);
+    let sent: Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
+    assert_eq!(sent["test_event_code"], "OPT1");
+    assert_eq!(sent["partner_agent"], "shop-plugin");
+}
+
+#[test]
 fn dry_run_writes_one_request_body_per_line_and_needs_no_token() {
     let events: Vec<Value> = (0..5).map(|i| event(i, 60)).collect();
     let path = file("dry.ndjson", &ndjson(&events));
