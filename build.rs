@@ -1,8 +1,10 @@
 //! Generates the typed client from `openapi/conversions-api.yaml` into `$OUT_DIR/capi_codegen.rs`.
 //!
-//! Nothing generated is checked in. A few named string schemas carry constraints (patterns, formats)
-//! that are documented in the spec and enforced by the `rules` module; here they are mapped to plain
-//! Rust types so users build events with ordinary strings.
+//! Nothing generated is checked in. The spec shows the form clients should send; `build/spec_view.rs`
+//! widens it to everything Graph accepts and loosens it for typify (the `rules` module, not the typed
+//! parse, enforces value constraints). A few named string schemas carry constraints (patterns) that
+//! `rules` enforces; here they are mapped to plain Rust types so users build events with ordinary
+//! strings.
 
 use std::env;
 use std::fs;
@@ -12,6 +14,8 @@ use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagSt
 
 #[path = "build/json_schema.rs"]
 mod json_schema;
+#[path = "build/spec_view.rs"]
+mod spec_view;
 
 const SPEC: &str = "openapi/conversions-api.yaml";
 
@@ -19,12 +23,17 @@ fn main() {
     println!("cargo:rerun-if-changed={SPEC}");
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=build/json_schema.rs");
+    println!("cargo:rerun-if-changed=build/spec_view.rs");
 
     let text = fs::read_to_string(SPEC).unwrap_or_else(|e| panic!("cannot read {SPEC}: {e}"));
-    let spec: openapiv3::OpenAPI =
-        serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{SPEC} is not OpenAPI 3.0: {e}"));
+    let mut document: serde_json::Value =
+        serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{SPEC} is not YAML: {e}"));
+    spec_view::widen(&mut document);
     let out_dir = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
-    write_json_schema(&text, &out_dir.join("event_request.schema.json"));
+    write_json_schema(&document, &out_dir.join("event_request.schema.json"));
+    spec_view::loosen_for_rust(&mut document);
+    let spec: openapiv3::OpenAPI = serde_json::from_value(document)
+        .unwrap_or_else(|e| panic!("{SPEC} is not OpenAPI 3.0: {e}"));
 
     let mut settings = GenerationSettings::default();
     settings
@@ -66,10 +75,9 @@ fn main() {
     fs::write(&out, code).unwrap_or_else(|e| panic!("cannot write {}: {e}", out.display()));
 }
 
-/// Writes the spec's schemas as one JSON Schema document (see `build/json_schema.rs`).
-fn write_json_schema(spec_yaml: &str, out: &Path) {
-    let spec: serde_json::Value = serde_yaml::from_str(spec_yaml).expect("the spec parses as YAML");
-    let document = json_schema::document(&spec)
+/// Writes the widened spec's schemas as one JSON Schema document (see `build/json_schema.rs`).
+fn write_json_schema(spec: &serde_json::Value, out: &Path) {
+    let document = json_schema::document(spec)
         .unwrap_or_else(|e| panic!("{SPEC} cannot be converted to JSON Schema: {e}"));
     let text = serde_json::to_string_pretty(&document).expect("JSON serializes");
     fs::write(out, text).unwrap_or_else(|e| panic!("cannot write {}: {e}", out.display()));

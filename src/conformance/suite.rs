@@ -5,7 +5,7 @@ use std::path::Path;
 use super::case::{Case, CaseFile, FORMAT_VERSION};
 
 /// The areas of the built-in suite, one file each under `conformance/cases/`.
-pub const AREAS: [&str; 12] = [
+pub const AREAS: [&str; 13] = [
     "structure",
     "batch",
     "time",
@@ -14,6 +14,7 @@ pub const AREAS: [&str; 12] = [
     "extinfo",
     "ldu",
     "custom_data",
+    "attribution",
     "wire",
     "auth",
     "dedup",
@@ -21,7 +22,7 @@ pub const AREAS: [&str; 12] = [
 ];
 
 /// The built-in case files' texts, in [`AREAS`] order.
-const BUILT_IN: [&str; 12] = [
+const BUILT_IN: [&str; 13] = [
     include_str!("../../conformance/cases/structure.json"),
     include_str!("../../conformance/cases/batch.json"),
     include_str!("../../conformance/cases/time.json"),
@@ -30,6 +31,7 @@ const BUILT_IN: [&str; 12] = [
     include_str!("../../conformance/cases/extinfo.json"),
     include_str!("../../conformance/cases/ldu.json"),
     include_str!("../../conformance/cases/custom_data.json"),
+    include_str!("../../conformance/cases/attribution.json"),
     include_str!("../../conformance/cases/wire.json"),
     include_str!("../../conformance/cases/auth.json"),
     include_str!("../../conformance/cases/dedup.json"),

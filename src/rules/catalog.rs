@@ -169,6 +169,9 @@ catalog! {
     ContentsItem => "custom_data.contents.item", PARAMETER_ERROR, PARAMETER_TITLE, true,
         "Every `contents` item has a non-empty `id`; a `quantity`, when present, is at least 1.",
         "docs: contents 'contain the product IDs ... id, quantity, and item_price'; quantity bound is ours";
+    AttributionShareRange => "attribution_data.attribution_share.range", PARAMETER_ERROR, PARAMETER_TITLE, true,
+        "`attribution_data.attribution_share`, when present, is between 0 and 1.",
+        "docs: AppendAttribution, attribution_share is a share between 0 and 1 (facts §2.7)";
 }
 
 /// What the catalog says about one rule.

@@ -7,7 +7,7 @@ use super::limits::MAX_EVENTS;
 use super::path::BlamePath;
 use super::report::{self, Report, Verdict, Violation};
 use super::structural::parse_request;
-use super::{custom_data, event, extinfo, ldu, messages, user_data};
+use super::{attribution, custom_data, event, extinfo, ldu, messages, user_data};
 
 /// Graph's verdict on a request body, as bytes arrive at a server.
 pub fn check_bytes(bytes: &[u8], ctx: &Context) -> Verdict {
@@ -118,5 +118,8 @@ pub(super) fn collect_event(
     ldu::check(event, index, out);
     if let Some(custom) = &event.custom_data {
         custom_data::check(custom, index, out);
+    }
+    if let Some(attribution) = &event.attribution_data {
+        attribution::check(attribution, index, out);
     }
 }

@@ -291,6 +291,13 @@ pub(crate) fn content_type(path: BlamePath) -> Violation {
     })
 }
 
+/// An `attribution_share` outside 0..=1.
+pub(crate) fn attribution_share_range(path: BlamePath) -> Violation {
+    at(RuleId::AttributionShareRange, path, |p| {
+        format!("The parameter {p} must be between 0 and 1.")
+    })
+}
+
 /// A `contents` item's `quantity` below 1.
 pub(crate) fn contents_quantity(path: BlamePath) -> Violation {
     at(RuleId::ContentsItem, path, |p| {

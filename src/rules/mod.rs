@@ -8,6 +8,7 @@
 //!
 //! Pure: no I/O, no clock of its own; the caller passes the time in a [`Context`].
 
+mod attribution;
 pub mod catalog;
 mod check;
 mod context;

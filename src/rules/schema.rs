@@ -20,16 +20,25 @@ use super::report::{Violation, Warning};
 
 const SCHEMA_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/event_request.schema.json"));
 
-/// Rules the schema can express and the typed parse cannot (patterns, lengths, bounds): the semantic
-/// rules enforce them on typed values, and the schema enforces them on anything else.
-pub(crate) const SCHEMA_EXPRESSIBLE: [RuleId; 7] = [
+/// Rules the schema can express and the typed parse cannot (patterns, lengths, bounds, enums the
+/// Rust types leave open): the semantic rules enforce them on typed values, and the schema enforces
+/// them on anything else.
+pub(crate) const SCHEMA_EXPRESSIBLE: [RuleId; 15] = [
     RuleId::DataEmpty,
     RuleId::DataTooMany,
     RuleId::TraceRange,
     RuleId::EventNameRequired,
     RuleId::UrlScheme,
     RuleId::HashFormat,
+    RuleId::FbcFormat,
+    RuleId::FbpFormat,
+    RuleId::LduOption,
+    RuleId::LduCountryValue,
+    RuleId::LduStateValue,
     RuleId::CurrencyFormat,
+    RuleId::ContentType,
+    RuleId::ContentsItem,
+    RuleId::AttributionShareRange,
 ];
 
 struct SpecSchema {
@@ -137,7 +146,50 @@ fn map_error(path: BlamePath, kind: &ValidationErrorKind, request: &Value) -> Ve
     let key = key.as_deref();
     let top = path.segments().len() == 1;
     let one = |violation: Violation| vec![violation];
+    let value = || value_at(request, &path);
+    // A value of the wrong type also fails the enum or bound next to its type: that type error is
+    // the one violation reported.
+    let is_number = || value().is_some_and(Value::is_number);
+    let is_string = || value().is_some_and(Value::is_string);
+    let in_contents = path
+        .segments()
+        .iter()
+        .any(|s| matches!(s, Segment::Key(k) if k == "contents"));
     match kind {
+        ValidationErrorKind::Enum { .. } if key == Some("data_processing_options_country") => {
+            rule_if(is_number(), || messages::ldu_country_value(path.clone()))
+        }
+        ValidationErrorKind::Enum { .. } if key == Some("data_processing_options_state") => {
+            rule_if(is_number(), || messages::ldu_state_value(path.clone()))
+        }
+        ValidationErrorKind::MaxItems { .. } if key == Some("data_processing_options") => {
+            one(messages::ldu_option(path))
+        }
+        ValidationErrorKind::Enum { .. } if key == Some("content_type") => {
+            rule_if(is_string(), || messages::content_type(path.clone()))
+        }
+        ValidationErrorKind::Required { property }
+            if in_contents && property.as_str() == Some("id") =>
+        {
+            one(messages::required(RuleId::ContentsItem, path.key("id")))
+        }
+        ValidationErrorKind::MinLength { .. } if in_contents && key == Some("id") => {
+            one(messages::required(RuleId::ContentsItem, path))
+        }
+        ValidationErrorKind::Minimum { .. } if in_contents && key == Some("quantity") => {
+            one(messages::contents_quantity(path))
+        }
+        ValidationErrorKind::Minimum { .. } | ValidationErrorKind::Maximum { .. }
+            if key == Some("attribution_share") =>
+        {
+            one(messages::attribution_share_range(path))
+        }
+        ValidationErrorKind::Pattern { .. } if key == Some("fbc") => {
+            one(messages::fbc_format(path))
+        }
+        ValidationErrorKind::Pattern { .. } if key == Some("fbp") => {
+            one(messages::fbp_format(path))
+        }
         ValidationErrorKind::Required { property } => {
             let property = property.as_str().unwrap_or_default().to_owned();
             let rule = match (
@@ -210,6 +262,15 @@ fn map_error(path: BlamePath, kind: &ValidationErrorKind, request: &Value) -> Ve
             one(messages::custom_data_number(path))
         }
         _ => one(messages::invalid_value(path, None)),
+    }
+}
+
+/// The violation when `applies`, else none (another error of the same value reports it).
+fn rule_if(applies: bool, violation: impl FnOnce() -> Violation) -> Vec<Violation> {
+    if applies {
+        vec![violation()]
+    } else {
+        Vec::new()
     }
 }
 

@@ -735,6 +735,17 @@ pub fn breaker(rule: RuleId) -> BoxedStrategy<Broken> {
                 },
             )
         }
+        RuleId::AttributionShareRange => {
+            let share = prop_oneof![
+                select(vec![-0.0001, 1.0001, 2.0, -1.0, 100.0, 1e300]),
+                -1e12..-1e-9f64,
+                (1.0 + 1e-9)..1e12f64,
+            ];
+            in_event(rule, any_event(), share, |event, share| {
+                object_at(event, "attribution_data")
+                    .insert("attribution_share".to_owned(), json!(share));
+            })
+        }
     }
 }
 
