@@ -8,6 +8,10 @@ use celes::Country;
 
 use super::error::{PiiError, Reason};
 use super::field::Field;
+use super::place::FoldedLetters;
+
+/// The shortest country name read at the start of longer text (`Chad`, `Cuba`, `Iran`, `Peru`).
+const SHORTEST_NAME: usize = 4;
 
 /// An ISO 3166-1 alpha-2 country code, lowercase (`us`, `gb`, …).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -28,7 +32,9 @@ impl CountryCode {
     /// Reads a country from an alpha-2 code (`US`), an alpha-3 code (`USA`) or an English name or
     /// common alias (`United States`, `The Netherlands`, `Côte d'Ivoire`), in any case, ignoring
     /// spaces, digits and punctuation. Two letters are always read as an alpha-2 code, which must
-    /// be assigned (`uk` is not; `gb` is).
+    /// be assigned (`uk` is not; `gb` is). A name followed by more words (`JapanAsia`,
+    /// `Canada (North America)`) is read as that name; a name inside a longer word is not
+    /// (`Perugia` is not Peru).
     pub fn parse(value: &str) -> Result<Self, Reason> {
         if let &[a, b] = value.as_bytes()
             && a.is_ascii_alphabetic()
@@ -41,24 +47,16 @@ impl CountryCode {
                 Err(Reason::UnknownCountry)
             };
         }
-        let mut letters = [0u8; 64];
-        let mut len = 0;
-        for c in value.chars() {
-            let Some(ascii) = fold_to_ascii_letter(c) else {
-                continue;
-            };
-            if len == letters.len() {
-                return Err(Reason::UnknownCountry);
-            }
-            letters[len] = ascii.to_ascii_lowercase();
-            len += 1;
-        }
-        let letters = std::str::from_utf8(&letters[..len]).map_err(|_| Reason::UnknownCountry)?;
-        let country = match len {
+        let folded = FoldedLetters::new(value).ok_or(Reason::UnknownCountry)?;
+        let letters = folded.as_str();
+        let country = match folded.len() {
             0 => return Err(Reason::NothingLeft),
             2 => Country::from_alpha2(letters).ok(),
             3 => Country::from_alpha3(letters).ok(),
-            _ => by_name(letters).or_else(|| inverted(letters)),
+            // A name, an inverted ISO name, or a name with more after it (`Japan (Asia)`).
+            _ => by_name(letters)
+                .or_else(|| inverted(letters))
+                .or_else(|| folded.leading_name(SHORTEST_NAME, by_name)),
         };
         country
             .and_then(Self::from_celes)
@@ -133,33 +131,6 @@ fn is_assigned_alpha2(code: CountryCode) -> bool {
         table
     });
     assigned.get(alpha2_index(code)).copied().unwrap_or(false)
-}
-
-/// ASCII letters as they are; Latin letters with diacritics (as in `Côte d'Ivoire`, `Curaçao`,
-/// `Réunion`, `Åland`, `Türkiye`) as their base letter; anything else dropped.
-fn fold_to_ascii_letter(c: char) -> Option<u8> {
-    if c.is_ascii_alphabetic() {
-        return u8::try_from(c).ok();
-    }
-    let base = match c.to_lowercase().next().unwrap_or(c) {
-        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => b'a',
-        'ç' | 'ć' | 'č' => b'c',
-        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ė' | 'ę' | 'ě' => b'e',
-        'ì' | 'í' | 'î' | 'ï' | 'ī' | 'ı' => b'i',
-        'ñ' | 'ń' | 'ň' => b'n',
-        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ő' => b'o',
-        'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' | 'ű' => b'u',
-        'ý' | 'ÿ' => b'y',
-        'ś' | 'š' | 'ş' => b's',
-        'ž' | 'ź' | 'ż' => b'z',
-        'ğ' => b'g',
-        'ł' => b'l',
-        'ř' => b'r',
-        'ť' | 'ţ' => b't',
-        'ď' => b'd',
-        _ => return None,
-    };
-    Some(base)
 }
 
 impl FromStr for CountryCode {

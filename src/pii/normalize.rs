@@ -176,9 +176,9 @@ fn apply_rule(
         Field::City => city(value, out),
         Field::State => {
             filtered(value, is_place_char, out)?;
-            // Two letters are already a code; every state name is longer.
+            // Two letters are already a code; every state or province name is longer.
             if out.len() > 2
-                && let Some(code) = state::us_state_code(out)
+                && let Some(code) = state::code(value)
             {
                 out.clear();
                 out.push_str(code);
