@@ -7,6 +7,7 @@ use super::context::Context;
 use super::report::{self, Report};
 use super::schema;
 use super::structural::parse_request;
+use super::unknown_keys;
 
 /// Every violation of a request body, and warnings for keys Graph would silently ignore (feature
 /// `report`).
@@ -17,15 +18,14 @@ use super::structural::parse_request;
 /// stops at that.
 pub fn report_bytes(bytes: &[u8], ctx: &Context) -> Report {
     let parsed = parse_request(bytes);
-    let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(bytes) else {
+    // One pass over the bytes finds the warnings, and fails where a `Value` of the body would.
+    let Ok(warnings) = unknown_keys::warnings(bytes) else {
         return Report {
             events: 0,
             violations: parsed.err().into_iter().collect(),
             warnings: Vec::new(),
         };
     };
-    schema::strip_nulls(&mut value);
-    let warnings = schema::unknown_key_warnings(&value);
     let first = match parsed {
         Ok(request) => {
             return Report {
@@ -35,6 +35,15 @@ pub fn report_bytes(bytes: &[u8], ctx: &Context) -> Report {
         }
         Err(first) => first,
     };
+    // Only a broken body (rare) is read into a `Value`, for the schema.
+    let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(bytes) else {
+        return Report {
+            events: 0,
+            violations: vec![first],
+            warnings: Vec::new(),
+        };
+    };
+    schema::strip_nulls(&mut value);
 
     // Structurally broken: the schema lists every structural problem; events that are sound on their
     // own still get the semantic rules, which then own the schema-expressible checks of that event.

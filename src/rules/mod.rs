@@ -27,6 +27,8 @@ mod report;
 mod schema;
 mod structural;
 pub(crate) mod typed_read;
+#[cfg(feature = "report")]
+mod unknown_keys;
 mod user_data;
 
 pub use catalog::{Rule, RuleId};

@@ -16,7 +16,7 @@ use crate::pii::Field;
 use super::catalog::RuleId;
 use super::messages;
 use super::path::{BlamePath, Segment};
-use super::report::{Violation, Warning};
+use super::report::Violation;
 
 const SCHEMA_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/event_request.schema.json"));
 
@@ -282,9 +282,15 @@ fn holds_strings(value: Option<&Value>) -> bool {
     }
 }
 
-/// Warnings for keys the spec does not know inside an event's nested objects (not `custom_data`,
-/// which takes custom properties by design): Graph ignores them, so a typo silently loses data.
-pub(crate) fn unknown_key_warnings(request: &Value) -> Vec<Warning> {
+/// The property names of the spec's object schema `name` (`UserData`, `Content`, ...).
+pub(crate) fn properties(name: &str) -> Option<&'static BTreeSet<String>> {
+    SCHEMA.properties.get(name)
+}
+
+/// The unknown-key warnings of a request parsed into a `Value` (with `null` members removed): the
+/// oracle that `unknown_keys::warnings`, which reads the bytes instead, is tested against.
+#[cfg(test)]
+pub(crate) fn unknown_key_warnings_of_value(request: &Value) -> Vec<super::report::Warning> {
     let mut warnings = Vec::new();
     let Some(events) = request.get("data").and_then(Value::as_array) else {
         return warnings;
@@ -297,7 +303,7 @@ pub(crate) fn unknown_key_warnings(request: &Value) -> Vec<Warning> {
                 return;
             };
             for key in map.keys().filter(|key| !known.contains(*key)) {
-                warnings.push(Warning {
+                warnings.push(super::report::Warning {
                     path: path.clone().key(key.clone()),
                     message: format!(
                         "Graph ignores the unknown key \"{key}\" in {path}; check its spelling."

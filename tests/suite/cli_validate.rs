@@ -344,3 +344,85 @@ fn help_explains_formats_exit_codes_and_now() {
         assert!(help.contains(needle), "{needle} missing from:\n{help}");
     }
 }
+
+#[test]
+fn a_big_file_keeps_its_batches_lines_and_order_while_it_streams() {
+    // 2,503 lines: line 700 is not JSON (so batch 1 ends on line 1,001), line 1,500 has a key Graph
+    // ignores, line 2,400 an unhashed email; batches are validated on every core.
+    let mut input = Vec::new();
+    for line in 1..=2_503 {
+        if line == 700 {
+            input.extend_from_slice(b"{not json\n");
+            continue;
+        }
+        let mut event = if line == 2_400 {
+            raw_email_event(line)
+        } else {
+            website_event(&format!("order-{line}"))
+        };
+        if line == 1_500 {
+            event["user_data"]["colour"] = json!("blue");
+        }
+        serde_json::to_writer(&mut input, &event).unwrap();
+        input.push(b'\n');
+    }
+    let path = file("big.ndjson", &input);
+    let path = path.to_str().unwrap();
+
+    let out = capi(&["validate", path, "--now", &now(), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let spans: Vec<(Value, Value, Value)> = doc["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["batch"].clone(),
+                r["first_line"].clone(),
+                r["last_line"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        spans,
+        [
+            (json!(1), json!(1), json!(1_001)),
+            (json!(2), json!(1_002), json!(2_001)),
+            (json!(3), json!(2_002), json!(2_503)),
+        ]
+    );
+    let warning = &doc["requests"][1]["report"]["warnings"][0];
+    assert_eq!(warning["path"], "$['data'][498]['user_data']['colour']");
+    assert_eq!(warning["line"], 1_500);
+    let violation = &doc["requests"][2]["report"]["violations"][0];
+    assert_eq!(violation["rule"], "user_data.hash_format");
+    assert_eq!(violation["path"], "$['data'][398]['user_data']['em']");
+    assert_eq!(violation["line"], 2_400);
+    assert_eq!(doc["invalid_lines"][0]["line"], 700);
+    assert_eq!(doc["totals"]["events"], 2_502);
+
+    let out = capi(&["validate", path, "--now", &now()]);
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with(char::is_numeric))
+        .collect();
+    assert_eq!(lines.len(), 3, "{stdout}");
+    assert!(lines[0].starts_with("700 "), "{stdout}");
+    assert!(lines[1].starts_with("1500 "), "{stdout}");
+    assert!(lines[2].starts_with("2400 "), "{stdout}");
+}
+
+#[test]
+fn one_event_printed_over_several_lines_is_still_read_whole_to_decide() {
+    // The whole input is one event object (no `data`): NDJSON, each of its lines not JSON alone.
+    let pretty = serde_json::to_vec_pretty(&website_event("order-0")).unwrap();
+    let out = capi_stdin(
+        &["validate", "-", "--now", &now(), "--format", "json"],
+        &pretty,
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["input"], "ndjson", "{doc}");
+    assert_eq!(doc["accepted"], false);
+}

@@ -1,19 +1,21 @@
 //! `capi validate`: every violation and warning of a request body, or of an NDJSON file of events
 //! validated in batches as a client would send them.
 
+mod ndjson;
+
 use std::collections::BTreeMap;
-use std::io::{self, BufWriter, Write};
-use std::path::PathBuf;
+use std::io::{self, BufRead, BufReader, BufWriter, Cursor, Read, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use capi_kit::rules::{self, BlamePath, Context, MAX_EVENTS, Report, RuleId};
+use capi_kit::rules::{self, BlamePath, Context, Report, RuleId};
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 use serde::de::IgnoredAny;
 use serde_json::Value;
 
 use super::exit::EXIT_USAGE;
-use super::input::{input_name, read_input};
+use super::input::input_name;
 
 /// Check a request body, or a file of events, against every rule of the events edge.
 ///
@@ -107,24 +109,15 @@ const EVENT_KEYS: [&str; 8] = [
 ];
 
 pub(crate) fn run(args: ValidateArgs) -> ExitCode {
-    let bytes = match read_input(&args.file) {
-        Ok(bytes) => bytes,
-        Err(message) => {
-            eprintln!("capi validate: {message}");
+    let ctx = args.now.map_or_else(Context::now, Context::at);
+    let name = input_name(&args.file);
+    let outcome = match validate_input(&args, &ctx) {
+        Ok(outcome) => outcome,
+        Err(err) => {
+            eprintln!("capi validate: cannot read {name}: {err}");
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    let ctx = args.now.map_or_else(Context::now, Context::at);
-    let kind = match args.input {
-        InputFormat::Auto => detect(&bytes),
-        InputFormat::Request => InputShape::Request,
-        InputFormat::Ndjson => InputShape::Ndjson,
-    };
-    let outcome = match kind {
-        InputShape::Request => validate_request(&bytes, &ctx),
-        InputShape::Ndjson => validate_ndjson(&bytes, &ctx),
-    };
-    let name = input_name(&args.file);
     let mut out = BufWriter::new(io::stdout().lock());
     let written = match args.format {
         OutputFormat::Table => write_table(&mut out, &name, &outcome),
@@ -172,12 +165,30 @@ fn detect(bytes: &[u8]) -> InputShape {
 
 /// One request as validated: a whole request body, or one batch of NDJSON lines.
 struct Batch {
-    /// The 1-based input line of each event of the batch; empty for a request body.
+    /// The 1-based input lines of the batch's first and last events (NDJSON).
+    first_line: Option<usize>,
+    last_line: Option<usize>,
+    /// The 1-based input line of each event of the batch, kept only when the report has findings
+    /// to place (so that memory does not grow with the input); empty for a request body.
     lines: Vec<usize>,
     report: Report,
 }
 
 impl Batch {
+    /// A batch of events read from `lines` (none for a request body), and its report.
+    fn new(mut lines: Vec<usize>, report: Report) -> Self {
+        let (first_line, last_line) = (lines.first().copied(), lines.last().copied());
+        if report.violations.is_empty() && report.warnings.is_empty() {
+            lines = Vec::new();
+        }
+        Batch {
+            first_line,
+            last_line,
+            lines,
+            report,
+        }
+    }
+
     /// The input line of the event a path points into, for NDJSON.
     fn line_of(&self, path: &BlamePath) -> Option<usize> {
         path.event_index()
@@ -224,64 +235,68 @@ impl Outcome {
     }
 }
 
-fn validate_request(bytes: &[u8], ctx: &Context) -> Outcome {
-    Outcome {
-        kind: InputShape::Request,
-        batches: vec![Batch {
-            lines: Vec::new(),
-            report: rules::report_bytes(bytes, ctx),
-        }],
-        bad_lines: Vec::new(),
+/// Reads the input as its format asks: a request body whole, NDJSON as it streams in (big files
+/// are never held in memory).
+fn validate_input(args: &ValidateArgs, ctx: &Context) -> io::Result<Outcome> {
+    let mut input: Box<dyn BufRead + Send> = if args.file == Path::new("-") {
+        Box::new(BufReader::with_capacity(1 << 20, io::stdin()))
+    } else {
+        Box::new(BufReader::with_capacity(
+            1 << 20,
+            std::fs::File::open(&args.file)?,
+        ))
+    };
+    let (kind, start) = match args.input {
+        InputFormat::Request => (InputShape::Request, Vec::new()),
+        InputFormat::Ndjson => (InputShape::Ndjson, Vec::new()),
+        InputFormat::Auto => detect_start(&mut input)?,
+    };
+    match kind {
+        InputShape::Request => {
+            let mut bytes = start;
+            input.read_to_end(&mut bytes)?;
+            Ok(validate_request(&bytes, ctx))
+        }
+        InputShape::Ndjson => {
+            ndjson::validate(&mut BufReader::new(Cursor::new(start).chain(input)), ctx)
+        }
     }
 }
 
-fn validate_ndjson(bytes: &[u8], ctx: &Context) -> Outcome {
-    let mut events: Vec<(usize, &[u8])> = Vec::new();
-    let mut bad_lines = Vec::new();
-    for (index, line) in bytes.split(|&b| b == b'\n').enumerate() {
-        let number = index + 1;
-        let line = line.trim_ascii();
+/// Decides the input's format from as little of it as it takes (the same decision [`detect`]
+/// makes on the whole input): input whose first non-blank line is JSON on its own, followed by
+/// another non-blank line, is NDJSON; otherwise the whole input is read and [`detect`] decides.
+/// Returns the format and the bytes read so far.
+fn detect_start(input: &mut impl BufRead) -> io::Result<(InputShape, Vec<u8>)> {
+    let mut start = Vec::new();
+    let mut first_line_is_json = false;
+    loop {
+        let from = start.len();
+        if input.read_until(b'\n', &mut start)? == 0 {
+            // All of the input is here.
+            return Ok((detect(&start), start));
+        }
+        let line = start[from..].trim_ascii();
         if line.is_empty() {
             continue;
         }
-        match check_line(line) {
-            Ok(()) => events.push((number, line)),
-            Err(problem) => bad_lines.push(BadLine {
-                line: number,
-                rule: RuleId::MalformedJson,
-                message: format!("Line {number} {problem}; it is left out of its batch."),
-            }),
+        if first_line_is_json {
+            return Ok((InputShape::Ndjson, start));
         }
+        if serde_json::from_slice::<IgnoredAny>(line).is_err() {
+            // Maybe one body over several lines: only all of it tells.
+            input.read_to_end(&mut start)?;
+            return Ok((detect(&start), start));
+        }
+        first_line_is_json = true;
     }
+}
 
-    let mut batches = Vec::new();
-    if events.is_empty() && bad_lines.is_empty() {
-        // Nothing to send: what Graph would say to an empty batch.
-        batches.push(Batch {
-            lines: Vec::new(),
-            report: rules::report_bytes(br#"{"data":[]}"#, ctx),
-        });
-    }
-    let mut body = Vec::new();
-    for chunk in events.chunks(MAX_EVENTS) {
-        body.clear();
-        body.extend_from_slice(br#"{"data":["#);
-        for (k, (_, line)) in chunk.iter().enumerate() {
-            if k > 0 {
-                body.push(b',');
-            }
-            body.extend_from_slice(line);
-        }
-        body.extend_from_slice(b"]}");
-        batches.push(Batch {
-            lines: chunk.iter().map(|(number, _)| *number).collect(),
-            report: rules::report_bytes(&body, ctx),
-        });
-    }
+fn validate_request(bytes: &[u8], ctx: &Context) -> Outcome {
     Outcome {
-        kind: InputShape::Ndjson,
-        batches,
-        bad_lines,
+        kind: InputShape::Request,
+        batches: vec![Batch::new(Vec::new(), rules::report_bytes(bytes, ctx))],
+        bad_lines: Vec::new(),
     }
 }
 
@@ -317,7 +332,7 @@ fn rows(outcome: &Outcome) -> Vec<Row<'_>> {
     let mut rows = Vec::new();
     for (b, batch) in outcome.batches.iter().enumerate() {
         let batch_number = (outcome.kind == InputShape::Ndjson).then_some(b + 1);
-        let first_line = batch.lines.first().copied().unwrap_or(0);
+        let first_line = batch.first_line.unwrap_or(0);
         for violation in &batch.report.violations {
             let line = batch.line_of(&violation.path);
             rows.push(Row {
@@ -507,8 +522,8 @@ fn write_json(out: &mut impl Write, ctx: &Context, outcome: &Outcome) -> io::Res
             }
             Ok(JsonBatch {
                 batch: b + 1,
-                first_line: batch.lines.first().copied(),
-                last_line: batch.lines.last().copied(),
+                first_line: batch.first_line,
+                last_line: batch.last_line,
                 accepted: batch.report.is_accepted(),
                 report,
             })
