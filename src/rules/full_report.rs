@@ -4,9 +4,10 @@ use crate::generated::types::ServerEvent;
 
 use super::check::{collect_event, report_request};
 use super::context::Context;
+use super::messages;
 use super::report::{self, Report};
 use super::schema;
-use super::structural::parse_request;
+use super::structural::parse_request_str;
 use super::unknown_keys;
 
 /// Every violation of a request body, and warnings for keys Graph would silently ignore (feature
@@ -17,9 +18,20 @@ use super::unknown_keys;
 /// The first violation is always the one `check_bytes` reports. Only a body that is not JSON at all
 /// stops at that.
 pub fn report_bytes(bytes: &[u8], ctx: &Context) -> Report {
-    let parsed = parse_request(bytes);
-    // One pass over the bytes finds the warnings, and fails where a `Value` of the body would.
-    let Ok(warnings) = unknown_keys::warnings(bytes) else {
+    // A body that is not UTF-8 is not JSON either; otherwise its text is read twice: into the
+    // generated types, and for the warnings, in a pass that fails where a `Value` of it would.
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => {
+            return Report {
+                events: 0,
+                violations: vec![messages::not_utf8(err.valid_up_to())],
+                warnings: Vec::new(),
+            };
+        }
+    };
+    let parsed = parse_request_str(text);
+    let Ok(warnings) = unknown_keys::warnings(text) else {
         return Report {
             events: 0,
             violations: parsed.err().into_iter().collect(),
@@ -36,7 +48,7 @@ pub fn report_bytes(bytes: &[u8], ctx: &Context) -> Report {
         Err(first) => first,
     };
     // Only a broken body (rare) is read into a `Value`, for the schema.
-    let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(bytes) else {
+    let Ok(mut value) = serde_json::from_str::<serde_json::Value>(text) else {
         return Report {
             events: 0,
             violations: vec![first],

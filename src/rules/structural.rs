@@ -25,6 +25,11 @@ pub fn parse_request(bytes: &[u8]) -> Result<EventRequest, Violation> {
     // JSON is UTF-8 (RFC 8259). Checked up front because the typed parse skips ignored values
     // (unknown nested keys) without looking at their bytes.
     let text = std::str::from_utf8(bytes).map_err(|e| messages::not_utf8(e.valid_up_to()))?;
+    parse_request_str(text)
+}
+
+/// [`parse_request`] of a body already known to be UTF-8.
+pub(crate) fn parse_request_str(text: &str) -> Result<EventRequest, Violation> {
     super::typed_read::request_from_str(text)
         .map_err(|_| locate_refused(text, || serde_json::from_str::<IgnoredAny>(text).is_ok()))
 }
