@@ -6,7 +6,9 @@
 # wrk (Debian's package) is installed if missing. wrk and the server share this machine's cores: say so
 # next to any figure. Knobs (environment): DURATION (20s), CONNECTIONS (4), WRK_THREADS (1),
 # SERVER_THREADS (2), MAX_EVENTS (the fake's count cap, 100000), CAPI (the `capi` binary to load,
-# default this checkout's release build; set it to compare two builds in alternating runs).
+# default this checkout's release build; set it to compare two builds in alternating runs),
+# WORKLOAD (`purchase`, the default: the benchmarks' ~1.19 KB events; `match-keys`: ~1.5 KB events
+# with every match key, from examples/match_key_purchases, the workload of issue 15).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,7 +29,8 @@ if ! command -v wrk >/dev/null; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq wrk >/dev/null
 fi
 
-cargo build --release --quiet --bin capi --example purchase_batch
+WORKLOAD=${WORKLOAD:-purchase}
+cargo build --release --quiet --bin capi --example purchase_batch --example match_key_purchases
 work=$(mktemp -d)
 server=""
 cleanup() {
@@ -36,7 +39,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-target/release/examples/purchase_batch "$EVENTS_PER_BATCH" "$NOW" >"$work/body.json"
+case "$WORKLOAD" in
+  purchase) target/release/examples/purchase_batch "$EVENTS_PER_BATCH" "$NOW" >"$work/body.json" ;;
+  match-keys)
+    { printf '{"data":['
+      target/release/examples/match_key_purchases "$EVENTS_PER_BATCH" "$NOW" | paste -sd, -
+      printf ']}'; } >"$work/body.json" ;;
+  *) echo "WORKLOAD must be purchase or match-keys" >&2; exit 2 ;;
+esac
 "$CAPI" serve --addr 127.0.0.1:0 --now "$NOW" --threads "$SERVER_THREADS" \
   --max-events "$MAX_EVENTS" >"$work/address" 2>"$work/serve.log" &
 server=$!
