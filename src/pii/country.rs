@@ -56,7 +56,7 @@ impl CountryCode {
             // A name, an inverted ISO name, or a name with more after it (`Japan (Asia)`).
             _ => by_name(letters)
                 .or_else(|| inverted(letters))
-                .or_else(|| folded.leading_name(SHORTEST_NAME, by_name)),
+                .or_else(|| folded.leading_name(SHORTEST_NAME, unambiguous_name)),
         };
         country
             .and_then(Self::from_celes)
@@ -72,6 +72,29 @@ impl CountryCode {
             _ => None,
         }
     }
+}
+
+/// Names that begin the names of other countries too, so that what follows them decides which
+/// country is meant (`Congo (DRC)`, `Guinea-Bissau`, `Korea (North)`, `Ireland, Northern`): never
+/// read as the start of a longer value.
+const SHARED_NAME_STARTS: [&str; 9] = [
+    "congo",
+    "dominica",
+    "guinea",
+    "ireland",
+    "korea",
+    "niger",
+    "samoa",
+    "sudan",
+    "virginislands",
+];
+
+/// A country by a name that, at the start of a longer value, can only mean that country.
+fn unambiguous_name(letters: &str) -> Option<Country> {
+    if SHARED_NAME_STARTS.contains(&letters) {
+        return None;
+    }
+    by_name(letters)
 }
 
 /// A country by its name or an alias (lowercase letters only).
@@ -208,5 +231,13 @@ mod tests {
         assert_eq!(code("Atlantis"), Err(Reason::UnknownCountry));
         assert_eq!(code("12"), Err(Reason::NothingLeft));
         assert_eq!(code(&"a".repeat(100)), Err(Reason::UnknownCountry));
+        // A name shared by the starts of several countries' names is not read from a longer value.
+        assert_eq!(code("Congo (DRC)"), Err(Reason::UnknownCountry));
+        assert_eq!(code("Korea (DPRK)"), Err(Reason::UnknownCountry));
+        // ... while ISO's inverted order still reads it.
+        assert_eq!(code("Korea (North)").as_deref(), Ok("kp"));
+        assert_eq!(code("Guinea Ecuatorial"), Err(Reason::UnknownCountry));
+        assert_eq!(code("Congo").as_deref(), Ok("cg"));
+        assert_eq!(code("Japan (Asia)").as_deref(), Ok("jp"));
     }
 }

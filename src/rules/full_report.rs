@@ -31,24 +31,23 @@ pub fn report_bytes(bytes: &[u8], ctx: &Context) -> Report {
         }
     };
     let parsed = parse_request_str(text);
-    let Ok(warnings) = unknown_keys::warnings(text) else {
-        return Report {
-            events: 0,
-            violations: parsed.err().into_iter().collect(),
-            warnings: Vec::new(),
-        };
-    };
+    // The warnings pass reads every value; the typed read skips unknown keys' values unchecked, so
+    // a body can be typed and yet not JSON a `Value` holds (`1e400`, a lone surrogate in an unknown
+    // key): its report is the typed one, without warnings.
+    let warnings = unknown_keys::warnings(text);
     let first = match parsed {
         Ok(request) => {
             return Report {
-                warnings,
+                warnings: warnings.unwrap_or_default(),
                 ..report_request(&request, ctx)
             };
         }
         Err(first) => first,
     };
-    // Only a broken body (rare) is read into a `Value`, for the schema.
-    let Ok(mut value) = serde_json::from_str::<serde_json::Value>(text) else {
+    // Only a broken body (rare) is read into a `Value`, for the schema; when that fails (as the
+    // warnings pass did), its first violation is all there is to say.
+    let (Ok(warnings), Ok(mut value)) = (warnings, serde_json::from_str::<serde_json::Value>(text))
+    else {
         return Report {
             events: 0,
             violations: vec![first],

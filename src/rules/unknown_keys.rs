@@ -531,6 +531,26 @@ mod tests {
         }
     }
 
+    /// What the `Value` path says of `text`: its warnings, or that it is no `Value`.
+    fn oracle(text: &str) -> Option<Vec<Warning>> {
+        let mut value = serde_json::from_str::<Value>(text).ok()?;
+        schema::strip_nulls(&mut value);
+        Some(schema::unknown_key_warnings_of_value(&value))
+    }
+
+    #[test]
+    fn nesting_at_serde_json_s_depth_limit_and_escaped_keys_agree() {
+        for depth in 120..135 {
+            let nested = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+            let text = format!(r#"{{"data":[{{"user_data":{{"colour":{nested}}}}}]}}"#);
+            assert_eq!(warnings(&text).ok(), oracle(&text), "depth {depth}");
+        }
+        // Escaped spellings of the keys the pass looks for, inside and outside the objects.
+        let text = r#"{"d\u0061ta":[{"u\u0073er_data":{"c\u006flour":1,"em":null}}]}"#;
+        assert_eq!(warnings(text).ok(), oracle(text));
+        assert_eq!(warnings(text).map(|w| w.len()).ok(), Some(1));
+    }
+
     #[test]
     fn repeated_keys_count_once_with_their_last_value() {
         let body = r#"{"data":[{"user_data":{"emial":1,"emial":null,"colour":null,"colour":2}}]}"#;

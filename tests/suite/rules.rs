@@ -480,3 +480,25 @@ fn unknown_nested_keys_are_warnings_not_violations() {
     let paths: Vec<String> = report.warnings.iter().map(|w| w.path.to_string()).collect();
     assert_eq!(paths, ["$['data'][0]['user_data']['emial']"]);
 }
+
+#[test]
+fn the_full_report_agrees_with_the_verdict_when_an_ignored_value_is_no_json_a_value_holds() {
+    // serde's typed read skips an unknown key's value without checking it; a `Value` refuses 1e400
+    // and a lone surrogate. The report still says what `check_bytes` says, and lists the event.
+    for odd in ["1e400", r#""\ud800""#] {
+        let event = serde_json::to_string(&website_event("order-1")).unwrap();
+        let event = event.replacen(
+            r#""user_data":{"#,
+            &format!(r#""user_data":{{"note":{odd},"#),
+            1,
+        );
+        let body = format!(r#"{{"data":[{event}]}}"#);
+        assert_eq!(
+            rules::check_bytes(body.as_bytes(), &ctx()),
+            Verdict::Accepted { events_received: 1 },
+            "{body}"
+        );
+        let report = rules::report_bytes(body.as_bytes(), &ctx());
+        assert_eq!((report.events, report.violations.len()), (1, 0), "{body}");
+    }
+}

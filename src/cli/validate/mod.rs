@@ -235,8 +235,9 @@ impl Outcome {
     }
 }
 
-/// Reads the input as its format asks: a request body whole, NDJSON as it streams in (big files
-/// are never held in memory).
+/// Reads the input as its format asks: a request body whole, NDJSON as it streams in (so a big
+/// NDJSON file is never held in memory; input whose first line is not JSON on its own is read
+/// whole to decide, as before).
 fn validate_input(args: &ValidateArgs, ctx: &Context) -> io::Result<Outcome> {
     let mut input: Box<dyn BufRead + Send> = if args.file == Path::new("-") {
         Box::new(BufReader::with_capacity(1 << 20, io::stdin()))
@@ -562,6 +563,39 @@ fn add_lines<'p>(
     for (item, path) in items.iter_mut().zip(paths) {
         if let (Some(object), Some(line)) = (item.as_object_mut(), batch.line_of(path)) {
             object.insert("line".to_owned(), line.into());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_start_of_a_stream_decides_as_the_whole_input_does() {
+        let event = r#"{"event_name":"Purchase","event_time":1}"#;
+        let inputs = [
+            String::new(),
+            "\n \r\n\t\n".to_owned(),
+            event.to_owned(),
+            format!("{event}\n"),
+            format!("\n\n{event}\r\n{event}"),
+            format!("{event}\n\x0c\n"),
+            format!("{event}\n{event}\n"),
+            r#"{"data":[]}"#.to_owned(),
+            "{\n  \"data\": []\n}\n".to_owned(),
+            "{\n  \"event_name\": \"Purchase\"\n}".to_owned(),
+            "{}\n".to_owned(),
+            "not json\n{}\n".to_owned(),
+            format!("{event}\nnot json"),
+            "[1,2]\n".to_owned(),
+        ];
+        for input in inputs {
+            let mut reader = std::io::Cursor::new(input.as_bytes());
+            let (shape, mut start) = detect_start(&mut reader).expect("in memory");
+            assert_eq!(shape, detect(input.as_bytes()), "{input:?}");
+            reader.read_to_end(&mut start).expect("in memory");
+            assert_eq!(start, input.as_bytes(), "nothing lost: {input:?}");
         }
     }
 }

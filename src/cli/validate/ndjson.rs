@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, BufRead};
 use std::sync::mpsc::{self, Receiver, SyncSender};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
 
 use capi_kit::rules::{self, Context, MAX_EVENTS, Report, RuleId};
@@ -23,19 +23,33 @@ struct Job {
 /// A worker's answer for one batch.
 type Done = (usize, Vec<usize>, Report);
 
-/// Validates NDJSON events read from `input`, holding at most a few batches in memory.
+/// The stack of a worker: the main thread's usual 8 MiB, for bodies nested as deep as serde_json
+/// reads (128 levels) through the typed read, the path-tracking read and the JSON Schema.
+const WORKER_STACK: usize = 8 << 20;
+
+/// Validates NDJSON events read from `input`. Memory holds at most the batches waiting for a worker
+/// (two per core), those being validated (one per core) and the one being filled, each about 2 MB
+/// of body, whatever the input's size.
 pub(super) fn validate(input: &mut (impl BufRead + Send), ctx: &Context) -> io::Result<Outcome> {
     let workers = thread::available_parallelism().map_or(1, |n| n.get());
     let (jobs, job_queue) = mpsc::sync_channel::<Job>(workers * 2);
-    let job_queue = Mutex::new(job_queue);
+    // Shared by the workers alone: should they all stop, the queue closes and the reader stops too.
+    let job_queue = Arc::new(Mutex::new(job_queue));
     let (done, results) = mpsc::channel::<Done>();
     let (read, batches) = thread::scope(|scope| {
         for _ in 0..workers {
             let done = done.clone();
-            let job_queue = &job_queue;
-            scope.spawn(move || work(job_queue, &done, ctx));
+            let job_queue = Arc::clone(&job_queue);
+            let worker = thread::Builder::new()
+                .name("validate".to_owned())
+                .stack_size(WORKER_STACK)
+                .spawn_scoped(scope, move || work(&job_queue, &done, ctx));
+            if let Err(err) = worker {
+                return (Err(err), Ok(Vec::new()));
+            }
         }
         drop(done);
+        drop(job_queue);
         let collector = scope.spawn(move || in_order(results));
         let read = read_batches(input, jobs);
         // The reader has dropped its sender: the workers finish, then the collector.
