@@ -1,11 +1,12 @@
 //! `capi send`: validate, batch and deliver a request body or an NDJSON file of events, with
 //! retries, and say what became of every line.
 
+use std::borrow::{Borrow, BorrowMut};
 use std::cell::RefCell;
 use std::io::{BufRead, BufReader, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use capi_kit::AccessToken;
@@ -155,7 +156,8 @@ fn send(args: SendArgs) -> Result<ExitCode, String> {
     // The option wins over a request body's own fields; NDJSON has none.
     // At most 4 chunks waiting (1,024 events), so memory stays flat whatever the input size.
     let (out, items) = std::sync::mpsc::sync_channel(4);
-    let reading = EventLines::new(reader, &args, out)?;
+    let (give_back, given_back) = std::sync::mpsc::channel();
+    let reading = EventLines::new(reader, &args, out, given_back)?;
     let body_fields = reading.body_fields.clone();
     if let Some(code) = args.test_event_code.clone().or(body_fields.test_event_code) {
         builder = builder.test_event_code(code);
@@ -171,6 +173,8 @@ fn send(args: SendArgs) -> Result<ExitCode, String> {
     let reader_thread = std::thread::spawn(move || reading.run());
     let events = Received {
         chunks: items,
+        done: Arc::default(),
+        give_back,
         chunk: Vec::new().into_iter(),
         lines: &lines,
         hashing: args.hash_pii.then(|| Hashing {
@@ -287,6 +291,8 @@ struct EventLines {
     /// Warnings about the body's members that are not sent, handed on first.
     ignored: Vec<String>,
     out: std::sync::mpsc::SyncSender<Vec<Item>>,
+    /// Events the sender is done with, to free on this thread.
+    given_back: std::sync::mpsc::Receiver<DoneEvents>,
     /// Items not handed on yet.
     chunk: Vec<Item>,
     /// The text of the line being read (its allocation reused from line to line).
@@ -297,6 +303,9 @@ struct EventLines {
 /// in `lines` on the way.
 struct Received<'a> {
     chunks: std::sync::mpsc::Receiver<Vec<Item>>,
+    /// Events the sender is done with, handed back to the reading thread with each new chunk.
+    done: Arc<Mutex<DoneEvents>>,
+    give_back: std::sync::mpsc::Sender<DoneEvents>,
     chunk: std::vec::IntoIter<Item>,
     lines: &'a RefCell<Lines>,
     /// With --hash-pii: how raw customer information is hashed.
@@ -345,14 +354,55 @@ impl Hashing {
     }
 }
 
-impl Iterator for Received<'_> {
-    type Item = Box<ServerEvent>;
+/// Events the sender is done with, boxed as they were handed over (moving a box moves a pointer,
+/// not the 2.5 KB event).
+#[allow(clippy::vec_box)]
+type DoneEvents = Vec<Box<ServerEvent>>;
 
-    fn next(&mut self) -> Option<Box<ServerEvent>> {
+/// An event on loan from the reading thread: once the sender is done with it, it goes back to
+/// that thread to be freed there, where its memory was allocated (mimalloc frees memory of another
+/// thread more slowly, and the sender's thread is the busier one).
+struct Loaned {
+    event: Option<Box<ServerEvent>>,
+    done: Arc<Mutex<DoneEvents>>,
+}
+
+impl Borrow<ServerEvent> for Loaned {
+    fn borrow(&self) -> &ServerEvent {
+        self.event.as_deref().expect("an event until dropped")
+    }
+}
+
+impl BorrowMut<ServerEvent> for Loaned {
+    fn borrow_mut(&mut self) -> &mut ServerEvent {
+        self.event.as_deref_mut().expect("an event until dropped")
+    }
+}
+
+impl Drop for Loaned {
+    fn drop(&mut self) {
+        if let Some(event) = self.event.take() {
+            self.done
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(event);
+        }
+    }
+}
+
+impl Iterator for Received<'_> {
+    type Item = Loaned;
+
+    fn next(&mut self) -> Option<Loaned> {
         loop {
             let item = match self.chunk.next() {
                 Some(item) => item,
                 None => {
+                    let done = std::mem::take(
+                        &mut *self.done.lock().unwrap_or_else(PoisonError::into_inner),
+                    );
+                    // The reading thread may have finished: then the events are freed here.
+                    let _ = self.give_back.send(done);
                     self.chunk = self.chunks.recv().ok()?.into_iter();
                     continue;
                 }
@@ -366,7 +416,10 @@ impl Iterator for Received<'_> {
                         continue;
                     }
                     lines.event_lines.push(line);
-                    return Some(event);
+                    return Some(Loaned {
+                        event: Some(event),
+                        done: Arc::clone(&self.done),
+                    });
                 }
                 Item::Problem(problem) => lines.problems.push(problem),
                 Item::Warning(warning) => lines.warnings.push(warning),
@@ -402,6 +455,7 @@ impl EventLines {
         mut reader: Input,
         args: &SendArgs,
         out: std::sync::mpsc::SyncSender<Vec<Item>>,
+        given_back: std::sync::mpsc::Receiver<DoneEvents>,
     ) -> Result<Self, String> {
         let name = input_name(&args.file);
         // Look at the first non-blank line: a request body starts with `{"data"` (possibly over
@@ -473,6 +527,7 @@ impl EventLines {
             body_fields,
             ignored,
             out,
+            given_back,
             chunk: Vec::with_capacity(CHUNK),
             text: String::new(),
         })
@@ -522,7 +577,14 @@ impl EventLines {
     /// Queues `item`, handing the chunk on when it is full; false when nobody reads any more.
     fn hand_on(&mut self, item: Item) -> bool {
         self.chunk.push(item);
-        self.chunk.len() < CHUNK || Self::flush(&self.out, &mut self.chunk)
+        if self.chunk.len() < CHUNK {
+            return true;
+        }
+        // Free what the sender is done with, here where it was allocated.
+        while let Ok(done) = self.given_back.try_recv() {
+            drop(done);
+        }
+        Self::flush(&self.out, &mut self.chunk)
     }
 
     /// Hands the queued items on; false when nobody reads any more.
