@@ -32,7 +32,7 @@ impl CountryCode {
     /// Reads a country from an alpha-2 code (`US`), an alpha-3 code (`USA`) or an English name or
     /// common alias (`United States`, `The Netherlands`, `Côte d'Ivoire`), in any case, ignoring
     /// spaces, digits and punctuation. Two letters are always read as an alpha-2 code, which must
-    /// be assigned (`uk` is not; `gb` is). A name followed by more words (`JapanAsia`,
+    /// be assigned, or `UK` (`U.K.`), which ISO reserves for the United Kingdom (`gb`). A name followed by more words (`JapanAsia`,
     /// `Canada (North America)`) is read as that name; a name inside a longer word is not
     /// (`Perugia` is not Peru).
     pub fn parse(value: &str) -> Result<Self, Reason> {
@@ -41,17 +41,18 @@ impl CountryCode {
             && b.is_ascii_alphabetic()
         {
             let code = CountryCode([a.to_ascii_lowercase(), b.to_ascii_lowercase()]);
-            return if is_assigned_alpha2(code) {
-                Ok(code)
-            } else {
-                Err(Reason::UnknownCountry)
-            };
+            return alpha2(code).ok_or(Reason::UnknownCountry);
         }
         let folded = FoldedLetters::new(value).ok_or(Reason::UnknownCountry)?;
         let letters = folded.as_str();
         let country = match folded.len() {
             0 => return Err(Reason::NothingLeft),
-            2 => Country::from_alpha2(letters).ok(),
+            2 => {
+                let &[a, b] = letters.as_bytes() else {
+                    return Err(Reason::UnknownCountry);
+                };
+                return alpha2(CountryCode([a, b])).ok_or(Reason::UnknownCountry);
+            }
             3 => Country::from_alpha3(letters).ok(),
             // A name, an inverted ISO name, or a name with more after it (`Japan (Asia)`).
             _ => by_name(letters)
@@ -131,6 +132,18 @@ fn inverted(letters: &str) -> Option<Country> {
         rotated.push_str(head);
         by_name(&rotated)
     })
+}
+
+/// An alpha-2 code as Meta wants it: an assigned one as it is; `uk`, which ISO 3166 reserves for
+/// the United Kingdom and people often type, as the United Kingdom's code `gb`.
+fn alpha2(code: CountryCode) -> Option<CountryCode> {
+    if is_assigned_alpha2(code) {
+        Some(code)
+    } else if code.0 == *b"uk" {
+        Some(CountryCode(*b"gb"))
+    } else {
+        None
+    }
 }
 
 /// Index of a lowercase alpha-2 code in a 26 x 26 table.
@@ -226,7 +239,9 @@ mod tests {
 
     #[test]
     fn unassigned_codes_and_unknown_names_are_rejected() {
-        assert_eq!(code("uk"), Err(Reason::UnknownCountry));
+        assert_eq!(code("uk").as_deref(), Ok("gb"));
+        assert_eq!(code("U.K.").as_deref(), Ok("gb"));
+        assert_eq!(code("uz").as_deref(), Ok("uz"));
         assert_eq!(code("zz"), Err(Reason::UnknownCountry));
         assert_eq!(code("Atlantis"), Err(Reason::UnknownCountry));
         assert_eq!(code("12"), Err(Reason::NothingLeft));

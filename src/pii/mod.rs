@@ -18,7 +18,7 @@
 //! | `ct` | lowercase; only `a`-`z` and digits kept (as Meta's reference normalizer); starts with a letter | `New York` → `newyork`, `São Paulo` → `sopaulo` |
 //! | `st` | lowercase; spaces, punctuation, symbols and digits removed; US state and Canadian province names (accents folded, also first in longer text) → their code | `California` → `ca`, `Québec` → `qc`, `NewYorkCity` → `ny` |
 //! | `zp` | lowercase, no spaces or dashes; a US ZIP code with more after a dash → its 5 digits | `M1 1AE` → `m11ae`, `94025-1234` → `94025` |
-//! | `country` | ISO 3166-1 alpha-2, lowercase, from a code or English name (also first in longer text) | `United States` → `us`, `JapanAsia` → `jp` |
+//! | `country` | ISO 3166-1 alpha-2, lowercase, from a code (`UK` → `gb`) or English name (also first in longer text) | `United States` → `us`, `JapanAsia` → `jp` |
 //! | `external_id` | lowercase, no whitespace anywhere (hashing is recommended, not required) | `User-42` → `user-42` |
 //! | `f5first`, `f5last`, `fi` | first 5 / 1 characters of the normalized name | `Christopher` → `chris` |
 //! | `dobd`, `dobm`, `doby` | `DD` (01-31), `MM` (01-12), `YYYY` | `5` → `05` |
