@@ -9,6 +9,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::marker::PhantomData;
 
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -22,7 +23,7 @@ use super::schema;
 pub(crate) fn warnings(text: &str) -> Result<Vec<Warning>, serde_json::Error> {
     let Body(events) = serde_json::from_str(text)?;
     let mut warnings = Vec::new();
-    for (index, event) in events.iter().flatten().enumerate() {
+    for (index, Event(event)) in events.iter().flatten().enumerate() {
         let Some(event) = event else {
             continue;
         };
@@ -92,12 +93,19 @@ struct EventKeys<'de> {
     contents: Option<Vec<Shape<'de>>>,
 }
 
-/// A request body: the events of `data`, when it is a list (each `Some` when it is an object).
-struct Body<'de>(Option<Vec<Option<EventKeys<'de>>>>);
+/// A request body: the events of `data`, when it is a list.
+struct Body<'de>(Option<Vec<Event<'de>>>);
 
-/// The values a visitor below reads as "nothing of interest": scalars (and `null`) of any kind.
+/// The values a visitor below reads as "nothing of interest": scalars of any kind, and `null`
+/// (unless `null = ...` gives what `null` is read as).
 macro_rules! scalars_are {
     ($nothing:expr) => {
+        scalars_are!($nothing, null = $nothing);
+    };
+    ($nothing:expr, null = $null:expr) => {
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok($null)
+        }
         fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
             Ok($nothing)
         }
@@ -149,12 +157,9 @@ impl<'de> Deserialize<'de> for Any {
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("any JSON value")
             }
-            scalars_are!(Any(false));
+            scalars_are!(Any(false), null = Any(true));
             lists_are!(Any(false));
             objects_are!(Any(false));
-            fn visit_unit<E: de::Error>(self) -> Result<Any, E> {
-                Ok(Any(true))
-            }
         }
         deserializer.deserialize_any(AnyVisitor)
     }
@@ -190,11 +195,8 @@ impl<'de> Deserialize<'de> for Shape<'de> {
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("any JSON value")
             }
-            scalars_are!(Shape::Other);
+            scalars_are!(Shape::Other, null = Shape::Null);
             lists_are!(Shape::Other);
-            fn visit_unit<E: de::Error>(self) -> Result<Shape<'de>, E> {
-                Ok(Shape::Null)
-            }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Shape<'de>, A::Error> {
                 let mut keys = Vec::new();
                 while let Some(Key(key)) = map.next_key()? {
@@ -219,11 +221,11 @@ impl<'de> Deserialize<'de> for Attribution<'de> {
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("any JSON value")
             }
-            scalars_are!(Attribution(Shape::Other, Shape::Null));
+            scalars_are!(
+                Attribution(Shape::Other, Shape::Null),
+                null = Attribution(Shape::Null, Shape::Null)
+            );
             lists_are!(Attribution(Shape::Other, Shape::Null));
-            fn visit_unit<E: de::Error>(self) -> Result<Attribution<'de>, E> {
-                Ok(Attribution(Shape::Null, Shape::Null))
-            }
             fn visit_map<A: MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -259,14 +261,11 @@ impl<'de> Deserialize<'de> for Contents<'de> {
             }
             scalars_are!(Contents(None));
             lists_are!(Contents(None));
-            fn visit_unit<E: de::Error>(self) -> Result<Contents<'de>, E> {
-                Ok(Contents(None))
-            }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Contents<'de>, A::Error> {
                 let mut contents = None;
                 while let Some(Key(key)) = map.next_key()? {
                     if key == "contents" {
-                        contents = map.next_value::<Items>()?.0;
+                        contents = map.next_value::<ListOf<Shape>>()?.0;
                     } else {
                         map.next_value::<Any>()?;
                     }
@@ -275,34 +274,6 @@ impl<'de> Deserialize<'de> for Contents<'de> {
             }
         }
         deserializer.deserialize_any(CustomDataVisitor)
-    }
-}
-
-/// A list of possible objects (`contents`), or `None` for anything else.
-struct Items<'de>(Option<Vec<Shape<'de>>>);
-
-impl<'de> Deserialize<'de> for Items<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ItemsVisitor;
-        impl<'de> Visitor<'de> for ItemsVisitor {
-            type Value = Items<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("any JSON value")
-            }
-            scalars_are!(Items(None));
-            objects_are!(Items(None));
-            fn visit_unit<E: de::Error>(self) -> Result<Items<'de>, E> {
-                Ok(Items(None))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Items<'de>, A::Error> {
-                let mut items = Vec::new();
-                while let Some(item) = seq.next_element()? {
-                    items.push(item);
-                }
-                Ok(Items(Some(items)))
-            }
-        }
-        deserializer.deserialize_any(ItemsVisitor)
     }
 }
 
@@ -319,9 +290,6 @@ impl<'de> Deserialize<'de> for Event<'de> {
             }
             scalars_are!(Event(None));
             lists_are!(Event(None));
-            fn visit_unit<E: de::Error>(self) -> Result<Event<'de>, E> {
-                Ok(Event(None))
-            }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Event<'de>, A::Error> {
                 let mut event = EventKeys::default();
                 while let Some(Key(key)) = map.next_key()? {
@@ -356,14 +324,11 @@ impl<'de> Deserialize<'de> for Body<'de> {
             }
             scalars_are!(Body(None));
             lists_are!(Body(None));
-            fn visit_unit<E: de::Error>(self) -> Result<Body<'de>, E> {
-                Ok(Body(None))
-            }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Body<'de>, A::Error> {
                 let mut events = None;
                 while let Some(Key(key)) = map.next_key()? {
                     if key == "data" {
-                        events = map.next_value::<Data>()?.0;
+                        events = map.next_value::<ListOf<Event>>()?.0;
                     } else {
                         map.next_value::<Any>()?;
                     }
@@ -375,31 +340,28 @@ impl<'de> Deserialize<'de> for Body<'de> {
     }
 }
 
-/// `data`: its items, when it is a list.
-struct Data<'de>(Option<Vec<Option<EventKeys<'de>>>>);
+/// A list of `T` (`data`'s events, `contents`' items), or `None` for any other value.
+struct ListOf<T>(Option<Vec<T>>);
 
-impl<'de> Deserialize<'de> for Data<'de> {
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for ListOf<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct DataVisitor;
-        impl<'de> Visitor<'de> for DataVisitor {
-            type Value = Data<'de>;
+        struct ListVisitor<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for ListVisitor<T> {
+            type Value = ListOf<T>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("any JSON value")
             }
-            scalars_are!(Data(None));
-            objects_are!(Data(None));
-            fn visit_unit<E: de::Error>(self) -> Result<Data<'de>, E> {
-                Ok(Data(None))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Data<'de>, A::Error> {
-                let mut events = Vec::new();
-                while let Some(Event(event)) = seq.next_element()? {
-                    events.push(event);
+            scalars_are!(ListOf(None));
+            objects_are!(ListOf(None));
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<ListOf<T>, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
                 }
-                Ok(Data(Some(events)))
+                Ok(ListOf(Some(items)))
             }
         }
-        deserializer.deserialize_any(DataVisitor)
+        deserializer.deserialize_any(ListVisitor(PhantomData))
     }
 }
 
