@@ -34,7 +34,7 @@ fn event(
     custom: &CustomData,
     now: i64,
     order: Option<usize>,
-) -> ServerEvent {
+) -> Box<ServerEvent> {
     let customer = Customer::new()
         .email(black_box(" John_Smith@Gmail.com"))
         .phone(black_box("+1 (650) 555-1212"))
@@ -63,7 +63,7 @@ fn event(
         Some(n) => draft.event_id(format!("order-{n}")),
         None => draft,
     }
-    .into_unchecked()
+    .into_boxed()
 }
 
 /// One batch of events prepared into its request body; the number of bytes written.

@@ -6,6 +6,7 @@
 //! events' own bytes.
 
 use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use bytes::Bytes;
 
@@ -52,6 +53,32 @@ pub(crate) fn body_tail(test_event_code: Option<String>, partner_agent: Option<S
     tail
 }
 
+/// The bytes per event a sender sizes its next body for: learned from the batches it has finished,
+/// across all its calls, so that a stream of similar events never grows a body while it is filled
+/// (each growth copies the body; a 1,000-event body is over a megabyte).
+#[derive(Debug)]
+pub(crate) struct SizeHint(AtomicUsize);
+
+impl SizeHint {
+    /// A sender's first guess: about 1 KB per event is usual.
+    pub(crate) fn new() -> Self {
+        SizeHint(AtomicUsize::new(1024))
+    }
+
+    /// An empty batch for `events` events, sized after the batches seen so far.
+    pub(crate) fn open(&self, events: usize) -> OpenBatch {
+        OpenBatch::with_capacity(events, self.0.load(Ordering::Relaxed))
+    }
+
+    /// Learns from `batch`, about to be finished.
+    pub(crate) fn learn(&self, batch: &OpenBatch) {
+        if !batch.is_empty() {
+            let per_event = (batch.body.len() / batch.len()).max(64);
+            self.0.store(per_event, Ordering::Relaxed);
+        }
+    }
+}
+
 /// A batch being filled: the body written so far, and its entries.
 #[derive(Debug)]
 pub(crate) struct OpenBatch {
@@ -60,20 +87,10 @@ pub(crate) struct OpenBatch {
 }
 
 impl OpenBatch {
-    /// An empty batch, with room for about `events` events.
-    pub(crate) fn with_capacity(events: usize) -> Self {
-        // About 1 KB per event is usual; the body grows if not.
-        Self::with_room(events, HEAD.len() + events * 1024)
-    }
-
-    /// An empty batch for `events` events, its body sized after this (full) one's, so that a
-    /// stream of similar events never grows a body (each growth copies it).
-    pub(crate) fn next(&self, events: usize) -> Self {
-        let per_event = self.body.len() / self.entries.len().max(1);
-        Self::with_room(events, HEAD.len() + (events * per_event).max(1024) * 9 / 8)
-    }
-
-    fn with_room(events: usize, bytes: usize) -> Self {
+    /// An empty batch for `events` events, its body sized for `bytes_per_event` each.
+    pub(crate) fn with_capacity(events: usize, bytes_per_event: usize) -> Self {
+        // An eighth more, so that an event a little larger than usual does not grow the body.
+        let bytes = HEAD.len() + events.saturating_mul(bytes_per_event) / 8 * 9;
         let mut body = Vec::with_capacity(bytes);
         body.extend_from_slice(HEAD);
         OpenBatch {
@@ -101,7 +118,7 @@ impl OpenBatch {
         index: usize,
         event: &mut ServerEvent,
         ids_for: Option<&str>,
-    ) -> Result<Option<&str>, serde_json::Error> {
+    ) -> Result<Option<&str>, sonic_rs::Error> {
         let before = self.body.len();
         if !self.entries.is_empty() {
             self.body.push(b',');
@@ -111,7 +128,7 @@ impl OpenBatch {
         if make_id.is_some() {
             event.event_id = None;
         }
-        if let Err(error) = serde_json::to_writer(&mut self.body, &*event) {
+        if let Err(error) = sonic_rs::to_writer(&mut self.body, &*event) {
             self.body.truncate(before);
             return Err(error);
         }
@@ -269,7 +286,7 @@ mod tests {
     }
 
     fn filled(events: i64, tail: &[u8]) -> Batch {
-        let mut open = OpenBatch::with_capacity(4);
+        let mut open = OpenBatch::with_capacity(4, 1024);
         for n in 0..events {
             let id = (n % 2 == 1).then_some("given");
             open.push(n as usize, &mut event(n, id), Some("7")).unwrap();
@@ -304,7 +321,7 @@ mod tests {
 
     #[test]
     fn an_empty_id_is_replaced_and_no_pixel_means_no_ids() {
-        let mut open = OpenBatch::with_capacity(2);
+        let mut open = OpenBatch::with_capacity(2, 1024);
         let made = open.push(0, &mut event(0, Some("")), Some("7")).unwrap();
         assert_eq!(made.map(str::len), Some(37));
         assert_eq!(open.push(1, &mut event(1, None), None).unwrap(), None);

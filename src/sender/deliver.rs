@@ -23,6 +23,8 @@ pub(crate) struct Shared {
     pub(crate) throttle: ThrottleGate,
     /// How each body of this sender ends (see [`super::batch::body_tail`]).
     pub(crate) body_tail: Vec<u8>,
+    /// What its bodies are sized for.
+    pub(crate) body_size: super::batch::SizeHint,
 }
 
 /// Delivers `batch` and accounts for each of its events; `deadline` ends the retries.

@@ -90,6 +90,7 @@ impl EventSender {
                 client,
                 throttle: retry::ThrottleGate::default(),
                 body_tail,
+                body_size: batch::SizeHint::new(),
             }),
         }
     }
@@ -142,7 +143,7 @@ impl EventSender {
         let batch_size = self.shared.config.batch_size;
         let mut ctx = Context::now();
         let mut rejected = Vec::new();
-        let mut batch = OpenBatch::with_capacity(batch_size);
+        let mut batch = self.shared.body_size.open(batch_size);
         for (index, mut event) in events.into_iter().enumerate() {
             if batch.is_empty() {
                 ctx = Context::now();
@@ -151,7 +152,7 @@ impl EventSender {
                 rejected.push(*refused);
             }
             if batch.len() == batch_size {
-                let next = batch.next(batch_size);
+                let next = self.next_batch(&batch);
                 let full = std::mem::replace(&mut batch, next);
                 request(&self.finish(full).body());
             }
@@ -196,8 +197,16 @@ impl EventSender {
         }
     }
 
-    /// A full batch closed with this sender's request-level members.
+    /// An empty batch to follow `full`, its body sized after it.
+    fn next_batch(&self, full: &OpenBatch) -> OpenBatch {
+        let shared = &self.shared;
+        shared.body_size.learn(full);
+        shared.body_size.open(shared.config.batch_size)
+    }
+
+    /// A batch closed with this sender's request-level members.
     fn finish(&self, batch: OpenBatch) -> Batch {
+        self.shared.body_size.learn(&batch);
         batch.finish(&self.shared.body_tail)
     }
 
@@ -234,7 +243,7 @@ impl<'a> Intake<'a> {
             permits: Arc::new(Semaphore::new(config.concurrency)),
             tasks: JoinSet::new(),
             report: DeliveryReport::default(),
-            batch: OpenBatch::with_capacity(config.batch_size),
+            batch: sender.shared.body_size.open(config.batch_size),
             ctx: Context::now(),
             in_flight: std::collections::HashMap::new(),
         }
@@ -254,9 +263,8 @@ impl<'a> Intake<'a> {
             self.report.rejected.push(*rejected);
             self.sender.progress(1);
         }
-        let batch_size = self.sender.shared.config.batch_size;
-        if self.batch.len() == batch_size {
-            let next = self.batch.next(batch_size);
+        if self.batch.len() == self.sender.shared.config.batch_size {
+            let next = self.sender.next_batch(&self.batch);
             let full = std::mem::replace(&mut self.batch, next);
             self.spawn(self.sender.finish(full)).await;
         }
@@ -265,7 +273,7 @@ impl<'a> Intake<'a> {
     /// Delivers what is left and waits for every delivery: the account of every event.
     async fn finish(mut self) -> DeliveryReport {
         if !self.batch.is_empty() {
-            let last = std::mem::replace(&mut self.batch, OpenBatch::with_capacity(0));
+            let last = std::mem::replace(&mut self.batch, OpenBatch::with_capacity(0, 0));
             self.spawn(self.sender.finish(last)).await;
         }
         while let Some(done) = self.tasks.join_next_with_id().await {

@@ -480,3 +480,80 @@ async fn the_spans_say_what_happened_and_never_show_the_token() {
     assert!(closed("attempt=2 ", "status=200"), "no span of the retry");
     assert!(!logs.contains(TOKEN), "the token in a log line");
 }
+
+mod body_bytes {
+    //! The sender writes bodies with its own serializer; they must be the bytes serde_json writes,
+    //! so that a derived `event_id` (a hash of those bytes) equals [`event_id_for`]'s.
+
+    use capi_kit::AccessToken;
+    use capi_kit::sender::{EventSender, event_id_for};
+    use capi_kit::types::{EventRequest, ServerEvent};
+    use proptest::collection::vec;
+    use proptest::prelude::*;
+    use serde_json::Value;
+
+    use crate::support::generators::any_event;
+    use crate::support::{NOW, PIXEL};
+
+    /// Generated events (valid at [`NOW`]), moved to the present so the sender's clock accepts them.
+    fn typed_now(events: Vec<Value>) -> Vec<ServerEvent> {
+        let shift = capi_kit::rules::Context::now().now - NOW;
+        events
+            .into_iter()
+            .map(|mut event| {
+                let time = event["event_time"].as_i64().unwrap_or(NOW);
+                event["event_time"] = Value::from(time + shift);
+                serde_json::from_value(event).expect("generated events are typed events")
+            })
+            .collect()
+    }
+
+    fn bodies(sender: &EventSender, events: Vec<ServerEvent>) -> Vec<Vec<u8>> {
+        let mut bodies = Vec::new();
+        let rejected = sender.dry_run(events, |body| bodies.push(body.to_vec()));
+        assert!(
+            rejected.is_empty(),
+            "generated events are valid: {rejected:?}"
+        );
+        bodies
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// Every string (control characters, quotes, any script) and every finite number (the
+        /// shortest form that reads back) comes out as serde_json writes it.
+        #[test]
+        fn bodies_are_the_bytes_serde_json_writes(events in vec(any_event(), 1..6)) {
+            let events = typed_now(events);
+            let sender = EventSender::builder(PIXEL, AccessToken::new("t"))
+                .assign_event_ids(false)
+                .test_event_code("TEST\"1")
+                .build()
+                .unwrap();
+            let expected = serde_json::to_vec(&EventRequest {
+                data: events.clone(),
+                test_event_code: Some("TEST\"1".to_owned()),
+                ..serde_json::from_str(r#"{"data":[]}"#).unwrap()
+            })
+            .unwrap();
+            let body = bodies(&sender, events).concat();
+            prop_assert_eq!(String::from_utf8_lossy(&body), String::from_utf8_lossy(&expected));
+        }
+
+        /// A derived id, made from the body's bytes, is the id of the event's serde_json bytes.
+        #[test]
+        fn derived_ids_are_event_id_for(events in vec(any_event(), 1..6)) {
+            let mut events = typed_now(events);
+            for event in &mut events {
+                event.event_id = None;
+            }
+            let sender = EventSender::builder(PIXEL, AccessToken::new("t")).build().unwrap();
+            let expected: Vec<_> = events.iter().map(|e| Some(event_id_for(PIXEL, e))).collect();
+            let body = bodies(&sender, events).concat();
+            let sent: EventRequest = serde_json::from_slice(&body).unwrap();
+            let ids: Vec<_> = sent.data.into_iter().map(|e| e.event_id).collect();
+            prop_assert_eq!(ids, expected);
+        }
+    }
+}
