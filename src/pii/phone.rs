@@ -2,13 +2,13 @@
 
 use std::fmt::Write as _;
 use std::str::FromStr;
-use std::sync::OnceLock;
 
 use phonenumber::country::Id;
 use phonenumber::metadata::DATABASE;
 
 use super::country::CountryCode;
 use super::error::Reason;
+use super::phone_tables as tables;
 
 /// Fewest digits of a number with its country code that Meta's SDKs accept (Python: `\d{1,4}\d{2,3}\d{4,}`).
 const MIN_DIGITS: usize = 7;
@@ -46,46 +46,22 @@ pub(crate) fn normalize(
     }
 }
 
-/// Number of two-letter codes, `aa` to `zz`.
-const TWO_LETTER_CODES: usize = 26 * 26;
-
-/// True when libphonenumber's metadata has a region for `country` (a table made once, so that
-/// the usual international number costs no lookup by name).
+/// True when libphonenumber's metadata has a region for `country` (from [`tables::REGIONS`], so that
+/// the usual international number needs neither a lookup by name nor libphonenumber's database).
 fn has_region(country: CountryCode) -> bool {
-    static REGIONS: OnceLock<Vec<bool>> = OnceLock::new();
-    let regions = REGIONS.get_or_init(|| {
-        (0..TWO_LETTER_CODES)
-            .map(|i| {
-                let code = [b'a' + (i / 26) as u8, b'a' + (i % 26) as u8];
-                std::str::from_utf8(&code)
-                    .ok()
-                    .and_then(|code| CountryCode::parse(code).ok())
-                    .and_then(region)
-                    .is_some()
-            })
-            .collect()
-    });
-    let [a, b] = country.to_uppercase();
-    let index = usize::from(a.wrapping_sub(b'A')) * 26 + usize::from(b.wrapping_sub(b'A'));
-    regions.get(index).copied().unwrap_or(false)
+    tables::has_region(country.to_uppercase())
 }
 
 /// For international digits, libphonenumber's length test on the national part (what follows
 /// the country calling code), as [`parse_national`] applies it.
 fn check_possible(digits: &str) -> Result<(), Reason> {
-    let (code, national) = (1..=3.min(digits.len()))
+    let (lengths, national) = (1..=3.min(digits.len()))
         .find_map(|len| {
-            let code = digits[..len].parse::<u16>().ok()?;
-            calling_codes()
-                .get(usize::from(code))
-                .copied()
-                .unwrap_or(false)
-                .then_some((code, &digits[len..]))
+            let lengths = tables::possible_lengths(digits[..len].parse().ok()?)?;
+            Some((lengths, &digits[len..]))
         })
         .ok_or(Reason::UnknownCallingCode)?;
-    let possible = possible_lengths()
-        .get(usize::from(code))
-        .is_some_and(|lengths| national.len() < 32 && lengths & (1 << national.len()) != 0);
+    let possible = national.len() < 32 && lengths & (1 << national.len()) != 0;
     if possible {
         Ok(())
     } else {
@@ -146,53 +122,13 @@ fn digits_only(value: &str, out: &mut String) -> Result<(), Reason> {
     }
 }
 
-/// Country calling codes (1-999) present in libphonenumber's metadata.
-fn calling_codes() -> &'static [bool; 1000] {
-    static CODES: OnceLock<[bool; 1000]> = OnceLock::new();
-    CODES.get_or_init(|| {
-        let mut codes = [false; 1000];
-        for (code, known) in codes.iter_mut().enumerate().skip(1) {
-            *known = u16::try_from(code)
-                .ok()
-                .and_then(|code| DATABASE.by_code(&code))
-                .is_some();
-        }
-        codes
-    })
-}
-
-/// For each country calling code (1-999), the national number lengths (0-31, as bits) that
-/// [`is_possible_length`] accepts for its main region: made once from libphonenumber's metadata.
-fn possible_lengths() -> &'static [u32; 1000] {
-    static LENGTHS: OnceLock<[u32; 1000]> = OnceLock::new();
-    LENGTHS.get_or_init(|| {
-        let mut lengths = [0u32; 1000];
-        for (code, mask) in lengths.iter_mut().enumerate().skip(1) {
-            let Some(meta) = u16::try_from(code)
-                .ok()
-                .and_then(|code| DATABASE.by_code(&code))
-                .and_then(|metas| metas.first().cloned())
-            else {
-                continue;
-            };
-            for len in 0..32u16 {
-                if is_possible_length(meta, len) {
-                    *mask |= 1 << len;
-                }
-            }
-        }
-        lengths
-    })
-}
-
 /// True when some 1- to 3-digit prefix of `digits` is a country calling code in libphonenumber's
 /// metadata (calling codes form a prefix code, so at most one prefix can match).
 fn starts_with_calling_code(digits: &str) -> bool {
-    let codes = calling_codes();
     (1..=3.min(digits.len())).any(|len| {
         digits[..len]
-            .parse::<usize>()
-            .is_ok_and(|code| codes.get(code).copied().unwrap_or(false))
+            .parse()
+            .is_ok_and(|code| tables::possible_lengths(code).is_some())
     })
 }
 
@@ -348,5 +284,103 @@ mod tests {
         );
         // Without a country only Meta's documented checks apply.
         assert_eq!(phone("+1 555 1212", None).as_deref(), Ok("15551212"));
+    }
+
+    /// `phone_tables.rs` as libphonenumber's metadata gives it.
+    fn rendered_tables() -> String {
+        let mut codes = String::new();
+        for code in 1..1000u16 {
+            let Some(main) = DATABASE
+                .by_code(&code)
+                .and_then(|metas| metas.first().cloned())
+            else {
+                continue;
+            };
+            let lengths = (0..32u16)
+                .filter(|&len| is_possible_length(main, len))
+                .fold(0u32, |mask, len| mask | 1 << len);
+            let _ = writeln!(codes, "    ({code}, {lengths:#010x}),");
+        }
+        let mut regions = String::new();
+        for first in b'A'..=b'Z' {
+            for second in b'A'..=b'Z' {
+                let id = [first, second];
+                let id = std::str::from_utf8(&id).unwrap();
+                if DATABASE.by_id(id).is_some() && Id::from_str(id).is_ok() {
+                    let _ = writeln!(regions, "    *b\"{id}\",");
+                }
+            }
+        }
+        format!(
+            "{}\n\n{}{}\n{}{}",
+            TABLES_HEADER,
+            "/// Country calling codes, each with the national number lengths (bit n: n digits) that\n\
+             /// libphonenumber finds possible in its main region.\n\
+             pub(super) const CALLING_CODES: &[(u16, u32)] = &[\n",
+            codes + "];\n",
+            "/// The countries (ISO 3166 alpha-2, upper case) libphonenumber has a region for.\n\
+             pub(super) const REGIONS: &[[u8; 2]] = &[\n",
+            regions + "];\n" + TABLES_LOOKUPS,
+        )
+    }
+
+    const TABLES_HEADER: &str = "\
+//! The parts of libphonenumber's metadata the usual phone number needs: calling codes, their
+//! possible lengths and the regions. Loading libphonenumber's database costs about 50 ms (it parses
+//! every region's patterns), which a run of a hundred thousand international numbers never needs.
+//!
+//! Written by the test `pii::phone::tests::tables_are_libphonenumbers`, which fails when the
+//! metadata changes; `CAPI_BLESS=1 cargo test --lib tables_are` writes it again. Do not edit.";
+
+    const TABLES_LOOKUPS: &str = "
+/// The possible national lengths (bit n: n digits) for the calling code `code`, when it is one.
+pub(super) fn possible_lengths(code: u16) -> Option<u32> {
+    BY_CODE.get(usize::from(code)).copied().flatten()
+}
+
+/// True when libphonenumber has a region for the country `code` (upper case).
+pub(super) fn has_region(code: [u8; 2]) -> bool {
+    let [a, b] = code;
+    let index = usize::from(a.wrapping_sub(b'A')) * 26 + usize::from(b.wrapping_sub(b'A'));
+    BY_REGION.get(index).copied().unwrap_or(false)
+}
+
+/// [`CALLING_CODES`] by code.
+static BY_CODE: [Option<u32>; 1000] = {
+    let mut by_code = [None; 1000];
+    let mut i = 0;
+    while i < CALLING_CODES.len() {
+        let (code, lengths) = CALLING_CODES[i];
+        by_code[code as usize] = Some(lengths);
+        i += 1;
+    }
+    by_code
+};
+
+/// [`REGIONS`] by index (`AA` is 0, `ZZ` is 675).
+static BY_REGION: [bool; 26 * 26] = {
+    let mut by_region = [false; 26 * 26];
+    let mut i = 0;
+    while i < REGIONS.len() {
+        let [a, b] = REGIONS[i];
+        by_region[(a - b'A') as usize * 26 + (b - b'A') as usize] = true;
+        i += 1;
+    }
+    by_region
+};
+";
+
+    #[test]
+    fn tables_are_libphonenumbers() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/pii/phone_tables.rs");
+        let rendered = rendered_tables();
+        if std::env::var_os("CAPI_BLESS").is_some() {
+            std::fs::write(path, &rendered).unwrap();
+        }
+        let written = std::fs::read_to_string(path).unwrap();
+        assert!(
+            written == rendered,
+            "src/pii/phone_tables.rs differs from libphonenumber's metadata; run `CAPI_BLESS=1 cargo test --lib tables_are`"
+        );
     }
 }
