@@ -6,8 +6,7 @@ use std::fmt;
 use super::country::CountryCode;
 use super::error::{PiiError, Reason};
 use super::field::Field;
-use super::hash::{PairedHasher, Sha256Hex};
-use super::normalize::{Normalized, Normalizer};
+use super::normalize::Normalizer;
 use crate::types::UserData;
 use crate::values::OneOrMany;
 
@@ -63,7 +62,8 @@ impl<'a> Customer<'a> {
 
     fn with(mut self, slot: Slot, value: impl Into<Cow<'a, str>>) -> Self {
         if self.values.capacity() == 0 {
-            self.values.reserve(8);
+            // Room for a full customer: the nine usual keys, birth date and gender.
+            self.values.reserve(12);
         }
         self.values.push((slot, value.into()));
         self
@@ -237,9 +237,6 @@ impl<'a> Customer<'a> {
         user_data: &mut UserData,
         on_error: &mut dyn FnMut(PiiError) -> Result<(), PiiError>,
     ) -> Result<(), PiiError> {
-        // Hashes are made two at a time (see `PairedHasher`); a value given already hashed waits
-        // for the ones before it, so each key keeps its values in the order given.
-        let mut hasher = PairedHasher::default();
         for (slot, value) in &self.values {
             let value = value.trim();
             if value.is_empty() {
@@ -247,42 +244,22 @@ impl<'a> Customer<'a> {
             }
             let field = match *slot {
                 Slot::ExternalIdAsIs => {
-                    put_hash(user_data, hasher.flush());
                     add(&mut user_data.external_id, value.to_owned());
                     continue;
                 }
                 Slot::Hashed(field) => field,
             };
-            match normalizer.normalize(field, value) {
-                Ok(Normalized::Value(normalized)) => {
-                    for finished in hasher.push(field, normalized) {
-                        put_hash(user_data, Some(finished));
-                    }
-                }
-                Ok(Normalized::AlreadyHashed(hash)) => {
-                    put_hash(user_data, hasher.flush());
-                    put(user_data, field, hash.to_owned());
-                }
-                Err(error) => on_error(error)?,
+            let mut hashed = String::with_capacity(64);
+            if let Err(error) = normalizer.hash_into(field, value, &mut hashed) {
+                on_error(error)?;
+                continue;
+            }
+            match slot_of(user_data, field) {
+                SlotMut::Many(many) => add(many, hashed),
+                SlotMut::One(one) => *one = Some(hashed),
             }
         }
-        put_hash(user_data, hasher.flush());
         Ok(())
-    }
-}
-
-/// Adds a finished hash, if any, to its field's key of `user_data`.
-fn put_hash(user_data: &mut UserData, finished: Option<(Field, Sha256Hex)>) {
-    if let Some((field, hash)) = finished {
-        put(user_data, field, hash.as_str().to_owned());
-    }
-}
-
-/// Adds a hash to `field`'s key of `user_data`.
-fn put(user_data: &mut UserData, field: Field, hash: String) {
-    match slot_of(user_data, field) {
-        SlotMut::Many(many) => add(many, hash),
-        SlotMut::One(one) => *one = Some(hash),
     }
 }
 

@@ -19,9 +19,13 @@ const INITIAL_STATE: [u32; 8] = [
 /// Longest message that fits one block with its padding: a `0x80` byte and the 8-byte length.
 const ONE_BLOCK_MAX: usize = 64 - 1 - 8;
 
-/// A message short enough for one block (every usual normalized customer value), padded into it
-/// (FIPS 180-4, 5.1.1); `None` for longer messages.
-fn padded_block(message: &[u8]) -> Option<[u8; 64]> {
+/// SHA-256 of a message short enough for one block (every usual normalized customer value), as
+/// the eight state words: padded here and compressed with sha2's block function; `None` for longer
+/// messages.
+///
+/// For such short values the streaming hasher's buffering and bookkeeping cost about as much as
+/// the compression itself; this is the same computation without them (FIPS 180-4, 5.1.1).
+fn one_block_state(message: &[u8]) -> Option<[u32; 8]> {
     if message.len() > ONE_BLOCK_MAX {
         return None;
     }
@@ -30,23 +34,9 @@ fn padded_block(message: &[u8]) -> Option<[u8; 64]> {
     block[message.len()] = 0x80;
     let bits = (message.len() as u64) * 8;
     block[56..].copy_from_slice(&bits.to_be_bytes());
-    Some(block)
-}
-
-/// The state words after compressing one padded block from the initial state.
-fn block_state(block: &[u8; 64]) -> [u32; 8] {
     let mut state = INITIAL_STATE;
-    sha2::block_api::compress256(&mut state, std::slice::from_ref(block));
-    state
-}
-
-/// SHA-256 of a message short enough for one block, as the eight state words, computed with
-/// sha2's block function; `None` for longer messages.
-///
-/// For such short values the streaming hasher's buffering and bookkeeping cost about as much as
-/// the compression itself; this is the same computation without them.
-fn one_block_state(message: &[u8]) -> Option<[u32; 8]> {
-    padded_block(message).map(|block| block_state(&block))
+    sha2::block_api::compress256(&mut state, std::slice::from_ref(&block));
+    Some(state)
 }
 
 /// SHA-256 of a message of any length, as the eight state words (big-endian digest words).
@@ -124,60 +114,6 @@ impl fmt::Debug for Sha256Hex {
     }
 }
 
-/// Hashes values two at a time, each tagged with where its hash goes.
-///
-/// One SHA-256 compression is a chain of 64 dependent rounds, so the CPU waits on it; two
-/// compressions issued back to back run side by side. A queued value is hashed when a second one
-/// comes, or at [`flush`](Self::flush). Hashes are handed on in the order their values came.
-#[derive(Debug)]
-pub(crate) struct PairedHasher<T> {
-    waiting: Option<(T, [u8; 64])>,
-}
-
-impl<T> Default for PairedHasher<T> {
-    fn default() -> Self {
-        PairedHasher { waiting: None }
-    }
-}
-
-impl<T> PairedHasher<T> {
-    /// Queues the hash of `value` for `tag`; returns the hashes finished now (none, one or two),
-    /// in order.
-    pub(crate) fn push(
-        &mut self,
-        tag: T,
-        value: &str,
-    ) -> impl Iterator<Item = (T, Sha256Hex)> + use<T> {
-        let finished = match (padded_block(value.as_bytes()), self.waiting.take()) {
-            (Some(block), None) => {
-                self.waiting = Some((tag, block));
-                [None, None]
-            }
-            (Some(block), Some((first_tag, first_block))) => {
-                let first = block_state(&first_block);
-                let second = block_state(&block);
-                [
-                    Some((first_tag, Sha256Hex::of_state(first))),
-                    Some((tag, Sha256Hex::of_state(second))),
-                ]
-            }
-            // Too long for one block: hashed on its own, after the one waiting.
-            (None, waiting) => [
-                waiting.map(|(tag, block)| (tag, Sha256Hex::of_state(block_state(&block)))),
-                Some((tag, sha256_hex(value))),
-            ],
-        };
-        finished.into_iter().flatten()
-    }
-
-    /// The hash of the value still waiting, if any.
-    pub(crate) fn flush(&mut self) -> Option<(T, Sha256Hex)> {
-        self.waiting
-            .take()
-            .map(|(tag, block)| (tag, Sha256Hex::of_state(block_state(&block))))
-    }
-}
-
 /// SHA-256 of `value` (its UTF-8 bytes) as 64 lowercase hex digits.
 pub fn sha256_hex(value: &str) -> Sha256Hex {
     Sha256Hex::of(value.as_bytes())
@@ -229,23 +165,6 @@ mod tests {
                 format!("{word:08x}").as_bytes(),
                 "{word:#x}"
             );
-        }
-    }
-
-    #[test]
-    fn paired_hashes_are_the_hashes_of_each_value_in_order() {
-        let long = "x".repeat(ONE_BLOCK_MAX + 1);
-        let values = ["a", "bb", long.as_str(), "", "ccc", long.as_str(), "d"];
-        // Every way of ending early: the flush must hand on what is still waiting.
-        for count in 0..=values.len() {
-            let mut hasher = PairedHasher::default();
-            let mut got = Vec::new();
-            for (i, value) in values[..count].iter().enumerate() {
-                got.extend(hasher.push(i, value));
-            }
-            got.extend(hasher.flush());
-            let expected: Vec<_> = (0..count).map(|i| (i, sha256_hex(values[i]))).collect();
-            assert_eq!(got, expected, "{count} values");
         }
     }
 }
