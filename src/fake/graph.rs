@@ -271,8 +271,11 @@ impl FakeGraph {
                     .test_event_code
                     .as_deref()
                     .filter(|code| !code.is_empty());
-                self.store()
-                    .insert_server(pixel_id, test_event_code, events_request.data, now);
+                let released =
+                    self.store()
+                        .insert_server(pixel_id, test_event_code, events_request.data, now);
+                // Outside the lock (the guard went with the statement above).
+                drop(released);
                 answers::accepted(events_received)
             }
         }
@@ -318,8 +321,11 @@ impl FakeGraph {
     fn live_store<T>(&self, read: impl FnOnce(&Store) -> T) -> T {
         let now = self.now();
         let mut store = self.store();
-        store.expire(now);
-        read(&store)
+        let released = store.expire(now);
+        let seen = read(&store);
+        drop(store);
+        drop(released);
+        seen
     }
 
     /// Largest request body accepted, in bytes.
@@ -382,7 +388,8 @@ impl FakeGraph {
     pub fn post_browser_events(&self, pixel_id: &str, events: Vec<BrowserEvent>) -> usize {
         let count = events.len();
         let now = self.now();
-        self.store().insert_browser(pixel_id, events, now);
+        let released = self.store().insert_browser(pixel_id, events, now);
+        drop(released);
         count
     }
 

@@ -201,6 +201,13 @@ fn rehash(hasher: &RandomState, events: &VecDeque<Held>, seq: u64) -> u64 {
         .map_or(0, |key| hasher.hash_one(key))
 }
 
+/// Events the store has let go (expired or evicted), still to be dropped. Drop it after releasing
+/// the store's lock: the last event of a batch frees the whole batch (a thousand events, tens of
+/// thousands of allocations), which must not hold up the requests waiting for the lock.
+#[must_use = "drop it once the store's lock is released"]
+#[derive(Debug, Default)]
+pub(crate) struct Released(Vec<Held>);
+
 /// Every event the fake holds, oldest first.
 #[derive(Debug)]
 pub(crate) struct Store {
@@ -274,7 +281,7 @@ impl Store {
         test_event_code: Option<&str>,
         mut events: Vec<ServerEvent>,
         now: i64,
-    ) {
+    ) -> Released {
         // The vector was reserved from a guess; held for up to 48 hours, it should not keep much
         // more than it holds.
         if events.capacity() - events.len() > events.len() / 8 {
@@ -291,13 +298,18 @@ impl Store {
             EventSource::Server,
             payloads,
             now,
-        );
+        )
     }
 
     /// Records simulated browser events arriving together at `now`.
-    pub(crate) fn insert_browser(&mut self, pixel_id: &str, events: Vec<BrowserEvent>, now: i64) {
+    pub(crate) fn insert_browser(
+        &mut self,
+        pixel_id: &str,
+        events: Vec<BrowserEvent>,
+        now: i64,
+    ) -> Released {
         let payloads = events.into_iter().map(HeldPayload::Browser);
-        self.insert(pixel_id, None, EventSource::Browser, payloads, now);
+        self.insert(pixel_id, None, EventSource::Browser, payloads, now)
     }
 
     /// Records accepted events arriving together at `now`.
@@ -308,8 +320,8 @@ impl Store {
         source: EventSource,
         payloads: impl Iterator<Item = HeldPayload>,
         now: i64,
-    ) {
-        self.expire(now);
+    ) -> Released {
+        let mut released = self.expire(now);
         let pixel_id: Arc<str> = Arc::from(pixel_id);
         let test_event_code: Option<Arc<str>> = test_event_code.map(Arc::from);
         for payload in payloads {
@@ -331,9 +343,10 @@ impl Store {
             self.events.push_back(event);
         }
         while self.events.len() > self.max_events {
-            self.pop_oldest();
+            released.0.extend(self.pop_oldest());
             self.counts.evicted += 1;
         }
+        released
     }
 
     /// Decides whether `event` (not yet held) is kept, and updates the kept event for its key.
@@ -369,28 +382,28 @@ impl Store {
         }
     }
 
-    /// Drops events that arrived 48 hours or more before `now`.
-    pub(crate) fn expire(&mut self, now: i64) {
+    /// Lets go of the events that arrived 48 hours or more before `now`.
+    pub(crate) fn expire(&mut self, now: i64) -> Released {
+        let mut released = Released::default();
         while self
             .events
             .front()
             .is_some_and(|e| now - e.received_at >= DEDUP_WINDOW_SECONDS)
         {
-            self.pop_oldest();
+            released.0.extend(self.pop_oldest());
         }
+        released
     }
 
-    fn pop_oldest(&mut self) {
-        let Some(oldest) = self.events.front() else {
-            return;
-        };
+    fn pop_oldest(&mut self) -> Option<Held> {
+        let oldest = self.events.front()?;
         if let Some(key) = DedupKey::of(oldest) {
             let (seq, hash) = (oldest.seq, self.hasher.hash_one(key));
             if let Ok(entry) = self.kept.find_entry(hash, |&kept| kept == seq) {
                 entry.remove();
             }
         }
-        self.events.pop_front();
+        self.events.pop_front()
     }
 
     /// Live events (server and browser) of `pixel_id`, oldest first.
@@ -428,8 +441,8 @@ mod tests {
     fn counts_follow_arrivals_duplicates_evictions_and_reset() {
         let mut store = Store::new(3);
         let events = [browser("A", "1"), browser("A", "1"), browser("B", "2")];
-        store.insert_browser("p", events.into(), 100);
-        store.insert_browser("p", vec![browser("C", "3")], 100);
+        let _ = store.insert_browser("p", events.into(), 100);
+        let _ = store.insert_browser("p", vec![browser("C", "3")], 100);
         let counts = store.counts();
         assert_eq!(
             (
@@ -448,12 +461,12 @@ mod tests {
     fn the_count_cap_drops_the_oldest_and_their_dedup_keys() {
         let mut store = Store::new(2);
         for (i, id) in ["a", "b", "c"].into_iter().enumerate() {
-            store.insert_browser("1", vec![browser("E", id)], i64::try_from(i).unwrap());
+            let _ = store.insert_browser("1", vec![browser("E", id)], i64::try_from(i).unwrap());
         }
         assert_eq!(store.len(), 2);
         assert_eq!(store.kept.len(), 2);
         // "a" was dropped, so it is no longer a duplicate.
-        store.insert_browser("1", vec![browser("E", "a")], 10);
+        let _ = store.insert_browser("1", vec![browser("E", "a")], 10);
         assert!(!store.pixel_events("1").last().unwrap().duplicate);
     }
 
@@ -468,12 +481,12 @@ mod tests {
     #[test]
     fn a_batch_is_held_until_its_last_event_goes() {
         let mut store = Store::new(3);
-        store.insert_server("1", None, vec![server("A", "1"), server("B", "2")], 0);
+        let _ = store.insert_server("1", None, vec![server("A", "1"), server("B", "2")], 0);
         let first = match &store.events[0].payload {
             HeldPayload::Server { batch, .. } => Arc::downgrade(batch),
             HeldPayload::Browser(_) => unreachable!("server events were inserted"),
         };
-        store.insert_server("1", Some("T1"), vec![server("C", "3"), server("A", "1")], 0);
+        let _ = store.insert_server("1", Some("T1"), vec![server("C", "3"), server("A", "1")], 0);
         // "A" of the first batch was evicted, "B" still holds the batch.
         assert!(first.upgrade().is_some());
         let names: Vec<_> = store.events.iter().map(Held::event_name).collect();
@@ -483,17 +496,17 @@ mod tests {
         assert_eq!((tests.len(), tests[1].event_id()), (2, Some("1")));
         // A test event never deduplicates against a live one.
         assert!(!tests[1].duplicate);
-        store.insert_browser("1", vec![browser("D", "4")], 0);
+        let _ = store.insert_browser("1", vec![browser("D", "4")], 0);
         assert!(first.upgrade().is_none(), "the first batch went with B");
     }
 
     #[test]
     fn events_expire_after_48_hours() {
         let mut store = Store::new(10);
-        store.insert_browser("1", vec![browser("E", "a")], 0);
-        store.expire(DEDUP_WINDOW_SECONDS - 1);
+        let _ = store.insert_browser("1", vec![browser("E", "a")], 0);
+        let _ = store.expire(DEDUP_WINDOW_SECONDS - 1);
         assert_eq!(store.len(), 1);
-        store.expire(DEDUP_WINDOW_SECONDS);
+        let _ = store.expire(DEDUP_WINDOW_SECONDS);
         assert_eq!(store.len(), 0);
         assert!(store.kept.is_empty());
     }
