@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use bytes::Bytes;
 
 use super::event_id::event_id_of_json;
+use super::json::write_event;
 use crate::client::envelope;
 use crate::generated::types::{ActionSource, ServerEvent};
 
@@ -53,16 +54,20 @@ pub(crate) fn body_tail(test_event_code: Option<String>, partner_agent: Option<S
     tail
 }
 
-/// The bytes per event a sender sizes its next body for: learned from the batches it has finished,
-/// across all its calls, so that a stream of similar events never grows a body while it is filled
-/// (each growth copies the body; a 1,000-event body is over a megabyte).
+/// The bytes per event a sender sizes its next body for: learned from the full batches it has
+/// finished, across all its calls, so that a stream of similar events never grows a body while it
+/// is filled (each growth copies the body; a 1,000-event body is over a megabyte).
 #[derive(Debug)]
-pub(crate) struct SizeHint(AtomicUsize);
+pub(crate) struct BodySizer(AtomicUsize);
 
-impl SizeHint {
+/// Most bytes per event a body is sized for: a few unusually large events must not make every
+/// later body reserve gigabytes (larger events just grow the body).
+const MAX_BYTES_PER_EVENT: usize = 8 * 1024;
+
+impl BodySizer {
     /// A sender's first guess: about 1 KB per event is usual.
     pub(crate) fn new() -> Self {
-        SizeHint(AtomicUsize::new(1024))
+        BodySizer(AtomicUsize::new(1024))
     }
 
     /// An empty batch for `events` events, sized after the batches seen so far.
@@ -70,11 +75,12 @@ impl SizeHint {
         OpenBatch::with_capacity(events, self.0.load(Ordering::Relaxed))
     }
 
-    /// Learns from `batch`, about to be finished.
+    /// Learns from `batch`, full and about to be finished.
     pub(crate) fn learn(&self, batch: &OpenBatch) {
         if !batch.is_empty() {
-            let per_event = (batch.body.len() / batch.len()).max(64);
-            self.0.store(per_event, Ordering::Relaxed);
+            let per_event = batch.body.len() / batch.len();
+            self.0
+                .store(per_event.clamp(64, MAX_BYTES_PER_EVENT), Ordering::Relaxed);
         }
     }
 }
@@ -90,7 +96,10 @@ impl OpenBatch {
     /// An empty batch for `events` events, its body sized for `bytes_per_event` each.
     pub(crate) fn with_capacity(events: usize, bytes_per_event: usize) -> Self {
         // An eighth more, so that an event a little larger than usual does not grow the body.
-        let bytes = HEAD.len() + events.saturating_mul(bytes_per_event) / 8 * 9;
+        let events_bytes = events.saturating_mul(bytes_per_event);
+        let bytes = events_bytes
+            .saturating_add(events_bytes / 8)
+            .saturating_add(HEAD.len());
         let mut body = Vec::with_capacity(bytes);
         body.extend_from_slice(HEAD);
         OpenBatch {
@@ -118,7 +127,7 @@ impl OpenBatch {
         index: usize,
         event: &mut ServerEvent,
         ids_for: Option<&str>,
-    ) -> Result<Option<&str>, sonic_rs::Error> {
+    ) -> Result<Option<&str>, String> {
         let before = self.body.len();
         if !self.entries.is_empty() {
             self.body.push(b',');
@@ -128,7 +137,7 @@ impl OpenBatch {
         if make_id.is_some() {
             event.event_id = None;
         }
-        if let Err(error) = sonic_rs::to_writer(&mut self.body, &*event) {
+        if let Err(error) = write_event(&mut self.body, event) {
             self.body.truncate(before);
             return Err(error);
         }

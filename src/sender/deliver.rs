@@ -24,7 +24,7 @@ pub(crate) struct Shared {
     /// How each body of this sender ends (see [`super::batch::body_tail`]).
     pub(crate) body_tail: Vec<u8>,
     /// What its bodies are sized for.
-    pub(crate) body_size: super::batch::SizeHint,
+    pub(crate) body_size: super::batch::BodySizer,
 }
 
 /// Delivers `batch` and accounts for each of its events; `deadline` ends the retries.

@@ -10,10 +10,11 @@ pub(crate) const EVENT_ID_LEN: usize = 5 + 32;
 /// The id capi-kit gives `event` (which has none) for `pixel_id`: `capi-` and 32 hex digits of the
 /// SHA-256 of the pixel, a newline, and the event's JSON.
 ///
-/// The generated types serialize their fields in declaration order and `custom_data`'s custom
-/// properties sorted, so the bytes depend on the content only. A sender computes the same id from
-/// the bytes it has just written into the request body, so each event is
-/// serialized once.
+/// The JSON is serde_json's compact form. The generated types serialize their fields in
+/// declaration order and `custom_data`'s custom properties sorted, so the bytes depend on the
+/// content only. A sender computes the same id from the bytes it has just written into the request
+/// body, so each event is serialized once; it writes with sonic-rs only when sonic-rs writes
+/// serde_json's very bytes in the build at hand (see `sender::json`).
 pub fn event_id_for(pixel_id: &str, event: &ServerEvent) -> String {
     // Serializing generated types into a Vec cannot fail: every map key is a string.
     let json = serde_json::to_vec(event).unwrap_or_default();

@@ -31,6 +31,7 @@ mod batch;
 mod config;
 mod deliver;
 mod event_id;
+mod json;
 mod report;
 mod retry;
 
@@ -90,7 +91,7 @@ impl EventSender {
                 client,
                 throttle: retry::ThrottleGate::default(),
                 body_tail,
-                body_size: batch::SizeHint::new(),
+                body_size: batch::BodySizer::new(),
             }),
         }
     }
@@ -206,7 +207,6 @@ impl EventSender {
 
     /// A batch closed with this sender's request-level members.
     fn finish(&self, batch: OpenBatch) -> Batch {
-        self.shared.body_size.learn(&batch);
         batch.finish(&self.shared.body_tail)
     }
 

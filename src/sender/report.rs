@@ -121,7 +121,7 @@ pub enum Rejection {
     /// named it).
     Graph(GraphRefusal),
     /// It could not be written as JSON (the generated types always can; a custom property's own
-    /// `Serialize` might not), so it was never sent. Holds serde_json's reason.
+    /// `Serialize` might not), so it was never sent. Holds the serializer's reason.
     Unserializable(String),
 }
 

@@ -485,7 +485,7 @@ proptest! {
 }
 
 /// JSON texts a `serde_json::Value` never writes, which parsers are known to read differently.
-const EDGE_TEXTS: [&str; 16] = [
+const EDGE_TEXTS: [&str; 18] = [
     r#""\ud800""#,
     r#""\udc00x""#,
     r#""\ud83d\ude00""#,
@@ -502,19 +502,62 @@ const EDGE_TEXTS: [&str; 16] = [
     "18446744073709551616",
     "4.9e-324",
     "NaN",
+    r#""\uZZZZ""#,
+    // 130 levels of nesting: serde_json stops at 128.
+    concat!(
+        "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[",
+        "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[",
+        "1",
+        "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
+        "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"
+    ),
 ];
 
-/// A valid batch with one value replaced by an edge text.
+/// Where an edge text goes in a valid batch.
+#[derive(Clone, Copy, Debug)]
+enum EdgePlace {
+    /// In place of one of the batch's values.
+    Replacing,
+    /// Under an unknown key of the request, which no type keeps.
+    UnknownRequestKey,
+    /// Under an unknown key of the first event's `user_data`, which no type keeps.
+    UnknownUserDataKey,
+}
+
+/// A valid batch with an edge text in it.
 fn batch_with_edge_text() -> BoxedStrategy<Vec<u8>> {
     const MARK: &str = "\u{1}edge\u{1}";
-    (batch(1..=4), any::<Index>(), select(EDGE_TEXTS.to_vec()))
-        .prop_map(|(mut body, at, text)| {
-            let mut pointers = Vec::new();
-            collect_pointers(&body, String::new(), &mut pointers);
-            let pointer = &pointers[at.index(pointers.len())];
-            set(&mut body, pointer, json!(MARK));
+    let places = select(vec![
+        EdgePlace::Replacing,
+        EdgePlace::UnknownRequestKey,
+        EdgePlace::UnknownUserDataKey,
+    ]);
+    (
+        batch(1..=4),
+        any::<Index>(),
+        select(EDGE_TEXTS.to_vec()),
+        places,
+    )
+        .prop_map(|(mut body, at, text, place)| {
+            if let EdgePlace::Replacing = place {
+                let mut pointers = Vec::new();
+                collect_pointers(&body, String::new(), &mut pointers);
+                let pointer = &pointers[at.index(pointers.len())];
+                set(&mut body, pointer, json!(MARK));
+            }
             let marked = String::from_utf8(to_bytes(&body)).expect("JSON text");
-            marked.replace(r#""\u0001edge\u0001""#, text).into_bytes()
+            match place {
+                EdgePlace::Replacing => marked.replace(r#""\u0001edge\u0001""#, text),
+                EdgePlace::UnknownRequestKey => {
+                    marked.replacen('{', &format!(r#"{{"x":{text},"#), 1)
+                }
+                EdgePlace::UnknownUserDataKey => marked.replacen(
+                    r#""user_data":{"#,
+                    &format!(r#""user_data":{{"x":{text},"#),
+                    1,
+                ),
+            }
+            .into_bytes()
         })
         .boxed()
 }
@@ -522,9 +565,10 @@ fn batch_with_edge_text() -> BoxedStrategy<Vec<u8>> {
 proptest! {
     #![proptest_config(config(96))]
 
-    /// The validator's typed read (sonic-rs) accepts exactly the bodies serde_json's read of the
-    /// generated `EventRequest` accepts, into the same request; where it refuses, the violation and
-    /// its blame path come from serde_json's path-tracking read, as before.
+    /// The validator's typed read (a seed that reserves the events up front) accepts exactly the
+    /// bodies serde_json's plain read of the generated `EventRequest` accepts, into the same
+    /// request. It is where a faster parser would have to prove itself: sonic-rs 0.5 fails it
+    /// (skipped values' escapes and depth are not checked).
     #[test]
     fn the_typed_read_is_serde_json_s(
         bytes in prop_oneof![

@@ -493,16 +493,18 @@ mod body_bytes {
     use serde_json::Value;
 
     use crate::support::generators::any_event;
-    use crate::support::{NOW, PIXEL};
+    use crate::support::{MAX_AGE, MAX_FUTURE, NOW, PIXEL};
 
-    /// Generated events (valid at [`NOW`]), moved to the present so the sender's clock accepts them.
+    /// Generated events (valid at [`NOW`]), moved to the present so the sender's clock accepts them,
+    /// and a minute away from the window's edges (the sender reads its clock a moment later).
     fn typed_now(events: Vec<Value>) -> Vec<ServerEvent> {
-        let shift = capi_kit::rules::Context::now().now - NOW;
+        let now = capi_kit::rules::Context::now().now;
+        let window = (now - MAX_AGE + 60)..=(now + MAX_FUTURE - 60);
         events
             .into_iter()
             .map(|mut event| {
-                let time = event["event_time"].as_i64().unwrap_or(NOW);
-                event["event_time"] = Value::from(time + shift);
+                let time = event["event_time"].as_i64().unwrap_or(NOW) - NOW + now;
+                event["event_time"] = Value::from(time.clamp(*window.start(), *window.end()));
                 serde_json::from_value(event).expect("generated events are typed events")
             })
             .collect()
