@@ -567,15 +567,15 @@ proptest! {
 
     /// The validator's typed read (a seed that reserves the events up front) accepts exactly the
     /// bodies serde_json's plain read of the generated `EventRequest` accepts, into the same
-    /// request. It is where a faster parser would have to prove itself: sonic-rs 0.5 fails it
-    /// (skipped values' escapes and depth are not checked).
+    /// request. A faster parser would have to pass it, and the unit test of `rules::typed_read`,
+    /// which sonic-rs 0.5 fails (it checks neither the escapes nor the depth of skipped values).
     #[test]
     fn the_typed_read_is_serde_json_s(
         bytes in prop_oneof![
-            any_batch().prop_map(|body| to_bytes(&body)),
-            mutated_batch().prop_map(|body| to_bytes(&body)),
-            json_value().prop_map(|body| to_bytes(&body)),
-            batch_with_edge_text(),
+            1 => any_batch().prop_map(|body| to_bytes(&body)),
+            1 => mutated_batch().prop_map(|body| to_bytes(&body)),
+            1 => json_value().prop_map(|body| to_bytes(&body)),
+            3 => batch_with_edge_text(),
         ]
     ) {
         let ours = rules::parse_request(&bytes).ok();
