@@ -49,15 +49,47 @@ pub(crate) fn normalize(
 /// True when libphonenumber's metadata has a region for `country` (from [`tables::REGIONS`], so that
 /// the usual international number needs neither a lookup by name nor libphonenumber's database).
 fn has_region(country: CountryCode) -> bool {
-    tables::has_region(country.to_uppercase())
+    let [a, b] = country.to_uppercase();
+    let index = usize::from(a.wrapping_sub(b'A')) * 26 + usize::from(b.wrapping_sub(b'A'));
+    BY_REGION.get(index).copied().unwrap_or(false)
 }
+
+/// The possible national lengths (bit n: n digits) for the calling code `code`, when it is one
+/// (from [`tables::CALLING_CODES`]).
+fn possible_lengths(code: u16) -> Option<u32> {
+    BY_CODE.get(usize::from(code)).copied().flatten()
+}
+
+/// [`tables::CALLING_CODES`] by code.
+static BY_CODE: [Option<u32>; 1000] = {
+    let mut by_code = [None; 1000];
+    let mut i = 0;
+    while i < tables::CALLING_CODES.len() {
+        let (code, lengths) = tables::CALLING_CODES[i];
+        by_code[code as usize] = Some(lengths);
+        i += 1;
+    }
+    by_code
+};
+
+/// [`tables::REGIONS`] by index (`AA` is 0, `ZZ` is 675).
+static BY_REGION: [bool; 26 * 26] = {
+    let mut by_region = [false; 26 * 26];
+    let mut i = 0;
+    while i < tables::REGIONS.len() {
+        let [a, b] = tables::REGIONS[i];
+        by_region[(a - b'A') as usize * 26 + (b - b'A') as usize] = true;
+        i += 1;
+    }
+    by_region
+};
 
 /// For international digits, libphonenumber's length test on the national part (what follows
 /// the country calling code), as [`parse_national`] applies it.
 fn check_possible(digits: &str) -> Result<(), Reason> {
     let (lengths, national) = (1..=3.min(digits.len()))
         .find_map(|len| {
-            let lengths = tables::possible_lengths(digits[..len].parse().ok()?)?;
+            let lengths = possible_lengths(digits[..len].parse().ok()?)?;
             Some((lengths, &digits[len..]))
         })
         .ok_or(Reason::UnknownCallingCode)?;
@@ -128,7 +160,7 @@ fn starts_with_calling_code(digits: &str) -> bool {
     (1..=3.min(digits.len())).any(|len| {
         digits[..len]
             .parse()
-            .is_ok_and(|code| tables::possible_lengths(code).is_some())
+            .is_ok_and(|code| possible_lengths(code).is_some())
     })
 }
 
@@ -320,7 +352,7 @@ mod tests {
             codes + "];\n",
             "/// The countries (ISO 3166 alpha-2, upper case) libphonenumber has a region for.\n\
              pub(super) const REGIONS: &[[u8; 2]] = &[\n",
-            regions + "];\n" + TABLES_LOOKUPS,
+            regions + "];\n",
         )
     }
 
@@ -331,44 +363,6 @@ mod tests {
 //!
 //! Written by the test `pii::phone::tests::tables_are_libphonenumbers`, which fails when the
 //! metadata changes; `CAPI_BLESS=1 cargo test --lib tables_are` writes it again. Do not edit.";
-
-    const TABLES_LOOKUPS: &str = "
-/// The possible national lengths (bit n: n digits) for the calling code `code`, when it is one.
-pub(super) fn possible_lengths(code: u16) -> Option<u32> {
-    BY_CODE.get(usize::from(code)).copied().flatten()
-}
-
-/// True when libphonenumber has a region for the country `code` (upper case).
-pub(super) fn has_region(code: [u8; 2]) -> bool {
-    let [a, b] = code;
-    let index = usize::from(a.wrapping_sub(b'A')) * 26 + usize::from(b.wrapping_sub(b'A'));
-    BY_REGION.get(index).copied().unwrap_or(false)
-}
-
-/// [`CALLING_CODES`] by code.
-static BY_CODE: [Option<u32>; 1000] = {
-    let mut by_code = [None; 1000];
-    let mut i = 0;
-    while i < CALLING_CODES.len() {
-        let (code, lengths) = CALLING_CODES[i];
-        by_code[code as usize] = Some(lengths);
-        i += 1;
-    }
-    by_code
-};
-
-/// [`REGIONS`] by index (`AA` is 0, `ZZ` is 675).
-static BY_REGION: [bool; 26 * 26] = {
-    let mut by_region = [false; 26 * 26];
-    let mut i = 0;
-    while i < REGIONS.len() {
-        let [a, b] = REGIONS[i];
-        by_region[(a - b'A') as usize * 26 + (b - b'A') as usize] = true;
-        i += 1;
-    }
-    by_region
-};
-";
 
     #[test]
     fn tables_are_libphonenumbers() {

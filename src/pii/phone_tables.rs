@@ -473,39 +473,3 @@ pub(super) const REGIONS: &[[u8; 2]] = &[
     *b"ZM",
     *b"ZW",
 ];
-
-/// The possible national lengths (bit n: n digits) for the calling code `code`, when it is one.
-pub(super) fn possible_lengths(code: u16) -> Option<u32> {
-    BY_CODE.get(usize::from(code)).copied().flatten()
-}
-
-/// True when libphonenumber has a region for the country `code` (upper case).
-pub(super) fn has_region(code: [u8; 2]) -> bool {
-    let [a, b] = code;
-    let index = usize::from(a.wrapping_sub(b'A')) * 26 + usize::from(b.wrapping_sub(b'A'));
-    BY_REGION.get(index).copied().unwrap_or(false)
-}
-
-/// [`CALLING_CODES`] by code.
-static BY_CODE: [Option<u32>; 1000] = {
-    let mut by_code = [None; 1000];
-    let mut i = 0;
-    while i < CALLING_CODES.len() {
-        let (code, lengths) = CALLING_CODES[i];
-        by_code[code as usize] = Some(lengths);
-        i += 1;
-    }
-    by_code
-};
-
-/// [`REGIONS`] by index (`AA` is 0, `ZZ` is 675).
-static BY_REGION: [bool; 26 * 26] = {
-    let mut by_region = [false; 26 * 26];
-    let mut i = 0;
-    while i < REGIONS.len() {
-        let [a, b] = REGIONS[i];
-        by_region[(a - b'A') as usize * 26 + (b - b'A') as usize] = true;
-        i += 1;
-    }
-    by_region
-};
