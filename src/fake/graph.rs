@@ -15,7 +15,7 @@ use super::fault::Fault;
 use super::faults::{FaultPlan, FaultReport, FaultState};
 use super::in_flight::{InFlight, InFlightGuard};
 use super::request::{FakeRequest, FakeResponse};
-use super::store::{BrowserEvent, Store, StoreCounts, StoredEvent};
+use super::store::{self, BrowserEvent, Store, StoreCounts, StoredEvent};
 use crate::generated::types::EventRequest;
 use crate::rules::{self, Context, RuleId, Verdict};
 use crate::secret::{AccessToken, AppSecret};
@@ -271,9 +271,11 @@ impl FakeGraph {
                     .test_event_code
                     .as_deref()
                     .filter(|code| !code.is_empty());
-                let released =
-                    self.store()
-                        .insert_server(pixel_id, test_event_code, events_request.data, now);
+                let mut events = events_request.data;
+                store::fit_for_holding(&mut events);
+                let released = self
+                    .store()
+                    .insert_server(pixel_id, test_event_code, events, now);
                 // Outside the lock (the guard went with the statement above).
                 drop(released);
                 answers::accepted(events_received)

@@ -208,6 +208,15 @@ fn rehash(hasher: &RandomState, events: &VecDeque<Held>, seq: u64) -> u64 {
 #[derive(Debug, Default)]
 pub(crate) struct Released(Vec<Held>);
 
+/// Trims a batch's vector for holding, before the store's lock is taken (it may copy the batch):
+/// it was reserved from a guess, and held for up to 48 hours it should not keep much more than it
+/// holds.
+pub(crate) fn fit_for_holding(events: &mut Vec<ServerEvent>) {
+    if events.capacity() - events.len() > events.len() / 8 {
+        events.shrink_to_fit();
+    }
+}
+
 /// Every event the fake holds, oldest first.
 #[derive(Debug)]
 pub(crate) struct Store {
@@ -279,14 +288,9 @@ impl Store {
         &mut self,
         pixel_id: &str,
         test_event_code: Option<&str>,
-        mut events: Vec<ServerEvent>,
+        events: Vec<ServerEvent>,
         now: i64,
     ) -> Released {
-        // The vector was reserved from a guess; held for up to 48 hours, it should not keep much
-        // more than it holds.
-        if events.capacity() - events.len() > events.len() / 8 {
-            events.shrink_to_fit();
-        }
         let batch = Arc::new(events);
         let payloads = (0..batch.len()).map(|index| HeldPayload::Server {
             batch: Arc::clone(&batch),

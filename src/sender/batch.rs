@@ -363,4 +363,31 @@ mod tests {
         assert!(last.is_empty());
         assert_eq!(parse(&last).data, []);
     }
+
+    #[test]
+    fn bodies_are_sized_after_full_batches_but_never_past_the_cap() {
+        let sizer = BodySizer::new();
+        let mut full = sizer.open(2);
+        for n in 0..2 {
+            full.push(n as usize, &mut event(n as i64, Some("id")), None)
+                .unwrap();
+        }
+        let per_event = full.body.len() / 2;
+        sizer.learn(&full);
+        assert!(sizer.open(1000).body.capacity() >= 1000 * per_event);
+        // One huge event must not make every later body reserve a gigabyte.
+        let mut huge = event(9, Some("id"));
+        huge.custom_data.as_mut().unwrap().extra.insert(
+            "note".to_owned(),
+            serde_json::Value::String("x".repeat(1 << 20)),
+        );
+        let mut alone = sizer.open(1);
+        alone.push(0, &mut huge, None).unwrap();
+        sizer.learn(&alone);
+        let capacity = sizer.open(1000).body.capacity();
+        assert!(
+            capacity <= 1000 * MAX_BYTES_PER_EVENT * 9 / 8 + HEAD.len(),
+            "{capacity}"
+        );
+    }
 }
