@@ -81,6 +81,7 @@ pub mod allocator;
 pub mod client;
 #[cfg(feature = "conformance")]
 pub mod conformance;
+mod event_json;
 pub mod events;
 #[cfg(feature = "fake")]
 pub mod fake;

@@ -13,9 +13,10 @@ use super::clock::Clock;
 use super::decode::{self, Malformed};
 use super::fault::Fault;
 use super::faults::{FaultPlan, FaultReport, FaultState};
+use super::held_batch::HeldBatch;
 use super::in_flight::{InFlight, InFlightGuard};
 use super::request::{FakeRequest, FakeResponse};
-use super::store::{self, BrowserEvent, Store, StoreCounts, StoredEvent};
+use super::store::{BrowserEvent, Store, StoreCounts, StoredEvent};
 use crate::generated::types::EventRequest;
 use crate::rules::{self, Context, RuleId, Verdict};
 use crate::secret::{AccessToken, AppSecret};
@@ -271,11 +272,11 @@ impl FakeGraph {
                     .test_event_code
                     .as_deref()
                     .filter(|code| !code.is_empty());
-                let mut events = events_request.data;
-                store::fit_for_holding(&mut events);
+                // Written down before the store's lock is taken; the parsed events go after it.
+                let batch = HeldBatch::write(&events_request.data, request.body.len());
                 let released = self
                     .store()
-                    .insert_server(pixel_id, test_event_code, events, now);
+                    .insert_server(pixel_id, test_event_code, batch, now);
                 // Outside the lock (the guard went with the statement above).
                 drop(released);
                 answers::accepted(events_received)

@@ -54,6 +54,7 @@ mod fault;
 mod faults;
 mod graph;
 mod handle;
+mod held_batch;
 mod in_flight;
 mod inspect;
 mod json_fast_path;

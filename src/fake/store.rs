@@ -9,9 +9,9 @@
 //! Bounds: an event is dropped 48 hours after arrival, and the oldest events go first when more than
 //! the configured count are held. Nothing else grows with traffic.
 //!
-//! The events of one request are held together, in the vector the request was read into: storing
-//! them costs no copy and no allocation per event. A batch's memory goes with its last held event,
-//! so at most one batch (the oldest, partly dropped) outlives the count cap.
+//! The server events of one request are held together, as compact JSON in one [`HeldBatch`]: storing
+//! them costs no allocation per event. A batch's memory goes with its last held event, so at most
+//! one batch (the oldest, partly dropped) outlives the count cap.
 
 use std::collections::VecDeque;
 use std::hash::BuildHasher;
@@ -22,6 +22,7 @@ use hashbrown::HashTable;
 
 use serde::{Deserialize, Serialize};
 
+use super::held_batch::HeldBatch;
 use crate::generated::types::ServerEvent;
 
 /// How long an event deduplicates later ones, and how long it is kept: 48 hours.
@@ -123,10 +124,7 @@ struct Held {
 #[derive(Debug)]
 enum HeldPayload {
     /// Event `index` of the server events accepted with one request.
-    Server {
-        batch: Arc<Vec<ServerEvent>>,
-        index: usize,
-    },
+    Server { batch: Arc<HeldBatch>, index: usize },
     /// A simulated browser event.
     Browser(BrowserEvent),
 }
@@ -134,21 +132,32 @@ enum HeldPayload {
 impl Held {
     fn event_name(&self) -> &str {
         match &self.payload {
-            HeldPayload::Server { batch, index } => &batch[*index].event_name,
+            HeldPayload::Server { batch, index } => batch.event_name(*index),
             HeldPayload::Browser(event) => &event.event_name,
         }
     }
 
     fn event_id(&self) -> Option<&str> {
         match &self.payload {
-            HeldPayload::Server { batch, index } => batch[*index].event_id.as_deref(),
+            HeldPayload::Server { batch, index } => batch.event_id(*index),
             HeldPayload::Browser(event) => event.event_id.as_deref(),
         }
     }
 
-    /// A copy for the inspection API.
-    fn to_stored(&self) -> StoredEvent {
-        StoredEvent {
+    /// A copy for the inspection API: `None` if a held server event no longer reads as one, which
+    /// would be a bug of the fake (logged).
+    fn to_stored(&self) -> Option<StoredEvent> {
+        let event = match &self.payload {
+            HeldPayload::Server { batch, index } => match batch.event(*index) {
+                Ok(event) => StoredPayload::Server(Box::new(event)),
+                Err(error) => {
+                    tracing::error!(seq = self.seq, %error, "a held event does not read back");
+                    return None;
+                }
+            },
+            HeldPayload::Browser(event) => StoredPayload::Browser(event.clone()),
+        };
+        Some(StoredEvent {
             seq: self.seq,
             pixel_id: self.pixel_id.to_string(),
             source: self.source,
@@ -156,13 +165,8 @@ impl Held {
             test_event_code: self.test_event_code.as_deref().map(str::to_owned),
             duplicate: self.duplicate,
             duplicate_of: self.duplicate_of,
-            event: match &self.payload {
-                HeldPayload::Server { batch, index } => {
-                    StoredPayload::Server(Box::new(batch[*index].clone()))
-                }
-                HeldPayload::Browser(event) => StoredPayload::Browser(event.clone()),
-            },
-        }
+            event,
+        })
     }
 }
 
@@ -207,15 +211,6 @@ fn rehash(hasher: &RandomState, events: &VecDeque<Held>, seq: u64) -> u64 {
 #[must_use = "drop it once the store's lock is released"]
 #[derive(Debug, Default)]
 pub(crate) struct Released(Vec<Held>);
-
-/// Trims a batch's vector for holding, before the store's lock is taken (it may copy the batch):
-/// it was reserved from a guess, and held for up to 48 hours it should not keep much more than it
-/// holds.
-pub(crate) fn fit_for_holding(events: &mut Vec<ServerEvent>) {
-    if events.capacity() - events.len() > events.len() / 8 {
-        events.shrink_to_fit();
-    }
-}
 
 /// Every event the fake holds, oldest first.
 #[derive(Debug)]
@@ -288,10 +283,10 @@ impl Store {
         &mut self,
         pixel_id: &str,
         test_event_code: Option<&str>,
-        events: Vec<ServerEvent>,
+        batch: HeldBatch,
         now: i64,
     ) -> Released {
-        let batch = Arc::new(events);
+        let batch = Arc::new(batch);
         let payloads = (0..batch.len()).map(|index| HeldPayload::Server {
             batch: Arc::clone(&batch),
             index,
@@ -415,7 +410,7 @@ impl Store {
         self.events
             .iter()
             .filter(|e| &*e.pixel_id == pixel_id && e.test_event_code.is_none())
-            .map(Held::to_stored)
+            .filter_map(Held::to_stored)
             .collect()
     }
 
@@ -424,7 +419,7 @@ impl Store {
         self.events
             .iter()
             .filter(|e| e.test_event_code.as_deref() == Some(code))
-            .map(Held::to_stored)
+            .filter_map(Held::to_stored)
             .collect()
     }
 }
@@ -485,12 +480,18 @@ mod tests {
     #[test]
     fn a_batch_is_held_until_its_last_event_goes() {
         let mut store = Store::new(3);
-        let _ = store.insert_server("1", None, vec![server("A", "1"), server("B", "2")], 0);
+        let batch = |events: &[ServerEvent]| HeldBatch::write(events, 0);
+        let _ = store.insert_server("1", None, batch(&[server("A", "1"), server("B", "2")]), 0);
         let first = match &store.events[0].payload {
             HeldPayload::Server { batch, .. } => Arc::downgrade(batch),
             HeldPayload::Browser(_) => unreachable!("server events were inserted"),
         };
-        let _ = store.insert_server("1", Some("T1"), vec![server("C", "3"), server("A", "1")], 0);
+        let _ = store.insert_server(
+            "1",
+            Some("T1"),
+            batch(&[server("C", "3"), server("A", "1")]),
+            0,
+        );
         // "A" of the first batch was evicted, "B" still holds the batch.
         assert!(first.upgrade().is_some());
         let names: Vec<_> = store.events.iter().map(Held::event_name).collect();

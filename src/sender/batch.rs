@@ -11,8 +11,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use bytes::Bytes;
 
 use super::event_id::event_id_of_json;
-use super::json::write_event;
 use crate::client::envelope;
+use crate::event_json::write_event;
 use crate::generated::types::{ActionSource, ServerEvent};
 
 /// How every body starts: the events are the first member.

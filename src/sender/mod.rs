@@ -31,7 +31,6 @@ mod batch;
 mod config;
 mod deliver;
 mod event_id;
-mod json;
 mod report;
 mod retry;
 

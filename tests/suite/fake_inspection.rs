@@ -276,3 +276,45 @@ async fn the_clock_is_read_set_advanced_and_released_over_http() {
         assert_eq!(answer["error"]["code"], 100, "{answer}");
     }
 }
+
+mod properties {
+    use capi_kit::fake::{FakeGraph, FakeRequest, StoredPayload};
+    use capi_kit::types::ServerEvent;
+    use proptest::collection::vec;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    use crate::support::generators::any_event;
+    use crate::support::{NOW, PIXEL, TOKEN};
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// The fake holds accepted events in a compact form of its own; the inspection API still
+        /// shows each exactly as the validator read it (every string, every number, custom data).
+        #[test]
+        fn stored_events_are_the_events_as_read(events in vec(any_event(), 1..6)) {
+            let body = serde_json::to_vec(&json!({"data": events})).unwrap();
+            let fake = FakeGraph::builder().token(TOKEN).now(NOW).build();
+            let answer = fake.handle(
+                &FakeRequest::post(&format!("/v26.0/{PIXEL}/events?access_token={TOKEN}"))
+                    .header("Content-Type", "application/json")
+                    .body(body.clone()),
+            );
+            prop_assert_eq!(answer.status.as_u16(), 200, "{}", answer.text());
+            let read: Vec<ServerEvent> = events
+                .iter()
+                .map(|event| serde_json::from_slice(&serde_json::to_vec(event).unwrap()).unwrap())
+                .collect();
+            let stored: Vec<ServerEvent> = fake
+                .events(PIXEL)
+                .into_iter()
+                .map(|stored| match stored.event {
+                    StoredPayload::Server(event) => *event,
+                    StoredPayload::Browser(event) => panic!("a browser event was stored: {event:?}"),
+                })
+                .collect();
+            prop_assert_eq!(stored, read);
+        }
+    }
+}

@@ -1,8 +1,9 @@
-//! Writes an event's JSON into a request body: with sonic-rs (SIMD string escaping) when it writes
-//! exactly serde_json's bytes in this build, with serde_json otherwise.
+//! Writes an event's JSON: with sonic-rs (SIMD string escaping) when it writes exactly serde_json's
+//! bytes in this build, with serde_json otherwise.
 //!
-//! The bytes matter beyond Graph: a derived `event_id` is the SHA-256 of serde_json's JSON of the
-//! event ([`super::event_id_for`]), and the sender computes it from the bytes it wrote.
+//! The sender writes request bodies with it, and the bytes matter beyond Graph: a derived `event_id`
+//! is the SHA-256 of serde_json's JSON of the event ([`crate::sender::event_id_for`]), computed from
+//! the bytes written. The fake holds accepted events as the JSON it writes.
 
 use std::sync::OnceLock;
 

@@ -1,0 +1,153 @@
+//! The server events of one accepted request as the store holds them: compact JSON in one buffer,
+//! with each event's name and id beside it for deduplication.
+//!
+//! A parsed `ServerEvent` takes about four times the memory of its JSON (a 2.5 KB struct, and an
+//! allocation for every string). Held for 48 hours or until the count cap, that memory is most of
+//! what a loaded fake touches; on a virtual machine every fresh page is slow to fault in. So the
+//! store holds the JSON and parses an event again only when the inspection API asks for it.
+
+use std::ops::Range;
+
+use crate::event_json::write_event;
+use crate::generated::types::ServerEvent;
+
+/// Accepted server events, in the order they were posted.
+#[derive(Debug)]
+pub(crate) struct HeldBatch {
+    /// Every event's JSON, back to back.
+    json: Vec<u8>,
+    /// Every event's `event_name`, then its `event_id`, back to back.
+    keys: String,
+    /// Where each event's parts are.
+    events: Box<[Spans]>,
+}
+
+/// Where one event's parts are in its batch.
+#[derive(Debug)]
+struct Spans {
+    /// In `json`.
+    json: Range<usize>,
+    /// In `keys`.
+    name: Range<usize>,
+    /// In `keys`, when the event has an id.
+    id: Option<Range<usize>>,
+}
+
+impl HeldBatch {
+    /// Writes `events` down; `json_size` is a guess of their JSON's length (the request body's).
+    pub(crate) fn write(events: &[ServerEvent], json_size: usize) -> HeldBatch {
+        let mut json = Vec::with_capacity(json_size);
+        let mut keys = String::new();
+        let spans = events
+            .iter()
+            .map(|event| {
+                let start = json.len();
+                if write_event(&mut json, event).is_err() {
+                    // Unreachable for the generated types (string keys only, and non-finite
+                    // floats are written as null); an event that could not be written reads back
+                    // as missing rather than half written.
+                    json.truncate(start);
+                }
+                let name = push(&mut keys, &event.event_name);
+                let id = event.event_id.as_deref().map(|id| push(&mut keys, id));
+                Spans {
+                    json: start..json.len(),
+                    name,
+                    id,
+                }
+            })
+            .collect();
+        if json.capacity() - json.len() > json.len() / 8 {
+            // Held for up to 48 hours, it should not keep much more than it holds.
+            json.shrink_to_fit();
+        }
+        HeldBatch {
+            json,
+            keys,
+            events: spans,
+        }
+    }
+
+    /// The number of events.
+    pub(crate) fn len(&self) -> usize {
+        self.events.len()
+    }
+
+    /// Event `index`'s `event_name` (empty past the end).
+    pub(crate) fn event_name(&self, index: usize) -> &str {
+        self.events
+            .get(index)
+            .and_then(|spans| self.keys.get(spans.name.clone()))
+            .unwrap_or_default()
+    }
+
+    /// Event `index`'s `event_id`, if it has one.
+    pub(crate) fn event_id(&self, index: usize) -> Option<&str> {
+        let spans = self.events.get(index)?;
+        self.keys.get(spans.id.clone()?)
+    }
+
+    /// Event `index` parsed again, as it was accepted.
+    pub(crate) fn event(&self, index: usize) -> Result<ServerEvent, serde_json::Error> {
+        let json = self
+            .events
+            .get(index)
+            .and_then(|spans| self.json.get(spans.json.clone()))
+            .unwrap_or_default();
+        serde_json::from_slice(json)
+    }
+}
+
+/// Appends `text` to `keys` and returns where it went.
+fn push(keys: &mut String, text: &str) -> Range<usize> {
+    let start = keys.len();
+    keys.push_str(text);
+    start..keys.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(name: &str, id: Option<&str>, value: f64) -> ServerEvent {
+        let mut event = serde_json::json!({
+            "event_name": name, "event_time": 1_763_800_000, "action_source": "website",
+            "event_source_url": "https://shop.example/checkout",
+            "user_data": {"em": ["a".repeat(64)], "client_user_agent": "Mozilla/5.0 \"quoted\" é"},
+            "custom_data": {"value": value, "currency": "EUR", "extra": {"n": [1, -2.5, null]}}
+        });
+        if let Some(id) = id {
+            event["event_id"] = id.into();
+        }
+        serde_json::from_value(event).unwrap()
+    }
+
+    #[test]
+    fn events_read_back_as_they_were_written() {
+        let events = [
+            event("Purchase", Some("order-1"), 12.34),
+            event("Lead", None, 0.1),
+            event("Purchase", Some("order-2"), 1e300),
+        ];
+        let batch = HeldBatch::write(&events, 10);
+        assert_eq!(batch.len(), 3);
+        for (index, expected) in events.iter().enumerate() {
+            assert_eq!(&batch.event(index).unwrap(), expected);
+            assert_eq!(batch.event_name(index), expected.event_name);
+            assert_eq!(batch.event_id(index), expected.event_id.as_deref());
+        }
+    }
+
+    #[test]
+    fn past_the_end_is_empty_not_a_panic() {
+        let batch = HeldBatch::write(&[event("Lead", Some("1"), 1.0)], 0);
+        assert_eq!((batch.event_name(1), batch.event_id(1)), ("", None));
+        assert!(batch.event(1).is_err());
+    }
+
+    #[test]
+    fn the_buffer_keeps_little_beyond_the_json() {
+        let batch = HeldBatch::write(&[event("Lead", Some("1"), 1.0)], 1 << 20);
+        assert!(batch.json.capacity() <= batch.json.len() * 9 / 8);
+    }
+}
