@@ -2,17 +2,21 @@
 //! with each event's name and id beside it for deduplication.
 //!
 //! A parsed `ServerEvent` takes about four times the memory of its JSON (a 2.5 KB struct, and an
-//! allocation for every string). Held for 48 hours or until the count cap, that memory is most of
-//! what a loaded fake touches; on a virtual machine every fresh page is slow to fault in. So the
-//! store holds the JSON and parses an event again only when the inspection API asks for it.
+//! allocation for every string). Held for 48 hours or until the count cap, that memory was most of
+//! what a loaded fake touched, and on a virtual machine every fresh page is slow to fault in. So the
+//! store holds JSON, and parses an event again only when the inspection API asks for it.
+//!
+//! The JSON is written anew rather than cut out of the request body: finding each event's end in
+//! the body again (serde_json's `RawValue`) cost as much as writing it, and a body may carry far
+//! more than its events, which the store would then hold too.
 
+use std::fmt;
 use std::ops::Range;
 
 use crate::event_json::write_event;
 use crate::generated::types::ServerEvent;
 
 /// Accepted server events, in the order they were posted.
-#[derive(Debug)]
 pub(crate) struct HeldBatch {
     /// Every event's JSON, back to back.
     json: Vec<u8>,
@@ -23,7 +27,6 @@ pub(crate) struct HeldBatch {
 }
 
 /// Where one event's parts are in its batch.
-#[derive(Debug)]
 struct Spans {
     /// In `json`.
     json: Range<usize>,
@@ -37,7 +40,11 @@ impl HeldBatch {
     /// Writes `events` down; `json_size` is a guess of their JSON's length (the request body's).
     pub(crate) fn write(events: &[ServerEvent], json_size: usize) -> HeldBatch {
         let mut json = Vec::with_capacity(json_size);
-        let mut keys = String::new();
+        let keys_len = events
+            .iter()
+            .map(|e| e.event_name.len() + e.event_id.as_ref().map_or(0, String::len))
+            .sum();
+        let mut keys = String::with_capacity(keys_len);
         let spans = events
             .iter()
             .map(|event| {
@@ -48,12 +55,10 @@ impl HeldBatch {
                     // as missing rather than half written.
                     json.truncate(start);
                 }
-                let name = push(&mut keys, &event.event_name);
-                let id = event.event_id.as_deref().map(|id| push(&mut keys, id));
                 Spans {
                     json: start..json.len(),
-                    name,
-                    id,
+                    name: push(&mut keys, &event.event_name),
+                    id: event.event_id.as_deref().map(|id| push(&mut keys, id)),
                 }
             })
             .collect();
@@ -98,6 +103,16 @@ impl HeldBatch {
     }
 }
 
+impl fmt::Debug for HeldBatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The events hold customer data.
+        f.debug_struct("HeldBatch")
+            .field("events", &self.events.len())
+            .field("json_bytes", &self.json.len())
+            .finish_non_exhaustive()
+    }
+}
+
 /// Appends `text` to `keys` and returns where it went.
 fn push(keys: &mut String, text: &str) -> Range<usize> {
     let start = keys.len();
@@ -109,7 +124,7 @@ fn push(keys: &mut String, text: &str) -> Range<usize> {
 mod tests {
     use super::*;
 
-    fn event(name: &str, id: Option<&str>, value: f64) -> ServerEvent {
+    fn event(name: &str, id: Option<&str>, value: f64) -> serde_json::Value {
         let mut event = serde_json::json!({
             "event_name": name, "event_time": 1_763_800_000, "action_source": "website",
             "event_source_url": "https://shop.example/checkout",
@@ -119,18 +134,18 @@ mod tests {
         if let Some(id) = id {
             event["event_id"] = id.into();
         }
-        serde_json::from_value(event).unwrap()
+        event
     }
 
-    #[test]
-    fn events_read_back_as_they_were_written() {
-        let events = [
-            event("Purchase", Some("order-1"), 12.34),
-            event("Lead", None, 0.1),
-            event("Purchase", Some("order-2"), 1e300),
-        ];
-        let batch = HeldBatch::write(&events, 10);
-        assert_eq!(batch.len(), 3);
+    fn typed(events: &[serde_json::Value]) -> Vec<ServerEvent> {
+        events
+            .iter()
+            .map(|event| serde_json::from_value(event.clone()).unwrap())
+            .collect()
+    }
+
+    fn assert_reads_back(batch: &HeldBatch, events: &[ServerEvent]) {
+        assert_eq!(batch.len(), events.len());
         for (index, expected) in events.iter().enumerate() {
             assert_eq!(&batch.event(index).unwrap(), expected);
             assert_eq!(batch.event_name(index), expected.event_name);
@@ -138,16 +153,40 @@ mod tests {
         }
     }
 
+    fn three() -> Vec<serde_json::Value> {
+        vec![
+            event("Purchase", Some("order-1"), 12.34),
+            event("Lead", None, 0.1),
+            event("Purchase", Some("order-2"), 1e300),
+        ]
+    }
+
     #[test]
-    fn past_the_end_is_empty_not_a_panic() {
-        let batch = HeldBatch::write(&[event("Lead", Some("1"), 1.0)], 0);
-        assert_eq!((batch.event_name(1), batch.event_id(1)), ("", None));
-        assert!(batch.event(1).is_err());
+    fn written_events_read_back_as_they_were() {
+        let events = typed(&three());
+        assert_reads_back(&HeldBatch::write(&events, 10), &events);
+    }
+
+    #[test]
+    fn debug_shows_no_event() {
+        let batch = HeldBatch::write(&typed(&three()), 0);
+        let shown = format!("{batch:?}");
+        assert!(
+            !shown.contains("Purchase") && !shown.contains("aaaa"),
+            "{shown}"
+        );
     }
 
     #[test]
     fn the_buffer_keeps_little_beyond_the_json() {
-        let batch = HeldBatch::write(&[event("Lead", Some("1"), 1.0)], 1 << 20);
+        let batch = HeldBatch::write(&typed(&three()), 1 << 20);
         assert!(batch.json.capacity() <= batch.json.len() * 9 / 8);
+    }
+
+    #[test]
+    fn past_the_end_is_empty_not_a_panic() {
+        let batch = HeldBatch::write(&typed(&[event("Lead", Some("1"), 1.0)]), 0);
+        assert_eq!((batch.event_name(1), batch.event_id(1)), ("", None));
+        assert!(batch.event(1).is_err());
     }
 }
