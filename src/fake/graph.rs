@@ -172,8 +172,8 @@ impl FakeGraphBuilder {
     }
 
     /// Most events held at once (default [`DEFAULT_MAX_EVENTS`]); the oldest go first past it. The
-    /// events of one request share one allocation, freed with the last of them, so the memory of
-    /// up to 999 events (the rest of the oldest request) may outlive the cap.
+    /// events of one request share one buffer, freed with the last of them, so the memory of up to
+    /// 999 events (the rest of the oldest request) may outlive the cap.
     #[must_use]
     pub fn max_events(mut self, events: usize) -> Self {
         self.max_events = events;
@@ -379,12 +379,15 @@ impl FakeGraph {
     /// Live events (server and simulated browser) of `pixel_id`, oldest first, duplicates included
     /// and marked.
     pub fn events(&self, pixel_id: &str) -> Vec<StoredEvent> {
+        // Parsed after the store's lock is released: a long listing holds up no request.
         self.live_store(|store| store.pixel_events(pixel_id))
+            .into_stored()
     }
 
     /// Events sent with `test_event_code` = `code` (any pixel), oldest first.
     pub fn test_events(&self, code: &str) -> Vec<StoredEvent> {
         self.live_store(|store| store.test_events(code))
+            .into_stored()
     }
 
     /// Records simulated browser (Pixel) events for `pixel_id`, arriving now; returns how many.

@@ -168,6 +168,13 @@ mod tests {
     }
 
     #[test]
+    fn a_double_that_a_rounding_parse_misreads_reads_back_exactly() {
+        // serde_json without `float_roundtrip` reads this double's shortest form as its neighbour.
+        let events = typed(&[event("Purchase", Some("1"), 1.400_136_340_621_860_6e-7)]);
+        assert_reads_back(&HeldBatch::write(&events, 0), &events);
+    }
+
+    #[test]
     fn debug_shows_no_event() {
         let batch = HeldBatch::write(&typed(&three()), 0);
         let shown = format!("{batch:?}");

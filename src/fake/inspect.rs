@@ -4,7 +4,8 @@
 //! browser-events body a 400 Graph envelope.
 
 use http::{Method, StatusCode};
-use serde::Deserialize;
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Serialize, Serializer};
 use serde_json::json;
 
 use super::answers;
@@ -82,8 +83,23 @@ pub(crate) fn handle(fake: &FakeGraph, request: &FakeRequest, rest: &str) -> Fak
     }
 }
 
+/// `{key: value, "events": [...]}`, written straight from the events (a `json!` value would copy
+/// every event into a `serde_json::Value` tree first: gigabytes for the 100,000 a store may hold).
 fn events_answer(key: &str, value: &str, events: &[StoredEvent]) -> FakeResponse {
-    FakeResponse::json(StatusCode::OK, &json!({ key: value, "events": events }))
+    struct Answer<'a> {
+        key: &'a str,
+        value: &'a str,
+        events: &'a [StoredEvent],
+    }
+    impl Serialize for Answer<'_> {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut map = serializer.serialize_map(Some(2))?;
+            map.serialize_entry(self.key, self.value)?;
+            map.serialize_entry("events", self.events)?;
+            map.end()
+        }
+    }
+    FakeResponse::json(StatusCode::OK, &Answer { key, value, events })
 }
 
 fn post_browser_events(fake: &FakeGraph, request: &FakeRequest, pixel_id: &str) -> FakeResponse {

@@ -57,7 +57,7 @@ pub struct BrowserEvent {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum StoredPayload {
-    /// A server event, exactly as the validator read it.
+    /// A server event, exactly as the validator read it (held as JSON, parsed again).
     Server(Box<ServerEvent>),
     /// A simulated browser event.
     Browser(BrowserEvent),
@@ -106,8 +106,9 @@ impl StoredEvent {
     }
 }
 
-/// One held event: what the inspection API shows of it, with the event itself in its batch.
-#[derive(Debug)]
+/// One held event: what the inspection API shows of it, with the event itself in its batch. A clone
+/// shares the batch.
+#[derive(Clone, Debug)]
 struct Held {
     seq: u64,
     /// Shared by the events of one request.
@@ -121,7 +122,7 @@ struct Held {
 }
 
 /// Where a held event lives.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 enum HeldPayload {
     /// Event `index` of the server events accepted with one request.
     Server { batch: Arc<HeldBatch>, index: usize },
@@ -151,7 +152,14 @@ impl Held {
             HeldPayload::Server { batch, index } => match batch.event(*index) {
                 Ok(event) => StoredPayload::Server(Box::new(event)),
                 Err(error) => {
-                    tracing::error!(seq = self.seq, %error, "a held event does not read back");
+                    // Where and what kind, never the message: it may quote the event's text.
+                    tracing::error!(
+                        seq = self.seq,
+                        line = error.line(),
+                        column = error.column(),
+                        kind = ?error.classify(),
+                        "a held event does not read back"
+                    );
                     return None;
                 }
             },
@@ -206,8 +214,8 @@ fn rehash(hasher: &RandomState, events: &VecDeque<Held>, seq: u64) -> u64 {
 }
 
 /// Events the store has let go (expired or evicted), still to be dropped. Drop it after releasing
-/// the store's lock: the last event of a batch frees the whole batch (a thousand events, tens of
-/// thousands of allocations), which must not hold up the requests waiting for the lock.
+/// the store's lock: freeing memory (a batch's buffers with its last event, a browser event's
+/// strings) is work the requests waiting for the lock need not wait for.
 #[must_use = "drop it once the store's lock is released"]
 #[derive(Debug, Default)]
 pub(crate) struct Released(Vec<Held>);
@@ -406,21 +414,30 @@ impl Store {
     }
 
     /// Live events (server and browser) of `pixel_id`, oldest first.
-    pub(crate) fn pixel_events(&self, pixel_id: &str) -> Vec<StoredEvent> {
-        self.events
-            .iter()
-            .filter(|e| &*e.pixel_id == pixel_id && e.test_event_code.is_none())
-            .filter_map(Held::to_stored)
-            .collect()
+    pub(crate) fn pixel_events(&self, pixel_id: &str) -> Snapshot {
+        self.select(|e| &*e.pixel_id == pixel_id && e.test_event_code.is_none())
     }
 
     /// Test events sent with `code` (any pixel), oldest first.
-    pub(crate) fn test_events(&self, code: &str) -> Vec<StoredEvent> {
-        self.events
-            .iter()
-            .filter(|e| e.test_event_code.as_deref() == Some(code))
-            .filter_map(Held::to_stored)
-            .collect()
+    pub(crate) fn test_events(&self, code: &str) -> Snapshot {
+        self.select(|e| e.test_event_code.as_deref() == Some(code))
+    }
+
+    fn select(&self, wanted: impl Fn(&Held) -> bool) -> Snapshot {
+        Snapshot(self.events.iter().filter(|e| wanted(e)).cloned().collect())
+    }
+}
+
+/// Held events copied out of the store, sharing their batches: cheap to take under the store's
+/// lock, and turned into [`StoredEvent`]s (each event parsed again) after it is released.
+#[must_use = "turn it into stored events once the store's lock is released"]
+#[derive(Debug)]
+pub(crate) struct Snapshot(Vec<Held>);
+
+impl Snapshot {
+    /// The events, as the inspection API shows them.
+    pub(crate) fn into_stored(self) -> Vec<StoredEvent> {
+        self.0.iter().filter_map(Held::to_stored).collect()
     }
 }
 
@@ -466,7 +483,8 @@ mod tests {
         assert_eq!(store.kept.len(), 2);
         // "a" was dropped, so it is no longer a duplicate.
         let _ = store.insert_browser("1", vec![browser("E", "a")], 10);
-        assert!(!store.pixel_events("1").last().unwrap().duplicate);
+        let events = store.pixel_events("1").into_stored();
+        assert!(!events.last().unwrap().duplicate);
     }
 
     fn server(name: &str, id: &str) -> ServerEvent {
@@ -496,8 +514,8 @@ mod tests {
         assert!(first.upgrade().is_some());
         let names: Vec<_> = store.events.iter().map(Held::event_name).collect();
         assert_eq!(names, ["B", "C", "A"]);
-        assert_eq!(store.pixel_events("1")[0].event_name(), "B");
-        let tests = store.test_events("T1");
+        assert_eq!(store.pixel_events("1").into_stored()[0].event_name(), "B");
+        let tests = store.test_events("T1").into_stored();
         assert_eq!((tests.len(), tests[1].event_id()), (2, Some("1")));
         // A test event never deduplicates against a live one.
         assert!(!tests[1].duplicate);

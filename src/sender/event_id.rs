@@ -14,7 +14,7 @@ pub(crate) const EVENT_ID_LEN: usize = 5 + 32;
 /// declaration order and `custom_data`'s custom properties sorted, so the bytes depend on the
 /// content only. A sender computes the same id from the bytes it has just written into the request
 /// body, so each event is serialized once; it writes with sonic-rs only when sonic-rs writes
-/// serde_json's very bytes in the build at hand (see `sender::json`).
+/// serde_json's very bytes in the build at hand (see `crate::event_json`).
 pub fn event_id_for(pixel_id: &str, event: &ServerEvent) -> String {
     // Serializing generated types into a Vec cannot fail: every map key is a string.
     let json = serde_json::to_vec(event).unwrap_or_default();
