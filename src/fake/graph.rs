@@ -16,7 +16,7 @@ use super::faults::{FaultPlan, FaultReport, FaultState};
 use super::held_batch::HeldBatch;
 use super::in_flight::{InFlight, InFlightGuard};
 use super::request::{FakeRequest, FakeResponse};
-use super::store::{BrowserEvent, Store, StoreCounts, StoredEvent};
+use super::store::{BrowserEvent, Snapshot, Store, StoreCounts, StoredEvent};
 use crate::generated::types::EventRequest;
 use crate::rules::{self, Context, RuleId, Verdict};
 use crate::secret::{AccessToken, AppSecret};
@@ -379,15 +379,23 @@ impl FakeGraph {
     /// Live events (server and simulated browser) of `pixel_id`, oldest first, duplicates included
     /// and marked.
     pub fn events(&self, pixel_id: &str) -> Vec<StoredEvent> {
-        // Parsed after the store's lock is released: a long listing holds up no request.
-        self.live_store(|store| store.pixel_events(pixel_id))
-            .into_stored()
+        self.pixel_snapshot(pixel_id).into_stored()
     }
 
     /// Events sent with `test_event_code` = `code` (any pixel), oldest first.
     pub fn test_events(&self, code: &str) -> Vec<StoredEvent> {
+        self.test_snapshot(code).into_stored()
+    }
+
+    /// What [`FakeGraph::events`] shows, to be read after the store's lock is released: a long
+    /// listing holds up no request.
+    pub(crate) fn pixel_snapshot(&self, pixel_id: &str) -> Snapshot {
+        self.live_store(|store| store.pixel_events(pixel_id))
+    }
+
+    /// What [`FakeGraph::test_events`] shows, to be read after the store's lock is released.
+    pub(crate) fn test_snapshot(&self, code: &str) -> Snapshot {
         self.live_store(|store| store.test_events(code))
-            .into_stored()
     }
 
     /// Records simulated browser (Pixel) events for `pixel_id`, arriving now; returns how many.

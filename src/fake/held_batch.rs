@@ -94,12 +94,16 @@ impl HeldBatch {
 
     /// Event `index` parsed again, as it was accepted.
     pub(crate) fn event(&self, index: usize) -> Result<ServerEvent, serde_json::Error> {
-        let json = self
-            .events
+        serde_json::from_slice(self.event_json(index))
+    }
+
+    /// Event `index`'s JSON as held: what serde_json writes of the event as accepted (empty past
+    /// the end).
+    pub(crate) fn event_json(&self, index: usize) -> &[u8] {
+        self.events
             .get(index)
             .and_then(|spans| self.json.get(spans.json.clone()))
-            .unwrap_or_default();
-        serde_json::from_slice(json)
+            .unwrap_or_default()
     }
 }
 

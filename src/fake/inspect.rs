@@ -12,7 +12,7 @@ use super::answers;
 use super::fault::{DEFAULT_SLOW_DELAY, Fault};
 use super::graph::FakeGraph;
 use super::request::{FakeRequest, FakeResponse};
-use super::store::{BrowserEvent, StoredEvent};
+use super::store::{BrowserEvent, ListedPayload, Snapshot, StoredEvent};
 
 /// The body of `POST /_fake/pixels/{id}/browser_events`.
 #[derive(Deserialize)]
@@ -59,10 +59,10 @@ pub(crate) fn handle(fake: &FakeGraph, request: &FakeRequest, rest: &str) -> Fak
             FakeResponse::json(StatusCode::OK, &json!({"reset": true}))
         }),
         ["pixels", id, "events"] if !id.is_empty() => expect(Method::GET, &|| {
-            events_answer("pixel_id", id, &fake.events(id))
+            events_answer("pixel_id", id, &fake.pixel_snapshot(id))
         }),
         ["test_events", code] if !code.is_empty() => expect(Method::GET, &|| {
-            events_answer("test_event_code", code, &fake.test_events(code))
+            events_answer("test_event_code", code, &fake.test_snapshot(code))
         }),
         ["pixels", id, "browser_events"] if !id.is_empty() => {
             expect(Method::POST, &|| post_browser_events(fake, request, id))
@@ -83,13 +83,13 @@ pub(crate) fn handle(fake: &FakeGraph, request: &FakeRequest, rest: &str) -> Fak
     }
 }
 
-/// `{key: value, "events": [...]}`, written straight from the events (a `json!` value would copy
-/// every event into a `serde_json::Value` tree first: gigabytes for the 100,000 a store may hold).
-fn events_answer(key: &str, value: &str, events: &[StoredEvent]) -> FakeResponse {
+/// `{key: value, "events": [...]}`, written straight from the held JSON: neither parsed again nor
+/// copied into a `serde_json::Value` tree (gigabytes for the 100,000 events a store may hold).
+fn events_answer(key: &str, value: &str, snapshot: &Snapshot) -> FakeResponse {
     struct Answer<'a> {
         key: &'a str,
         value: &'a str,
-        events: &'a [StoredEvent],
+        events: &'a [StoredEvent<ListedPayload<'a>>],
     }
     impl Serialize for Answer<'_> {
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -99,6 +99,7 @@ fn events_answer(key: &str, value: &str, events: &[StoredEvent]) -> FakeResponse
             map.end()
         }
     }
+    let events = &snapshot.listed();
     FakeResponse::json(StatusCode::OK, &Answer { key, value, events })
 }
 

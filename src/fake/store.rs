@@ -21,6 +21,7 @@ use foldhash::fast::RandomState;
 use hashbrown::HashTable;
 
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 
 use super::held_batch::HeldBatch;
 use crate::generated::types::ServerEvent;
@@ -68,8 +69,11 @@ pub enum StoredPayload {
 /// JSON (in the inspection API): `{"seq": 7, "pixel_id": "123", "source": "server" | "browser",
 /// "received_at": 1763800000, "test_event_code": null | "TEST1", "duplicate": false,
 /// "duplicate_of": null | 5, "event": {…the event as accepted…}}`.
+///
+/// `E` is how the event itself is given: parsed ([`StoredPayload`], what the Rust API returns), or,
+/// inside the fake, as its JSON for the inspection API to write as is.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct StoredEvent {
+pub struct StoredEvent<E = StoredPayload> {
     /// Arrival order across the whole fake, from 1.
     pub seq: u64,
     /// The pixel (dataset) it was posted to.
@@ -85,7 +89,18 @@ pub struct StoredEvent {
     /// The `seq` of the event kept in its place, when a duplicate.
     pub duplicate_of: Option<u64>,
     /// The event.
-    pub event: StoredPayload,
+    pub event: E,
+}
+
+/// How the inspection API writes a held event: a server event's JSON as held (the bytes serde_json
+/// writes of it as accepted), without parsing it again.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub(crate) enum ListedPayload<'a> {
+    /// A server event's JSON.
+    Server(&'a RawValue),
+    /// A simulated browser event.
+    Browser(&'a BrowserEvent),
 }
 
 impl StoredEvent {
@@ -145,27 +160,36 @@ impl Held {
         }
     }
 
-    /// A copy for the inspection API: `None` if a held server event no longer reads as one, which
-    /// would be a bug of the fake (logged).
+    /// A copy for the Rust API: `None` if a held server event no longer reads as one, which would
+    /// be a bug of the fake (logged).
     fn to_stored(&self) -> Option<StoredEvent> {
         let event = match &self.payload {
             HeldPayload::Server { batch, index } => match batch.event(*index) {
                 Ok(event) => StoredPayload::Server(Box::new(event)),
-                Err(error) => {
-                    // Where and what kind, never the message: it may quote the event's text.
-                    tracing::error!(
-                        seq = self.seq,
-                        line = error.line(),
-                        column = error.column(),
-                        kind = ?error.classify(),
-                        "a held event does not read back"
-                    );
-                    return None;
-                }
+                Err(error) => return self.unreadable(&error),
             },
             HeldPayload::Browser(event) => StoredPayload::Browser(event.clone()),
         };
-        Some(StoredEvent {
+        Some(self.stored_with(event))
+    }
+
+    /// The inspection API's view, with a server event's JSON as held (`None` and logged if it is
+    /// not JSON, a bug of the fake).
+    fn to_listed(&self) -> Option<StoredEvent<ListedPayload<'_>>> {
+        let event = match &self.payload {
+            HeldPayload::Server { batch, index } => {
+                match serde_json::from_slice::<&RawValue>(batch.event_json(*index)) {
+                    Ok(json) => ListedPayload::Server(json),
+                    Err(error) => return self.unreadable(&error),
+                }
+            }
+            HeldPayload::Browser(event) => ListedPayload::Browser(event),
+        };
+        Some(self.stored_with(event))
+    }
+
+    fn stored_with<E>(&self, event: E) -> StoredEvent<E> {
+        StoredEvent {
             seq: self.seq,
             pixel_id: self.pixel_id.to_string(),
             source: self.source,
@@ -174,7 +198,19 @@ impl Held {
             duplicate: self.duplicate,
             duplicate_of: self.duplicate_of,
             event,
-        })
+        }
+    }
+
+    fn unreadable<T>(&self, error: &serde_json::Error) -> Option<T> {
+        // Where and what kind, never the message: it may quote the event's text.
+        tracing::error!(
+            seq = self.seq,
+            line = error.line(),
+            column = error.column(),
+            kind = ?error.classify(),
+            "a held event does not read back"
+        );
+        None
     }
 }
 
@@ -435,9 +471,14 @@ impl Store {
 pub(crate) struct Snapshot(Vec<Held>);
 
 impl Snapshot {
-    /// The events, as the inspection API shows them.
+    /// The events, parsed again (the Rust API).
     pub(crate) fn into_stored(self) -> Vec<StoredEvent> {
         self.0.iter().filter_map(Held::to_stored).collect()
+    }
+
+    /// The events with their JSON as held, for the inspection API to write.
+    pub(crate) fn listed(&self) -> Vec<StoredEvent<ListedPayload<'_>>> {
+        self.0.iter().filter_map(Held::to_listed).collect()
     }
 }
 

@@ -290,8 +290,9 @@ mod properties {
     proptest! {
         #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
 
-        /// The fake holds accepted events in a compact form of its own; the inspection API still
-        /// shows each exactly as the validator read it (every string, every number, custom data).
+        /// The fake holds accepted events in a compact form of its own; the Rust and HTTP
+        /// inspection APIs still show each exactly as the validator read it (every string, every
+        /// number, custom data).
         #[test]
         fn stored_events_are_the_events_as_read(events in vec(any_event(), 1..6)) {
             let body = serde_json::to_vec(&json!({"data": events})).unwrap();
@@ -315,6 +316,12 @@ mod properties {
                 })
                 .collect();
             prop_assert_eq!(stored, read);
+            // The inspection API writes the held JSON as is: the same events as the Rust API.
+            let listed = fake.handle(&FakeRequest::get(&format!("/_fake/pixels/{PIXEL}/events")));
+            prop_assert_eq!(
+                &listed.json_body()["events"],
+                &serde_json::to_value(fake.events(PIXEL)).unwrap()
+            );
         }
     }
 }
