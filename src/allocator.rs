@@ -1,4 +1,7 @@
 //! mimalloc settings for programs that allocate with it, as `capi` and the benchmarks do.
+//!
+//! One more setting is made at build time: Cargo.toml builds mimalloc with `no_thp`, so it never
+//! asks for transparent huge pages (a fresh one was slow to fault in on a VM).
 
 /// mimalloc's `mi_option_purge_delay` (index 15 of `mi_option_e` in the vendored `mimalloc.h`, v2
 /// and v3 alike; the Rust bindings name no constant for it).
@@ -8,8 +11,8 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 ///
 /// The fake frees about as much as it allocates on every batch (events evicted at the count cap,
 /// the batch's own buffers). With mimalloc's default (1 s, ten times that for arenas) freed pages
-/// were returned and faulted back in again and again; each fault of a transparent huge page zeroes
-/// 2 MiB, which cost up to a quarter of the CPU time of a loaded `capi serve`. Ten seconds keeps the
+/// were returned and faulted back in again and again, which cost up to a quarter of the CPU time of
+/// a loaded `capi serve` (then with transparent huge pages, each fault zeroing 2 MiB). Ten seconds keeps the
 /// memory through a load, and still gives it back once the process goes idle.
 pub const PURGE_DELAY_MS: i64 = 10_000;
 
