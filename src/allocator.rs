@@ -12,8 +12,8 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// The fake frees about as much as it allocates on every batch (events evicted at the count cap,
 /// the batch's own buffers). With mimalloc's default (1 s, ten times that for arenas) freed pages
 /// were returned and faulted back in again and again, which cost up to a quarter of the CPU time of
-/// a loaded `capi serve` (then with transparent huge pages, each fault zeroing 2 MiB). Ten seconds keeps the
-/// memory through a load, and still gives it back once the process goes idle.
+/// a loaded `capi serve` (then with transparent huge pages, each fault zeroing 2 MiB). Ten seconds
+/// keeps the memory through a load, and still gives it back once the process goes idle.
 pub const PURGE_DELAY_MS: i64 = 10_000;
 
 /// Applies the settings above, except where the environment already sets one (mimalloc reads

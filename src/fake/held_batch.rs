@@ -4,7 +4,7 @@
 //! A parsed `ServerEvent` takes about four times the memory of its JSON (a 2.5 KB struct, and an
 //! allocation for every string). Held for 48 hours or until the count cap, that memory was most of
 //! what a loaded fake touched, and on a virtual machine every fresh page is slow to fault in. So the
-//! store holds JSON, and parses an event again only when the inspection API asks for it.
+//! store holds JSON: the Rust inspection API parses it again, the HTTP listings write it as is.
 //!
 //! The JSON is written anew rather than cut out of the request body: finding each event's end in
 //! the body again (serde_json's `RawValue`) cost as much as writing it, and a body may carry far
@@ -97,8 +97,8 @@ impl HeldBatch {
         serde_json::from_slice(self.event_json(index))
     }
 
-    /// Event `index`'s JSON as held: what serde_json writes of the event as accepted (empty past
-    /// the end).
+    /// Event `index`'s JSON as held: what `event_json` wrote of the event as accepted (serde_json's
+    /// bytes, or sonic-rs's where its probe finds them the same), empty past the end.
     pub(crate) fn event_json(&self, index: usize) -> &[u8] {
         self.events
             .get(index)

@@ -92,9 +92,9 @@ pub struct StoredEvent<E = StoredPayload> {
     pub event: E,
 }
 
-/// How the inspection API writes a held event: a server event's JSON as held (the bytes serde_json
-/// writes of it as accepted), without parsing it again.
-#[derive(Debug, Serialize)]
+/// How the inspection API writes a held event: a server event's JSON as held (what the event JSON
+/// writer wrote of it as accepted), without parsing it again. No `Debug`: it would print the event.
+#[derive(Serialize)]
 #[serde(untagged)]
 pub(crate) enum ListedPayload<'a> {
     /// A server event's JSON.
@@ -141,8 +141,9 @@ struct Held {
 enum HeldPayload {
     /// Event `index` of the server events accepted with one request.
     Server { batch: Arc<HeldBatch>, index: usize },
-    /// A simulated browser event.
-    Browser(BrowserEvent),
+    /// A simulated browser event (boxed: most held events are server events, and every one is as
+    /// large as the largest variant).
+    Browser(Box<BrowserEvent>),
 }
 
 impl Held {
@@ -168,7 +169,7 @@ impl Held {
                 Ok(event) => StoredPayload::Server(Box::new(event)),
                 Err(error) => return self.unreadable(&error),
             },
-            HeldPayload::Browser(event) => StoredPayload::Browser(event.clone()),
+            HeldPayload::Browser(event) => StoredPayload::Browser(BrowserEvent::clone(event)),
         };
         Some(self.stored_with(event))
     }
@@ -351,7 +352,9 @@ impl Store {
         events: Vec<BrowserEvent>,
         now: i64,
     ) -> Released {
-        let payloads = events.into_iter().map(HeldPayload::Browser);
+        let payloads = events
+            .into_iter()
+            .map(|event| HeldPayload::Browser(Box::new(event)));
         self.insert(pixel_id, None, EventSource::Browser, payloads, now)
     }
 
