@@ -11,7 +11,8 @@
 //!
 //! The server events of one request are held together, as compact JSON in one [`HeldBatch`]: storing
 //! them costs no allocation per event. A batch's memory goes with its last held event, so at most
-//! one batch (the oldest, partly dropped) outlives the count cap.
+//! one batch (the oldest, partly dropped) outlives the count cap, besides the batches a listing
+//! still reads (a [`Snapshot`] shares them until it is dropped).
 
 use std::collections::VecDeque;
 use std::hash::BuildHasher;
