@@ -15,7 +15,7 @@
 //!     .unwrap();
 //! assert_eq!(purchase.event_id.as_deref(), Some("order-1001"));
 //!
-//! let install = EventDraft::app("AppInstall", now - 60, AppDevice::new(Platform::Android, "com.example.shop", "14"))
+//! let install = EventDraft::app("AppInstall", now - 60, AppDevice::new(Platform::Android, "com.example.shop", "14"), true)
 //!     .with(|event| event.user_data.madid = Some("38400000-8cf0-11bd-b23e-10b96e40000d".into()))
 //!     .build()
 //!     .unwrap();
@@ -26,7 +26,7 @@ use crate::generated::types::{
     ActionSource, AppData, CustomData, Extinfo, ExtinfoValue, ServerEvent, UserData,
 };
 use crate::pii::{Customer, PiiError};
-use crate::rules::{self, Context, Violation};
+use crate::rules::{self, Context, Violation, Warning};
 
 /// An event being built. The constructors take what its `action_source` requires; the rest is
 /// optional and checked by [`build`](Self::build).
@@ -74,11 +74,18 @@ impl EventDraft {
         draft
     }
 
-    /// An `app` event: the device's `extinfo` is required.
-    pub fn app(name: impl Into<String>, time: i64, device: AppDevice) -> Self {
+    /// An `app` event: the device's `extinfo` and whether the user allows ad tracking
+    /// (`advertiser_tracking_enabled`, ATT on iOS) are required.
+    pub fn app(
+        name: impl Into<String>,
+        time: i64,
+        device: AppDevice,
+        advertiser_tracking_enabled: bool,
+    ) -> Self {
         let mut draft = EventDraft::new(name, time, ActionSource::App);
         draft.0.app_data = Some(AppData {
             extinfo: Some(device.extinfo()),
+            advertiser_tracking_enabled: Some(advertiser_tracking_enabled),
             ..AppData::default()
         });
         draft
@@ -181,9 +188,16 @@ impl EventDraft {
         self.build_at(&Context::now())
     }
 
-    /// The event, once the rules accept it at `ctx`.
+    /// The event, once the rules accept it at `ctx`. Warn-level rules do not refuse it (Graph
+    /// accepts it); [`build_with_warnings`](Self::build_with_warnings) lists them.
     pub fn build_at(self, ctx: &Context) -> Result<ServerEvent, Violation> {
-        rules::check_event(&self.0, 0, ctx).map(|()| *self.0)
+        self.build_with_warnings(ctx).map(|(event, _)| event)
+    }
+
+    /// The event, once the rules accept it at `ctx`, with the warn-level rules it breaks.
+    pub fn build_with_warnings(self, ctx: &Context) -> Result<(ServerEvent, Vec<Warning>), Violation> {
+        let warnings = rules::check_event(&self.0, 0, ctx)?;
+        Ok((*self.0, warnings))
     }
 }
 
@@ -307,9 +321,15 @@ mod tests {
                 em: Some("62a14e44f765419d10fea99367361a727c12365e2520f32218d505ed9aa0f62f".into()),
                 ..UserData::default()
             })
+            .value(12.5, "EUR")
             .build_at(&ctx)
             .unwrap();
         assert_eq!(event.user_data.client_user_agent.as_deref(), Some("UA"));
+        let no_value = EventDraft::website("Purchase", NOW - 60, "https://shop.example.com", "UA")
+            .client_ip_address("203.0.113.1")
+            .build_at(&ctx)
+            .unwrap_err();
+        assert_eq!(no_value.rule, RuleId::PurchaseValue);
         let too_old = EventDraft::physical_store("Purchase", NOW - 63 * 86_400)
             .client_ip_address("203.0.113.1")
             .build_at(&ctx)
@@ -330,7 +350,7 @@ mod tests {
         assert_eq!(extinfo.0[4], ExtinfoValue::String("17.1".into()));
         assert_eq!(extinfo.0[9], ExtinfoValue::Int64(1179));
         assert_eq!(extinfo.0[10], ExtinfoValue::String(String::new()));
-        let event = EventDraft::app("AppInstall", NOW, device)
+        let event = EventDraft::app("AppInstall", NOW, device, false)
             .with(|e| e.user_data.madid = Some("38400000-8cf0-11bd-b23e-10b96e40000d".into()))
             .build_at(&Context::at(NOW));
         assert!(event.is_ok(), "{event:?}");

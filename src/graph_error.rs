@@ -7,23 +7,37 @@ use sha2::{Digest, Sha256};
 use crate::generated::types::{GraphError, GraphErrorEnvelope};
 use crate::rules::Violation;
 
-/// Graph's `message` for every parameter error.
-pub const INVALID_PARAMETER_MESSAGE: &str = "Invalid parameter";
+pub use crate::rules::catalog::INVALID_PARAMETER_MESSAGE;
 
-/// The envelope Graph sends (HTTP 400) when `violation` rejects a request, as in the bodies quoted in
-/// facts §5.2: `Invalid parameter`, `OAuthException`, code 100, the rule's subcode and title, a message
-/// naming the blame path, `is_transient: false` and a fresh `fbtrace_id`.
+/// The envelope Graph sends (HTTP 400) when `violation` rejects a request. In the `Invalid
+/// parameter` form (bodies captured from Graph: code 100, `OAuthException`, the rule's subcode and
+/// title, `is_transient: false`), `error_user_msg` is Graph's English text where it is on record and
+/// the violation's sentence, which names the blame path, elsewhere. In Graph's generic form
+/// (`(#100) The parameter data is required.`) there is no subcode, no user text and no
+/// `is_transient`. A fresh `fbtrace_id` either way.
 pub fn rejection(violation: &Violation) -> GraphErrorEnvelope {
-    let rule = violation.rule.rule();
+    let answer = &violation.rule.rule().answer;
+    if answer.is_generic() {
+        return envelope(
+            "OAuthException",
+            answer.code,
+            answer.message,
+            Transience::Unstated,
+        );
+    }
     GraphErrorEnvelope {
         error: GraphError {
-            message: INVALID_PARAMETER_MESSAGE.to_owned(),
+            message: answer.message.to_owned(),
             type_: "OAuthException".to_owned(),
-            code: rule.code,
-            error_subcode: Some(rule.error_subcode),
+            code: answer.code,
+            error_subcode: answer.error_subcode,
             is_transient: Some(false),
-            error_user_title: Some(rule.error_user_title.to_owned()),
-            error_user_msg: Some(violation.message.clone()),
+            error_user_title: answer.error_user_title.map(str::to_owned),
+            error_user_msg: Some(
+                answer
+                    .error_user_msg
+                    .map_or_else(|| violation.message.clone(), str::to_owned),
+            ),
             fbtrace_id: Some(fbtrace_id()),
             error_data: None,
         },
@@ -37,6 +51,9 @@ pub enum Transience {
     Transient,
     /// Permanent: the same request will fail again (`is_transient: false`).
     Permanent,
+    /// No `is_transient` in the body, as in Graph's token, proof, unknown-object, unknown-path,
+    /// version and generic `(#100) …` answers.
+    Unstated,
 }
 
 /// A Graph error envelope of `type_` (`OAuthException`, `GraphMethodException`, ...) with no subcode
@@ -53,7 +70,11 @@ pub fn envelope(
             type_: type_.to_owned(),
             code,
             error_subcode: None,
-            is_transient: Some(transience == Transience::Transient),
+            is_transient: match transience {
+                Transience::Transient => Some(true),
+                Transience::Permanent => Some(false),
+                Transience::Unstated => None,
+            },
             error_user_title: None,
             error_user_msg: None,
             fbtrace_id: Some(fbtrace_id()),

@@ -93,6 +93,7 @@ pub mod rules;
 mod secret;
 pub mod sender;
 mod values;
+pub mod versions;
 
 pub use generated::{Client, ClientInfo, ResponseValue, builder, types};
 pub use secret::{AccessToken, AppSecret};

@@ -86,6 +86,10 @@ pub(crate) struct SendArgs {
     /// Writes the request bodies that would be sent, one per line, instead of sending.
     #[arg(long)]
     dry_run: bool,
+    /// Keep back events that break warn-level rules, as Meta's documentation reads (by default
+    /// they are sent, since Graph accepts them, and each warning is named on standard error).
+    #[arg(long)]
+    strict: bool,
 }
 
 pub(crate) fn run(args: SendArgs) -> ExitCode {
@@ -148,6 +152,7 @@ fn send(args: SendArgs) -> Result<ExitCode, String> {
         })
         .batch_size(args.batch_size)
         .concurrency(args.concurrency)
+        .strict(args.strict)
         .retry(RetryPolicy {
             max_attempts: args.max_attempts,
             deadline,
@@ -210,7 +215,7 @@ fn send(args: SendArgs) -> Result<ExitCode, String> {
             ..DeliveryReport::default()
         };
         let problems = problems(&lines, &report);
-        finish(&args, &problems, &lines.warnings, None)?;
+        finish(&args, &problems, &[], &lines.warnings, None)?;
         eprintln!(
             "capi send: dry run: {} requests, {} events would be sent, {} lines not",
             requests,
@@ -233,7 +238,14 @@ fn send(args: SendArgs) -> Result<ExitCode, String> {
         .map_err(|_| "the thread reading the input failed".to_owned())?;
     let lines = lines.into_inner();
     let problems = problems(&lines, &report);
-    finish(&args, &problems, &lines.warnings, Some(&report))?;
+    let rule_warnings = rule_warnings(&lines, &report);
+    finish(
+        &args,
+        &problems,
+        &rule_warnings,
+        &lines.warnings,
+        Some(&report),
+    )?;
     Ok(exit(problems.is_empty() && report.all_accepted()))
 }
 
@@ -721,44 +733,70 @@ fn problems(lines: &Lines, report: &DeliveryReport) -> Vec<LineProblem> {
     problems
 }
 
-/// Problems to standard error (and the report file), and the summary.
+/// The warn-level rules broken by events that were sent anyway, by line.
+fn rule_warnings(lines: &Lines, report: &DeliveryReport) -> Vec<LineProblem> {
+    let line_of = |index: usize| lines.event_lines.get(index).copied().unwrap_or(0);
+    report
+        .warnings
+        .iter()
+        .map(|w| LineProblem {
+            line: line_of(w.index),
+            event_id: w.event_id.clone(),
+            rule: w.warning.rule.map(|rule| rule.as_str().to_owned()),
+            message: w.warning.message.clone(),
+        })
+        .collect()
+}
+
+/// One line per problem on standard error (at most 20), with `prefix` before the message.
+fn print_lines(items: &[LineProblem], prefix: &str, rest: &str) {
+    for item in items.iter().take(20) {
+        eprintln!(
+            "capi send: line {}{}{}: {prefix}{}",
+            item.line,
+            item.event_id
+                .as_deref()
+                .map(|id| format!(" (event_id {id})"))
+                .unwrap_or_default(),
+            item.rule
+                .as_deref()
+                .map(|r| format!(" [{r}]"))
+                .unwrap_or_default(),
+            item.message
+        );
+    }
+    if items.len() > 20 {
+        eprintln!("capi send: … and {} more {rest}", items.len() - 20);
+    }
+}
+
+/// Problems and warnings to standard error (and the report file), and the summary.
 fn finish(
     args: &SendArgs,
     problems: &[LineProblem],
+    rule_warnings: &[LineProblem],
     warnings: &[String],
     report: Option<&DeliveryReport>,
 ) -> Result<(), String> {
     for warning in warnings {
         eprintln!("capi send: {warning}");
     }
-    for problem in problems.iter().take(20) {
-        eprintln!(
-            "capi send: line {}{}{}: {}",
-            problem.line,
-            problem
-                .event_id
-                .as_deref()
-                .map(|id| format!(" (event_id {id})"))
-                .unwrap_or_default(),
-            problem
-                .rule
-                .as_deref()
-                .map(|r| format!(" [{r}]"))
-                .unwrap_or_default(),
-            problem.message
-        );
-    }
-    if problems.len() > 20 {
-        eprintln!(
-            "capi send: … and {} more lines not accepted",
-            problems.len() - 20
-        );
-    }
+    print_lines(rule_warnings, "warning (sent): ", "lines with warnings");
+    print_lines(problems, "", "lines not accepted");
     if let Some(path) = &args.report {
+        let lines = |items: &[LineProblem]| {
+            items
+                .iter()
+                .map(|p| {
+                    json!({
+                        "line": p.line, "event_id": p.event_id, "rule": p.rule, "message": p.message,
+                    })
+                })
+                .collect::<Vec<_>>()
+        };
         let document = json!({
-            "not_accepted": problems.iter().map(|p| json!({
-                "line": p.line, "event_id": p.event_id, "rule": p.rule, "message": p.message,
-            })).collect::<Vec<_>>(),
+            "not_accepted": lines(problems),
+            "warnings": lines(rule_warnings),
         });
         let text = serde_json::to_string_pretty(&document).map_err(|e| e.to_string())?;
         std::fs::write(path, text + "\n")

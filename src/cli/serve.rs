@@ -6,7 +6,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use capi_kit::AppSecret;
-use capi_kit::fake::{DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_EVENTS, FakeGraph, FaultPlan, serve};
+use capi_kit::fake::{
+    DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_EVENTS, ExpiredVersions, FakeGraph, FaultPlan, serve,
+};
 use capi_kit::rules::RuleId;
 use clap::{Args, ValueEnum};
 use tokio::net::TcpListener;
@@ -46,9 +48,21 @@ pub(crate) struct ServeArgs {
     /// lenient than its documentation (it accepted website events without a user agent, say).
     #[arg(long, value_name = "RULE")]
     relax: Vec<String>,
+    /// Reject what warn-level rules find, each with its own code, subcode and title, as Meta's
+    /// documentation reads (by default Graph's observed behaviour: accepted, with a warning in the
+    /// log line). See `level` in conformance/rules.json.
+    #[arg(long)]
+    strict: bool,
+    /// How to answer a version Graph no longer serves (v20.0 and older today): `serve` it as an
+    /// available version, as Meta's versioning page says ("defaulted to the next oldest, usable
+    /// version"), or `reject` it with code 2635, as captured in 2020-21. Which one Graph does on
+    /// this edge today is unknown.
+    #[arg(long, value_enum, value_name = "ANSWER", default_value_t = ExpiredVersionsArg::Serve)]
+    expired_versions: ExpiredVersionsArg,
     /// Inject faults on the events edge: KIND=RATE[,KIND=RATE…], rates per request from 0 to 1.
     /// Kinds: unknown-error (code 1, HTTP 500), service-error (code 2, 500), app-throttle (code 4,
-    /// 400), user-throttle (code 17, 400), app-limit (code 341, 400), all with is_transient true;
+    /// 403), user-throttle (code 17, 403), app-limit (code 341, 403), call-limit (code 613, 403),
+    /// all with is_transient true;
     /// html-502 (an HTML page);
     /// slow (the real answer after --slow-ms); drop (connection closed, nothing stored);
     /// drop-after (events stored, then the connection closed).
@@ -142,6 +156,12 @@ fn build_fake(args: &ServeArgs) -> Result<FakeGraph, String> {
             .ok_or_else(|| format!("--relax: unknown rule id {id} (see conformance/rules.json)"))?;
         builder = builder.relax(rule);
     }
+    builder = builder
+        .strict(args.strict)
+        .expired_versions(match args.expired_versions {
+            ExpiredVersionsArg::Reject => ExpiredVersions::Reject,
+            ExpiredVersionsArg::Serve => ExpiredVersions::Serve,
+        });
     if let Some(secret) = &args.app_secret {
         builder = builder.app_secret(AppSecret::new(secret.as_str()));
     }
@@ -216,4 +236,13 @@ fn init_logs(level: LogLevel, format: LogFormat) {
         LogFormat::Text => logs.init(),
         LogFormat::Json => logs.json().init(),
     }
+}
+
+/// `--expired-versions`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum ExpiredVersionsArg {
+    /// Answered as an available version would.
+    Serve,
+    /// Code 2635, HTTP 400.
+    Reject,
 }

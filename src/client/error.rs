@@ -75,12 +75,13 @@ fn status_text(status: Option<StatusCode>) -> String {
     )
 }
 
-/// Graph's throttling codes: application (4), user (17) and application limit (341, as Meta's PHP
-/// SDK classifies it). HTTP 400, yet temporary.
-const THROTTLING_CODES: [i64; 3] = [4, 17, 341];
+/// Graph's throttling codes: application (4), user (17), application limit (341, as Meta's PHP
+/// SDK classifies it) and ad-account calls (613, Meta's rate-limiting page). HTTP 403 (4 was
+/// captured so) or 400, yet temporary.
+const THROTTLING_CODES: [i64; 4] = [4, 17, 341, 613];
 
 /// Graph codes documented as temporary: unknown error, service error, and throttling.
-const TRANSIENT_CODES: [i64; 5] = [1, 2, 4, 17, 341];
+const TRANSIENT_CODES: [i64; 6] = [1, 2, 4, 17, 341, 613];
 
 impl SendError {
     /// The HTTP status of the response, when one arrived.
@@ -136,7 +137,7 @@ impl SendError {
         }
     }
 
-    /// True when Graph throttled the request (codes 4, 17, 341, or HTTP 429): every request of the
+    /// True when Graph throttled the request (codes 4, 17, 341, 613, or HTTP 429): every request of the
     /// caller should slow down, not just this one.
     pub fn is_throttling(&self) -> bool {
         match self {

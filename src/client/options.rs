@@ -3,12 +3,13 @@
 use std::time::Duration;
 
 use crate::generated::Client;
+use crate::versions;
 
 /// Graph's base URL; the generated paths start with `/{api_version}`.
 pub const GRAPH_BASE_URL: &str = "https://graph.facebook.com";
 
-/// The Graph API version capi-kit documents and tests against.
-pub const DEFAULT_API_VERSION: &str = "v26.0";
+/// The Graph API version the client sends by default: the newest ([`versions::NEWEST`]).
+pub const DEFAULT_API_VERSION: &str = versions::NEWEST;
 
 /// How to reach Graph (or a fake of it) and how long to wait.
 #[derive(Clone, Debug, PartialEq, Eq)]

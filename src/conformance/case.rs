@@ -312,8 +312,47 @@ pub struct ExpectError {
     /// `error.is_transient`, when the case states it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_transient: Option<bool>,
-    /// The blame path Graph names inside `error_user_msg` (`$['data'][0]['event_time']`), when the
-    /// error carries one; the runner takes the `$[...]` path out of the message.
+    /// The blame path Graph names inside `error_user_msg` (`$['data'][0]['event_time']`), or in
+    /// `message` for Graph's generic `(#100) …` form, when the error carries one; the runner takes
+    /// the first `$[...]` path out of the text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blame: Option<String>,
+    /// Fields the error must not carry (Graph sends no `is_transient` with a token error, no
+    /// subcode and no blame path in its generic form).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub absent: Vec<ErrorField>,
 }
+
+/// A field of Graph's error envelope that an answer can lack.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorField {
+    /// `error.error_subcode`.
+    ErrorSubcode,
+    /// `error.is_transient`.
+    IsTransient,
+    /// `error.error_user_title`.
+    ErrorUserTitle,
+    /// `error.error_user_msg`.
+    ErrorUserMsg,
+    /// `error.fbtrace_id`.
+    FbtraceId,
+    /// A `$[...]` blame path in the texts.
+    Blame,
+}
+
+impl ErrorField {
+    /// The field's name in the envelope (`blame` for the path).
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorField::ErrorSubcode => "error_subcode",
+            ErrorField::IsTransient => "is_transient",
+            ErrorField::ErrorUserTitle => "error_user_title",
+            ErrorField::ErrorUserMsg => "error_user_msg",
+            ErrorField::FbtraceId => "fbtrace_id",
+            ErrorField::Blame => "blame",
+        }
+    }
+}
+

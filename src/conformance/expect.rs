@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::case::Expect;
+use super::case::{ErrorField, Expect};
 use super::target::WireResponse;
 use crate::graph_error::blame_path;
 
@@ -39,6 +39,21 @@ pub(crate) fn check(expect: &Expect, response: &WireResponse) -> Result<(), Stri
     if expect.status == 200 && body.get("error").is_some() {
         differences.push("an error envelope on an accepted request".into());
     }
+    // What Graph always sends: `messages` (a list) and `fbtrace_id` with an accepted request.
+    if expect.events_received.is_some() {
+        if !body.get("messages").is_some_and(Value::is_array) {
+            differences.push(format!(
+                "messages: expected a list, got {}",
+                shown(body.get("messages"))
+            ));
+        }
+        if !body.get("fbtrace_id").is_some_and(is_trace_id) {
+            differences.push(format!(
+                "fbtrace_id: expected a trace id, got {}",
+                shown(body.get("fbtrace_id"))
+            ));
+        }
+    }
     if expect.error.is_some() && body.get("events_received").is_some() {
         // All or nothing: a rejected request receives no events, not some.
         differences.push(format!(
@@ -70,15 +85,34 @@ pub(crate) fn check(expect: &Expect, response: &WireResponse) -> Result<(), Stri
             if let Some(transient) = error.is_transient {
                 compare("is_transient", transient.into());
             }
-            if let Some(blame) = &error.blame {
-                let message = field("error_user_msg")
-                    .and_then(Value::as_str)
-                    .unwrap_or("");
-                let got = blame_path(message);
-                if got != Some(blame.as_str()) {
+            // Graph puts the path in `error_user_msg`, or in `message` in its generic form.
+            let text = |name| field(name).and_then(Value::as_str);
+            let got_blame = text("error_user_msg")
+                .and_then(blame_path)
+                .or_else(|| text("message").and_then(blame_path));
+            if let Some(blame) = &error.blame
+                && got_blame != Some(blame.as_str())
+            {
+                differences.push(format!(
+                    "blame: expected {blame}, got {}",
+                    got_blame.unwrap_or("no path in error_user_msg or message")
+                ));
+            }
+            if !field("fbtrace_id").is_some_and(is_trace_id) {
+                differences.push(format!(
+                    "error.fbtrace_id: expected a trace id, got {}",
+                    shown(field("fbtrace_id"))
+                ));
+            }
+            for absent in &error.absent {
+                let present = match absent {
+                    ErrorField::Blame => got_blame.map(|path| Value::String(path.to_owned())),
+                    other => field(other.name()).cloned(),
+                };
+                if let Some(present) = present {
                     differences.push(format!(
-                        "blame: expected {blame}, got {}",
-                        got.unwrap_or("no path in error_user_msg")
+                        "error.{}: expected none, got {present}",
+                        absent.name()
                     ));
                 }
             }
@@ -89,6 +123,12 @@ pub(crate) fn check(expect: &Expect, response: &WireResponse) -> Result<(), Stri
     } else {
         Err(described(differences, response))
     }
+}
+
+/// A non-empty string: Graph's trace ids are 11 to 23 characters of `[A-Za-z0-9_-]`; any
+/// non-empty string is taken, since their format is Graph's own business.
+fn is_trace_id(value: &Value) -> bool {
+    value.as_str().is_some_and(|id| !id.is_empty())
 }
 
 fn shown(value: Option<&Value>) -> String {
@@ -128,7 +168,7 @@ mod tests {
             body: body.as_bytes().to_vec(),
         };
         let good = answer(
-            r#"{"error": {"code": 100, "error_subcode": 2804019, "message": "Paramètre invalide", "error_user_msg": "Le paramètre $['data'][0]['event_time'] est requis."}}"#,
+            r#"{"error": {"code": 100, "error_subcode": 2804019, "message": "Paramètre invalide", "error_user_msg": "Le paramètre $['data'][0]['event_time'] est requis.", "fbtrace_id": "AaHYqjNBCshoHed-uN2beUP"}}"#,
             400,
         );
         assert_eq!(check(&expect, &good), Ok(()));
@@ -142,5 +182,44 @@ mod tests {
                 .unwrap_err()
                 .contains("not a JSON object")
         );
+    }
+
+    #[test]
+    fn what_graph_always_sends_is_required_and_absent_fields_stay_absent() {
+        let answer = |body: &str, status| WireResponse {
+            status,
+            content_type: Some("application/json".into()),
+            body: body.as_bytes().to_vec(),
+        };
+        let accepted: Expect =
+            serde_json::from_value(serde_json::json!({"status": 200, "events_received": 1}))
+                .unwrap();
+        let full = r#"{"events_received": 1, "messages": [], "fbtrace_id": "ATHEd8F7ddsITPV0fE5TWjY"}"#;
+        assert_eq!(check(&accepted, &answer(full, 200)), Ok(()));
+        let bare = check(&accepted, &answer(r#"{"events_received": 1}"#, 200)).unwrap_err();
+        assert!(bare.contains("messages: expected a list"), "{bare}");
+        assert!(bare.contains("fbtrace_id: expected a trace id"), "{bare}");
+
+        let token: Expect = serde_json::from_value(serde_json::json!({
+            "status": 400,
+            "error": {"code": 104, "absent": ["is_transient", "error_subcode"]}
+        }))
+        .unwrap();
+        let graph = r#"{"error": {"message": "An access token is required to request this resource.", "type": "OAuthException", "code": 104, "fbtrace_id": "A1"}}"#;
+        assert_eq!(check(&token, &answer(graph, 400)), Ok(()));
+        let extra = r#"{"error": {"code": 104, "is_transient": false, "fbtrace_id": "A1"}}"#;
+        let error = check(&token, &answer(extra, 400)).unwrap_err();
+        assert!(error.contains("error.is_transient: expected none, got false"), "{error}");
+        let untraced = check(&token, &answer(r#"{"error": {"code": 104}}"#, 400)).unwrap_err();
+        assert!(untraced.contains("error.fbtrace_id"), "{untraced}");
+
+        // The generic form names its path, if any, in `message`.
+        let generic: Expect = serde_json::from_value(serde_json::json!({
+            "status": 400,
+            "error": {"code": 100, "blame": "$['data']", "absent": ["error_subcode"]}
+        }))
+        .unwrap();
+        let body = r#"{"error": {"message": "(#100) Param $['data'] must be an array.", "code": 100, "fbtrace_id": "A1"}}"#;
+        assert_eq!(check(&generic, &answer(body, 400)), Ok(()));
     }
 }

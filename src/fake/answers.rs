@@ -12,12 +12,14 @@ use crate::rules::{Violation, messages};
 
 use super::request::FakeResponse;
 
-/// The HTTP status the fake sends with a Graph error `code`, by our documented policy where facts
-/// are thin: 1 and 2 (temporary server errors) are 500; everything else (100, 190, 2500, and the
-/// throttling codes 4 and 17) is 400.
+/// The HTTP status the fake sends with a Graph error `code`: 1 and 2 (temporary server errors) are
+/// 500; the throttling codes 4, 17, 341 and 613 and the permission codes 200-299 are 403 (captured
+/// for 4 and 200; the others follow them, a capi-kit decision); everything else (100, 104, 190,
+/// 2500, 2635) is 400.
 pub(crate) fn status_for_code(code: i64) -> StatusCode {
     match code {
         1 | 2 => StatusCode::INTERNAL_SERVER_ERROR,
+        4 | 17 | 341 | 613 | 200..=299 => StatusCode::FORBIDDEN,
         _ => StatusCode::BAD_REQUEST,
     }
 }
@@ -25,6 +27,12 @@ pub(crate) fn status_for_code(code: i64) -> StatusCode {
 /// A Graph error envelope sent with the status [`status_for_code`] gives its code.
 pub(crate) fn error_response(envelope: &GraphErrorEnvelope) -> FakeResponse {
     FakeResponse::json(status_for_code(envelope.error.code), envelope)
+}
+
+/// `WWW-Authenticate` as Graph sends it with an OAuth error: `OAuth "Facebook Platform" "<error>"
+/// "<message>"` (a 2017 header dump for an invalid token; 2020-21 reports for a deprecated version).
+fn www_authenticate(error: &str, message: &str) -> String {
+    format!("OAuth \"Facebook Platform\" \"{error}\" \"{message}\"")
 }
 
 /// 200 `{"events_received": n, "messages": [], "fbtrace_id": "…"}`.
@@ -52,25 +60,32 @@ pub(crate) fn malformed_body(message: &str) -> FakeResponse {
     rejected(&messages::malformed_body(message))
 }
 
-/// No access token anywhere (query, body, form field, `Authorization` header). Code 190 as the
-/// issue asks; the message is ours.
+/// No access token anywhere (query, body, form field, `Authorization` header), or an empty one:
+/// code 104, as Graph answers on every edge where it was captured (no `is_transient`). An empty
+/// token counts as none (a decision: one weak report has 100/33 for an empty field).
 pub(crate) fn missing_token() -> FakeResponse {
     error_response(&envelope(
         "OAuthException",
-        190,
+        104,
         "An access token is required to request this resource.",
-        Transience::Permanent,
+        Transience::Unstated,
     ))
 }
 
-/// A token the fake was not configured to accept. Message from a Graph mock body quoted in facts §5.2.
+/// A token the fake was not configured to accept: code 190 with HTTP 400 (several captures; one
+/// 401 is recorded as a conflict), no `is_transient`, and Graph's `WWW-Authenticate`. The message
+/// is one Graph sent on the events edge (a PXI log).
 pub(crate) fn invalid_token() -> FakeResponse {
-    error_response(&envelope(
-        "OAuthException",
-        190,
-        "The access token could not be decrypted",
-        Transience::Permanent,
-    ))
+    const MESSAGE: &str = "The access token could not be decrypted";
+    FakeResponse {
+        www_authenticate: Some(www_authenticate("invalid_token", MESSAGE)),
+        ..error_response(&envelope(
+            "OAuthException",
+            190,
+            MESSAGE,
+            Transience::Unstated,
+        ))
+    }
 }
 
 /// No `appsecret_proof` while the fake has an app secret. Graph's wording as reported in public
@@ -80,7 +95,7 @@ pub(crate) fn missing_proof() -> FakeResponse {
         "GraphMethodException",
         100,
         "API calls from the server require an appsecret_proof argument",
-        Transience::Permanent,
+        Transience::Unstated,
     ))
 }
 
@@ -92,7 +107,7 @@ pub(crate) fn wrong_proof() -> FakeResponse {
         "GraphMethodException",
         100,
         "Invalid appsecret_proof provided in the API argument",
-        Transience::Permanent,
+        Transience::Unstated,
     ))
 }
 
@@ -108,7 +123,7 @@ pub(crate) fn unknown_object(method: &str, id: &str) -> FakeResponse {
              documentation at https://developers.facebook.com/docs/graph-api",
             method.to_ascii_lowercase()
         ),
-        Transience::Permanent,
+        Transience::Unstated,
     );
     body.error.error_subcode = Some(33);
     error_response(&body)
@@ -121,8 +136,26 @@ pub(crate) fn unknown_path(path: &str) -> FakeResponse {
         "OAuthException",
         2500,
         format!("Unknown path components: {path}"),
-        Transience::Permanent,
+        Transience::Unstated,
     ))
+}
+
+/// A version Graph no longer serves: code 2635 with HTTP 400, `WWW-Authenticate` and no
+/// `is_transient`, as captured in 2020-21 (whether Graph still answers so, or upgrades the call as
+/// the Marketing API has since 2024, is unknown).
+pub(crate) fn deprecated_version(newest: &str) -> FakeResponse {
+    let message = format!(
+        "(#2635) You are calling a deprecated version of the Ads API. Please update to the latest version: {newest}."
+    );
+    FakeResponse {
+        www_authenticate: Some(www_authenticate("invalid_request", &message)),
+        ..error_response(&envelope(
+            "OAuthException",
+            2635,
+            message,
+            Transience::Unstated,
+        ))
+    }
 }
 
 /// A method the edge does not take (anything but `POST` on `/events`). Ours, modelled on the
@@ -136,7 +169,7 @@ pub(crate) fn unsupported_method(method: &str) -> FakeResponse {
              https://developers.facebook.com/docs/graph-api",
             method.to_ascii_lowercase()
         ),
-        Transience::Permanent,
+        Transience::Unstated,
     ))
 }
 
@@ -164,8 +197,10 @@ mod tests {
         for (code, status) in [
             (1, 500),
             (2, 500),
-            (4, 400),
-            (17, 400),
+            (4, 403),
+            (17, 403),
+            (200, 403),
+            (104, 400),
             (100, 400),
             (190, 400),
         ] {

@@ -11,17 +11,20 @@ pub const DEFAULT_SLOW_DELAY: Duration = Duration::from_secs(3);
 /// One fault the fake can give instead of, or on top of, its real answer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Fault {
-    /// Graph code 1, "An unknown error occurred": HTTP 500, `is_transient: true`; nothing is stored.
+    /// Graph code 1, "An unknown error has occurred.": HTTP 500, `is_transient: true`; nothing is stored.
     UnknownError,
     /// Graph code 2, a temporary service error: HTTP 500, `is_transient: true`; nothing is stored.
     ServiceError,
-    /// Graph code 4, application request limit reached: HTTP 400, `is_transient: true`; nothing is stored.
+    /// Graph code 4, application request limit reached: HTTP 403, `is_transient: true`; nothing is stored.
     AppThrottle,
-    /// Graph code 17, user request limit reached: HTTP 400, `is_transient: true`; nothing is stored.
+    /// Graph code 17, user request limit reached: HTTP 403, `is_transient: true`; nothing is stored.
     UserThrottle,
-    /// Graph code 341, application limit reached: HTTP 400, `is_transient: true`; nothing is stored.
+    /// Graph code 341, application limit reached: HTTP 403, `is_transient: true`; nothing is stored.
     /// Meta's PHP SDK counts it as throttling.
     AppLimit,
+    /// Graph code 613, subcode 1487742, too many calls from an ad account (Meta's rate-limiting
+    /// page): HTTP 403, `is_transient: true`; nothing is stored.
+    CallLimit,
     /// HTTP 502 with an HTML page, as a proxy in front of Graph sends it; nothing is stored.
     HtmlBadGateway,
     /// The real answer (events stored as usual), sent after this delay.
@@ -36,12 +39,13 @@ pub enum Fault {
 impl Fault {
     /// Every fault kind with its name, in the order of the [`Fault`] variants (`slow` with
     /// [`DEFAULT_SLOW_DELAY`]).
-    pub const ALL: [Fault; 9] = [
+    pub const ALL: [Fault; 10] = [
         Fault::UnknownError,
         Fault::ServiceError,
         Fault::AppThrottle,
         Fault::UserThrottle,
         Fault::AppLimit,
+        Fault::CallLimit,
         Fault::HtmlBadGateway,
         Fault::Slow(DEFAULT_SLOW_DELAY),
         Fault::Drop,
@@ -56,6 +60,7 @@ impl Fault {
             Fault::AppThrottle => "app-throttle",
             Fault::UserThrottle => "user-throttle",
             Fault::AppLimit => "app-limit",
+            Fault::CallLimit => "call-limit",
             Fault::HtmlBadGateway => "html-502",
             Fault::Slow(_) => "slow",
             Fault::Drop => "drop",

@@ -16,19 +16,32 @@ use super::answers::error_response;
 use super::fault::DEFAULT_SLOW_DELAY;
 use super::fault::{Fault, FaultSpecError};
 use super::request::FakeResponse;
+use crate::generated::types::GraphErrorEnvelope;
 use crate::graph_error::{Transience, envelope};
 
 /// The answer under `fault`; `real` gives the fake's real answer when the fault keeps it.
 pub(crate) fn answer(fault: Fault, real: impl FnOnce() -> FakeResponse) -> FakeResponse {
     let response = match fault {
-        Fault::UnknownError => transient(1, "An unknown error occurred"),
-        Fault::ServiceError => transient(
+        Fault::UnknownError => error_response(&transient(1, "An unknown error has occurred.")),
+        Fault::ServiceError => error_response(&transient(
             2,
             "An unexpected error has occurred. Please retry your request later.",
-        ),
-        Fault::AppThrottle => transient(4, "Application request limit reached"),
-        Fault::UserThrottle => transient(17, "User request limit reached"),
-        Fault::AppLimit => transient(341, "Application limit reached"),
+        )),
+        Fault::AppThrottle => {
+            error_response(&transient(4, "(#4) Application request limit reached"))
+        }
+        Fault::UserThrottle => error_response(&with_subcode(
+            transient(17, "(#17) User request limit reached"),
+            2_446_079,
+        )),
+        Fault::AppLimit => error_response(&transient(341, "(#341) Application limit reached")),
+        Fault::CallLimit => error_response(&with_subcode(
+            transient(
+                613,
+                "There have been too many calls from this ad-account. Please wait a bit and try again.",
+            ),
+            1_487_742,
+        )),
         Fault::HtmlBadGateway => FakeResponse::raw(
             StatusCode::BAD_GATEWAY,
             "text/html; charset=utf-8",
@@ -47,16 +60,18 @@ pub(crate) fn answer(fault: Fault, real: impl FnOnce() -> FakeResponse) -> FakeR
     }
 }
 
-/// A transient Graph error (`OAuthException`, `is_transient: true`) with the status our policy gives
-/// its code. Code 17's message is quoted in the facts file; the others are Graph's as widely reported,
-/// treat them as ours.
-fn transient(code: i64, message: &str) -> FakeResponse {
-    error_response(&envelope(
-        "OAuthException",
-        code,
-        message,
-        Transience::Transient,
-    ))
+/// A transient Graph error (`OAuthException`, `is_transient: true`) with the status
+/// [`status_for_code`](super::answers::status_for_code) gives its code. The texts of codes 1, 2, 4
+/// and 17 are Graph's as captured or reported (the evidence ledger); 341's `(#341)` form follows
+/// them and is capi-kit's.
+fn transient(code: i64, message: &str) -> GraphErrorEnvelope {
+    envelope("OAuthException", code, message, Transience::Transient)
+}
+
+/// `error` with the subcode Meta's rate-limiting page gives its code, as the answer.
+fn with_subcode(mut error: GraphErrorEnvelope, subcode: i64) -> GraphErrorEnvelope {
+    error.error.error_subcode = Some(subcode);
+    error
 }
 
 /// The HTML page of a [`Fault::HtmlBadGateway`].

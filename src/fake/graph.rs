@@ -58,6 +58,26 @@ struct Inner {
     in_flight: InFlight,
     /// Rules not enforced (to mimic Graph where it was seen more lenient than its documentation).
     relaxed: Vec<RuleId>,
+    /// Warn-level rules reject, as the documentation reads.
+    strict: bool,
+    /// How versions Graph no longer serves are answered.
+    expired_versions: ExpiredVersions,
+}
+
+/// How the fake answers a request to a version Graph no longer serves ([`crate::versions`]).
+///
+/// Graph answered code 2635 in 2020-21. Meta's versioning page says calls to a version no longer
+/// usable are "defaulted to the next oldest, usable version", and since 2024 deprecated Marketing
+/// API calls are upgraded where the endpoint is unaffected. What the events edge does today is
+/// unknown: the fake serves them by default (the documented reading) and offers the captured one.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExpiredVersions {
+    /// Answered as an available version would (the documented reading; default).
+    #[default]
+    Serve,
+    /// Code 2635, HTTP 400, `WWW-Authenticate` (the 2020-21 captures).
+    Reject,
 }
 
 impl fmt::Debug for FakeGraph {
@@ -125,6 +145,8 @@ pub struct FakeGraphBuilder {
     now: Option<i64>,
     faults: FaultPlan,
     relaxed: Vec<RuleId>,
+    strict: bool,
+    expired_versions: ExpiredVersions,
 }
 
 impl Default for FakeGraphBuilder {
@@ -138,6 +160,8 @@ impl Default for FakeGraphBuilder {
             now: None,
             faults: FaultPlan::default(),
             relaxed: Vec::new(),
+            strict: false,
+            expired_versions: ExpiredVersions::Serve,
         }
     }
 }
@@ -198,6 +222,21 @@ impl FakeGraphBuilder {
         self
     }
 
+    /// Rejects what warn-level rules find, each with its own answer, as the documentation reads
+    /// (`capi serve --strict`). By default they are accepted, with a warning in the log.
+    #[must_use]
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
+        self
+    }
+
+    /// How versions Graph no longer serves are answered (default: served).
+    #[must_use]
+    pub fn expired_versions(mut self, answer: ExpiredVersions) -> Self {
+        self.expired_versions = answer;
+        self
+    }
+
     /// Injects faults on the events edge by this seeded plan (default: none).
     #[must_use]
     pub fn faults(mut self, plan: FaultPlan) -> Self {
@@ -220,6 +259,8 @@ impl FakeGraphBuilder {
                 faults: Mutex::new(FaultState::new(self.faults)),
                 in_flight: InFlight::default(),
                 relaxed: self.relaxed,
+                strict: self.strict,
+                expired_versions: self.expired_versions,
             }),
         }
     }
@@ -235,6 +276,20 @@ impl FakeGraph {
     /// A builder for a configured fake.
     pub fn builder() -> FakeGraphBuilder {
         FakeGraphBuilder::default()
+    }
+
+    /// The answer to a request for `version` when Graph no longer serves it.
+    pub(crate) fn expired_version(&self, version: &str) -> Option<FakeResponse> {
+        use crate::versions::{Availability, NEWEST, availability};
+        if self.inner.expired_versions == ExpiredVersions::Serve {
+            return None;
+        }
+        match availability(version, self.now()) {
+            Availability::Expired | Availability::OlderThanListed => {
+                Some(answers::deprecated_version(NEWEST))
+            }
+            Availability::Available | Availability::Unknown => None,
+        }
     }
 
     /// The fault this events-edge request gets, if any (decided before any other check).
@@ -265,9 +320,12 @@ impl FakeGraph {
             Err(violation) => return answers::rejected(&violation),
         };
         let now = self.now();
-        match self.verdict(&events_request, &Context::at(now)) {
+        match self.verdict(&events_request, &Context::at(now).strict(self.inner.strict)) {
             Verdict::Rejected(violation) => answers::rejected(&violation),
-            Verdict::Accepted { events_received } => {
+            Verdict::Accepted {
+                events_received,
+                warnings,
+            } => {
                 let test_event_code = events_request
                     .test_event_code
                     .as_deref()
@@ -279,7 +337,10 @@ impl FakeGraph {
                     .insert_server(pixel_id, test_event_code, batch, now);
                 // Outside the lock (the guard went with the statement above).
                 drop(released);
-                answers::accepted(events_received)
+                FakeResponse {
+                    warnings: warnings.iter().filter_map(|w| w.rule).collect(),
+                    ..answers::accepted(events_received)
+                }
             }
         }
     }
@@ -298,6 +359,7 @@ impl FakeGraph {
             Some(violation) => Verdict::Rejected(violation),
             None => Verdict::Accepted {
                 events_received: report.events,
+                warnings: report.warnings,
             },
         }
     }

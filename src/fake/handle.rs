@@ -13,8 +13,11 @@ impl FakeGraph {
     pub fn handle(&self, request: &FakeRequest) -> FakeResponse {
         match route::route(&request.path) {
             Route::Inspect(rest) => inspect::handle(self, request, rest),
-            Route::Events { pixel_id } => {
+            Route::Events { version, pixel_id } => {
                 let _in_flight = self.in_flight();
+                if let Some(expired) = version.and_then(|v| self.expired_version(v)) {
+                    return expired;
+                }
                 match self.next_fault() {
                     Some(fault) => faults::answer(fault, || self.events_edge(request, pixel_id)),
                     None => self.events_edge(request, pixel_id),

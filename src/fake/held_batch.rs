@@ -14,7 +14,7 @@ use std::fmt;
 use std::ops::Range;
 
 use crate::event_json::write_event;
-use crate::generated::types::ServerEvent;
+use crate::generated::types::{ActionSource, ServerEvent};
 
 /// Accepted server events, in the order they were posted.
 pub(crate) struct HeldBatch {
@@ -58,7 +58,12 @@ impl HeldBatch {
                 Spans {
                     json: start..json.len(),
                     name: push(&mut keys, &event.event_name),
-                    id: event.event_id.as_deref().map(|id| push(&mut keys, id)),
+                    // Meta does not deduplicate business-messaging events: they get no key.
+                    id: event
+                        .event_id
+                        .as_deref()
+                        .filter(|_| event.action_source != ActionSource::BusinessMessaging)
+                        .map(|id| push(&mut keys, id)),
                 }
             })
             .collect();
@@ -86,7 +91,8 @@ impl HeldBatch {
             .unwrap_or_default()
     }
 
-    /// Event `index`'s `event_id`, if it has one.
+    /// Event `index`'s `event_id` as a deduplication key: none when it has none, or when it is a
+    /// `business_messaging` event (Meta does not deduplicate those).
     pub(crate) fn event_id(&self, index: usize) -> Option<&str> {
         let spans = self.events.get(index)?;
         self.keys.get(spans.id.clone()?)

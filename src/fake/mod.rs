@@ -70,7 +70,8 @@ pub use self::wiremock::start_mock_server;
 pub use fault::{DEFAULT_SLOW_DELAY, Fault, FaultSpecError};
 pub use faults::{FaultPlan, FaultReport};
 pub use graph::{
-    DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_EVENTS, FakeConfig, FakeGraph, FakeGraphBuilder, FakeStats,
+    DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_EVENTS, ExpiredVersions, FakeConfig, FakeGraph,
+    FakeGraphBuilder, FakeStats,
 };
 pub use request::{FakeRequest, FakeResponse};
 pub use route::INSPECTION_PREFIX;

@@ -108,6 +108,11 @@ pub struct FakeResponse {
     /// The rule that rejected the request, when the validator did (for logs: why a request was
     /// refused, without its body).
     pub rule: Option<RuleId>,
+    /// Value of a `WWW-Authenticate` header, on the answers Graph was seen sending one with (an
+    /// invalid token, a deprecated version).
+    pub www_authenticate: Option<String>,
+    /// The warn-level rules an accepted request broke (for logs: Graph accepts them).
+    pub warnings: Vec<RuleId>,
 }
 
 impl FakeResponse {
@@ -128,6 +133,8 @@ impl FakeResponse {
             drop_connection: false,
             fault: None,
             rule: None,
+            www_authenticate: None,
+            warnings: Vec::new(),
         }
     }
 

@@ -1,6 +1,8 @@
 //! Which part of the fake a path addresses: the events edge (versioned or not), the inspection API
 //! under `/_fake/`, or nothing.
 
+use crate::versions;
+
 /// The reserved prefix of the inspection API (no Graph path starts with it).
 pub const INSPECTION_PREFIX: &str = "/_fake/";
 
@@ -9,6 +11,8 @@ pub const INSPECTION_PREFIX: &str = "/_fake/";
 pub(crate) enum Route<'a> {
     /// `/{api_version}/{pixel_id}/events` or `/{pixel_id}/events` (Graph's default version).
     Events {
+        /// The path's API version (`v26.0`), when it has one.
+        version: Option<&'a str>,
         /// The path's object id.
         pixel_id: &'a str,
     },
@@ -25,27 +29,17 @@ pub(crate) fn route(path: &str) -> Route<'_> {
     }
     let trimmed = path.trim_matches('/');
     let mut unversioned = trimmed;
+    let mut version = None;
     if let Some((first, rest)) = trimmed.split_once('/')
-        && is_version(first)
+        && versions::major(first).is_some()
     {
         unversioned = rest;
+        version = Some(first);
     }
     match unversioned.split('/').collect::<Vec<_>>().as_slice() {
-        [pixel_id, "events"] if !pixel_id.is_empty() => Route::Events { pixel_id },
+        [pixel_id, "events"] if !pixel_id.is_empty() => Route::Events { version, pixel_id },
         _ => Route::Unknown(path),
     }
-}
-
-/// `v` followed by `major.minor` digits, e.g. `v26.0`.
-fn is_version(segment: &str) -> bool {
-    let Some((major, minor)) = segment
-        .strip_prefix('v')
-        .and_then(|rest| rest.split_once('.'))
-    else {
-        return false;
-    };
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    digits(major) && digits(minor)
 }
 
 #[cfg(test)]
@@ -54,8 +48,19 @@ mod tests {
 
     #[test]
     fn events_paths_with_and_without_a_version() {
-        for path in ["/v26.0/123/events", "/123/events", "/v19.0/123/events/"] {
-            assert_eq!(route(path), Route::Events { pixel_id: "123" }, "{path}");
+        for (path, version) in [
+            ("/v26.0/123/events", Some("v26.0")),
+            ("/123/events", None),
+            ("/v19.0/123/events/", Some("v19.0")),
+        ] {
+            assert_eq!(
+                route(path),
+                Route::Events {
+                    version,
+                    pixel_id: "123"
+                },
+                "{path}"
+            );
         }
     }
 

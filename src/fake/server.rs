@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
-use http::header::{CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
+use http::header::{CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue, WWW_AUTHENTICATE};
 use http::{Request, Response};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
@@ -19,6 +19,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use super::fault::Fault;
+use crate::rules::RuleId;
 use super::graph::FakeGraph;
 use super::request::FakeRequest;
 use super::route::INSPECTION_PREFIX;
@@ -167,11 +168,13 @@ async fn answer(
         (fake.handle(&request), request)
     };
     // The query may hold the access token, and bodies hold customer data: log neither.
+    let warnings = (!answer.warnings.is_empty()).then(|| warning_ids(&answer.warnings));
     tracing::info!(
         method = %request.method,
         path = %request.path,
         status = answer.status.as_u16(),
         rule = answer.rule.map(|rule| rule.as_str()),
+        warnings = warnings.as_deref(),
         body_bytes = request.body.len(),
         fault = answer.fault.map(Fault::name),
         micros = started.elapsed().as_micros(),
@@ -191,6 +194,13 @@ async fn answer(
     response
         .headers_mut()
         .insert(CONTENT_TYPE, HeaderValue::from_static(answer.content_type));
+    if let Some(value) = answer
+        .www_authenticate
+        .as_deref()
+        .and_then(|v| HeaderValue::from_str(v).ok())
+    {
+        response.headers_mut().insert(WWW_AUTHENTICATE, value);
+    }
     if request.body.len() > limit {
         // The rest of the body was never read: this connection cannot carry another request.
         response
@@ -198,6 +208,12 @@ async fn answer(
             .insert(CONNECTION, HeaderValue::from_static("close"));
     }
     Ok(response)
+}
+
+/// The ids of the warn-level rules an accepted request broke, comma-separated, for the log line.
+fn warning_ids(rules: &[RuleId]) -> String {
+    let ids: Vec<&str> = rules.iter().map(|rule| rule.as_str()).collect();
+    ids.join(",")
 }
 
 /// The body, or its first `limit + 1` bytes when it is longer (enough for the core to refuse it).

@@ -28,8 +28,11 @@ impl Respond for FakeGraph {
             return ResponseTemplate::new(502)
                 .set_body_raw(DROP_STAND_IN, "text/html; charset=utf-8");
         }
-        let template = ResponseTemplate::new(response.status.as_u16())
+        let mut template = ResponseTemplate::new(response.status.as_u16())
             .set_body_raw(response.body, response.content_type);
+        if let Some(value) = &response.www_authenticate {
+            template = template.insert_header("www-authenticate", value.as_str());
+        }
         match response.delay {
             Some(delay) => template.set_delay(delay),
             None => template,

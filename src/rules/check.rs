@@ -5,7 +5,7 @@ use crate::generated::types::{ActionSource, EventRequest, ServerEvent};
 use super::context::Context;
 use super::limits::MAX_EVENTS;
 use super::path::BlamePath;
-use super::report::{self, Report, Verdict, Violation};
+use super::report::{self, Report, Verdict, Violation, Warning};
 use super::structural::parse_request;
 use super::{attribution, custom_data, event, extinfo, ldu, messages, user_data};
 
@@ -19,26 +19,41 @@ pub fn check_bytes(bytes: &[u8], ctx: &Context) -> Verdict {
 
 /// Graph's verdict on a request a client has built.
 pub fn check_request(request: &EventRequest, ctx: &Context) -> Verdict {
-    let mut violations = Vec::new();
-    collect(request, ctx, Mode::FirstBadEvent, &mut violations);
-    report::sort_violations(&mut violations);
-    match violations.into_iter().next() {
+    let mut found = Found::default();
+    collect(request, ctx, Mode::FirstBadEvent, &mut found);
+    report::sort_violations(&mut found.violations);
+    match found.violations.into_iter().next() {
         Some(violation) => Verdict::Rejected(violation),
-        None => Verdict::Accepted {
-            events_received: request.data.len(),
-        },
+        None => {
+            report::sort_warnings(&mut found.warnings);
+            Verdict::Accepted {
+                events_received: request.data.len(),
+                warnings: found.warnings,
+            }
+        }
     }
 }
 
-/// The violation Graph would report for one event sent as `data[index]`, if any (catalog order).
+/// The violation Graph would report for one event sent as `data[index]`, if any (catalog order);
+/// else the event's warnings (warn-level rules it breaks, which Graph accepts).
 ///
 /// What a client checks before it batches an event: the request-level rules (a batch's size) are
 /// the batcher's to keep.
-pub fn check_event(event: &ServerEvent, index: usize, ctx: &Context) -> Result<(), Violation> {
-    let mut violations = Vec::new();
-    collect_event(event, index, ctx, &mut violations);
-    report::sort_violations(&mut violations);
-    violations.into_iter().next().map_or(Ok(()), Err)
+pub fn check_event(
+    event: &ServerEvent,
+    index: usize,
+    ctx: &Context,
+) -> Result<Vec<Warning>, Violation> {
+    let mut found = Found::default();
+    collect_event(event, index, ctx, &mut found);
+    report::sort_violations(&mut found.violations);
+    match found.violations.into_iter().next() {
+        Some(violation) => Err(violation),
+        None => {
+            report::sort_warnings(&mut found.warnings);
+            Ok(found.warnings)
+        }
+    }
 }
 
 /// Only the `event_time` rules of one event sent as `data[index]`, given its time and action
@@ -61,16 +76,24 @@ pub fn check_event_time(
     violations.into_iter().next().map_or(Ok(()), Err)
 }
 
-/// Every violation of a typed request, in reporting order.
+/// Every violation of a typed request, in reporting order, and the warn-level rules it breaks.
 pub fn report_request(request: &EventRequest, ctx: &Context) -> Report {
-    let mut violations = Vec::new();
-    collect(request, ctx, Mode::Everything, &mut violations);
-    report::sort_violations(&mut violations);
+    let mut found = Found::default();
+    collect(request, ctx, Mode::Everything, &mut found);
+    report::sort_violations(&mut found.violations);
+    report::sort_warnings(&mut found.warnings);
     Report {
         events: request.data.len(),
-        violations,
-        warnings: Vec::new(),
+        violations: found.violations,
+        warnings: found.warnings,
     }
+}
+
+/// What the rules found: the violations that reject, and those of warn-level rules (unless strict).
+#[derive(Default)]
+pub(super) struct Found {
+    pub(super) violations: Vec<Violation>,
+    pub(super) warnings: Vec<Warning>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -81,8 +104,9 @@ enum Mode {
     Everything,
 }
 
-fn collect(request: &EventRequest, ctx: &Context, mode: Mode, out: &mut Vec<Violation>) {
+fn collect(request: &EventRequest, ctx: &Context, mode: Mode, found: &mut Found) {
     let data = || BlamePath::root().key("data");
+    let out = &mut found.violations;
     if request.data.is_empty() {
         out.push(messages::data_empty(data()));
     }
@@ -96,20 +120,18 @@ fn collect(request: &EventRequest, ctx: &Context, mode: Mode, out: &mut Vec<Viol
         return;
     }
     for (index, event) in request.data.iter().enumerate() {
-        collect_event(event, index, ctx, out);
-        if mode == Mode::FirstBadEvent && !out.is_empty() {
+        collect_event(event, index, ctx, found);
+        if mode == Mode::FirstBadEvent && !found.violations.is_empty() {
             return;
         }
     }
 }
 
-/// Runs every semantic rule on one event.
-pub(super) fn collect_event(
-    event: &ServerEvent,
-    index: usize,
-    ctx: &Context,
-    out: &mut Vec<Violation>,
-) {
+/// Runs every semantic rule on one event; what warn-level rules find goes to the warnings unless
+/// the context is strict.
+pub(super) fn collect_event(event: &ServerEvent, index: usize, ctx: &Context, found: &mut Found) {
+    let from = found.violations.len();
+    let out = &mut found.violations;
     event::check(event, index, ctx, out);
     user_data::check(&event.user_data, index, out);
     if let Some(extinfo) = event.app_data.as_ref().and_then(|app| app.extinfo.as_ref()) {
@@ -122,4 +144,5 @@ pub(super) fn collect_event(
     if let Some(attribution) = &event.attribution_data {
         attribution::check(attribution, index, out);
     }
+    report::demote_warnings(out, from, ctx.strict, &mut found.warnings);
 }

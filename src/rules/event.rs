@@ -5,7 +5,7 @@ use crate::generated::types::{ActionSource, ServerEvent};
 use super::catalog::RuleId;
 use super::context::Context;
 use super::limits::{MAX_AGE_PHYSICAL_STORE_SECONDS, MAX_AGE_SECONDS, MAX_FUTURE_SECONDS};
-use super::messages;
+use super::{messages, messaging};
 use super::path::BlamePath;
 use super::report::Violation;
 
@@ -57,16 +57,35 @@ pub(super) fn check(event: &ServerEvent, index: usize, ctx: &Context, out: &mut 
                     "app",
                 ));
             }
-            Some(app) if app.extinfo.is_none() => {
-                out.push(messages::required_for_action_source(
-                    RuleId::AppExtinfo,
-                    at().key("app_data").key("extinfo"),
-                    "app",
-                ));
+            Some(app) => {
+                if app.extinfo.is_none() {
+                    out.push(messages::required_for_action_source(
+                        RuleId::AppExtinfo,
+                        at().key("app_data").key("extinfo"),
+                        "app",
+                    ));
+                }
+                if app.advertiser_tracking_enabled.is_none() {
+                    out.push(messages::advertiser_tracking_enabled_missing(
+                        at().key("app_data").key("advertiser_tracking_enabled"),
+                    ));
+                }
             }
-            Some(_) => {}
         },
+        ActionSource::BusinessMessaging => messaging::check(event, index, out),
         _ => {}
+    }
+
+    // Graph names the event exactly as the rudder-transformer capture shows: `Purchase`.
+    if event.event_name == "Purchase"
+        && event
+            .custom_data
+            .as_ref()
+            .is_none_or(|custom| custom.value.is_none())
+    {
+        out.push(messages::purchase_without_value(
+            at().key("custom_data").key("value"),
+        ));
     }
 
     for (key, url) in [

@@ -2,7 +2,7 @@
 
 use crate::generated::types::ServerEvent;
 
-use super::check::{collect_event, report_request};
+use super::check::{Found, collect_event, report_request};
 use super::context::Context;
 use super::messages;
 use super::report::{self, Report};
@@ -37,16 +37,16 @@ pub fn report_bytes(bytes: &[u8], ctx: &Context) -> Report {
     let warnings = unknown_keys::warnings(text);
     let first = match parsed {
         Ok(request) => {
-            return Report {
-                warnings: warnings.unwrap_or_default(),
-                ..report_request(&request, ctx)
-            };
+            let mut report = report_request(&request, ctx);
+            report.warnings.extend(warnings.unwrap_or_default());
+            report::sort_warnings(&mut report.warnings);
+            return report;
         }
         Err(first) => first,
     };
     // Only a broken body (rare) is read into a `Value`, for the schema; when that fails (as the
     // warnings pass did), its first violation is all there is to say.
-    let (Ok(warnings), Ok(mut value)) = (warnings, serde_json::from_str::<serde_json::Value>(text))
+    let (Ok(ignored_keys), Ok(mut value)) = (warnings, serde_json::from_str::<serde_json::Value>(text))
     else {
         return Report {
             events: 0,
@@ -63,13 +63,18 @@ pub fn report_bytes(bytes: &[u8], ctx: &Context) -> Report {
         .and_then(serde_json::Value::as_array)
         .map_or(&[][..], Vec::as_slice);
     let mut sound = std::collections::BTreeSet::new();
-    let mut violations = Vec::new();
+    let mut found = Found::default();
     for (index, event) in events.iter().enumerate() {
         if let Ok(event) = serde_json::from_value::<ServerEvent>(event.clone()) {
             sound.insert(index);
-            collect_event(&event, index, ctx, &mut violations);
+            collect_event(&event, index, ctx, &mut found);
         }
     }
+    let Found {
+        mut violations,
+        mut warnings,
+    } = found;
+    let from_schema = violations.len();
     for violation in schema::violations(&value) {
         let owned_by_semantics = violation
             .path
@@ -80,6 +85,9 @@ pub fn report_bytes(bytes: &[u8], ctx: &Context) -> Report {
             violations.push(violation);
         }
     }
+    report::demote_warnings(&mut violations, from_schema, ctx.strict, &mut warnings);
+    warnings.extend(ignored_keys);
+    report::sort_warnings(&mut warnings);
     violations.retain(|v| *v != first);
     report::sort_violations(&mut violations);
     violations.insert(0, first);

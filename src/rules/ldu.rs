@@ -44,7 +44,7 @@ pub(super) fn check(event: &ServerEvent, index: usize, out: &mut Vec<Violation>)
                 at().key("data_processing_options_state"),
             ));
         }
-        Some(state) if state != 0 && state != 1000 => {
+        Some(state) if state != 0 && !(1000..=1013).contains(&state) => {
             out.push(messages::ldu_state_value(
                 at().key("data_processing_options_state"),
             ));

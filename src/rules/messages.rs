@@ -79,13 +79,6 @@ pub(crate) fn malformed_body(why: impl Into<String>) -> Violation {
     Violation::new(RuleId::MalformedJson, BlamePath::root(), why)
 }
 
-/// An event key the spec does not know (Graph's own wording, as Meta's SDK users quote it).
-pub(crate) fn unknown_event_key(event: BlamePath, key: &str) -> Violation {
-    at(RuleId::EventUnknownKey, event, |p| {
-        format!("Unexpected key \"{key}\" on param \"{p}\".")
-    })
-}
-
 /// `data` with no event.
 pub(crate) fn data_empty(path: BlamePath) -> Violation {
     at(RuleId::DataEmpty, path, |p| {
@@ -250,15 +243,17 @@ pub(crate) fn ldu_country_value(path: BlamePath) -> Violation {
 pub(crate) fn ldu_state_required(path: BlamePath) -> Violation {
     at(RuleId::LduStateRequired, path, |p| {
         format!(
-            "The parameter {p} is required when data_processing_options contains LDU and user_data has no client_ip_address (1000 for California, 0 to geolocate)."
+            "The parameter {p} is required when data_processing_options contains LDU and user_data has no client_ip_address (1000-1013 for a US state, 0 to geolocate)."
         )
     })
 }
 
-/// A state other than 0 or 1000.
+/// A state other than 0 or 1000-1013.
 pub(crate) fn ldu_state_value(path: BlamePath) -> Violation {
     at(RuleId::LduStateValue, path, |p| {
-        format!("The parameter {p} must be 1000 (California) or 0 (geolocate).")
+        format!(
+            "The parameter {p} must be one of the states Meta lists (1000 California, 1001 Colorado, … 1013 Rhode Island) or 0 (geolocate)."
+        )
     })
 }
 
@@ -302,5 +297,68 @@ pub(crate) fn attribution_share_range(path: BlamePath) -> Violation {
 pub(crate) fn contents_quantity(path: BlamePath) -> Violation {
     at(RuleId::ContentsItem, path, |p| {
         format!("The parameter {p} must be at least 1.")
+    })
+}
+
+/// A key the object at `object` does not take, in Graph's own wording (as Meta's SDK users quote
+/// it): an event, `user_data` or a `contents` item, each with its rule; elsewhere a wrong value.
+pub(crate) fn unexpected_key(object: BlamePath, key: &str) -> Violation {
+    let rule = if object.is_event() {
+        RuleId::EventUnknownKey
+    } else if object.last_key() == Some("user_data") {
+        RuleId::UserDataUnknownKey
+    } else if object
+        .segments()
+        .iter()
+        .any(|s| matches!(s, super::path::Segment::Key(k) if k == "contents"))
+    {
+        RuleId::ContentsUnknownKey
+    } else {
+        RuleId::InvalidValue
+    };
+    at(rule, object, |p| {
+        format!("Unexpected key \"{key}\" on param \"{p}\".")
+    })
+}
+
+/// `user_data` whose customer information is only one of Meta's weak combinations, or part of one.
+pub(crate) fn weak_customer_information(path: BlamePath) -> Violation {
+    Violation::new(
+        RuleId::WeakCustomerInformation,
+        path,
+        "This event has insufficient customer information: user_data carries only a combination Meta considers too broad to match (a subset of ct+country+st+zp+ge+client_user_agent, db+client_user_agent, fn+ge or ln+ge).",
+    )
+}
+
+/// A `Purchase` without `custom_data.value`.
+pub(crate) fn purchase_without_value(path: BlamePath) -> Violation {
+    at(RuleId::PurchaseValue, path, |p| {
+        format!("The parameter {p} is required for Purchase events; enter a value, for example 1.99.")
+    })
+}
+
+/// An `app` event whose `app_data` has no `advertiser_tracking_enabled`.
+pub(crate) fn advertiser_tracking_enabled_missing(path: BlamePath) -> Violation {
+    at(RuleId::AppAdvertiserTrackingEnabled, path, |p| {
+        format!(
+            "The parameter {p} is required for events whose action_source is app (0 or false, 1 or true)."
+        )
+    })
+}
+
+/// A `business_messaging` event whose name Meta does not list. The name is repeated: an event
+/// name is not customer information.
+pub(crate) fn messaging_event_name(path: BlamePath, name: &str) -> Violation {
+    at(RuleId::MessagingEventName, path, |p| {
+        format!(
+            "The parameter {p} (\"{name}\") is not an event Conversions API for Business Messaging supports: Purchase, LeadSubmitted, InitiateCheckout, AddToCart, ViewContent, OrderCreated, OrderShipped, OrderDelivered, OrderCanceled, OrderReturned, CartAbandoned, QualifiedLead, RatingProvided or ReviewProvided."
+        )
+    })
+}
+
+/// A `business_messaging` event without an id its channel takes.
+pub(crate) fn messaging_channel_id_missing(path: BlamePath, channel: &str) -> Violation {
+    at(RuleId::MessagingChannelIds, path, |p| {
+        format!("The parameter {p} is expected for business_messaging events on {channel}.")
     })
 }

@@ -21,6 +21,7 @@ mod full_report;
 mod ldu;
 mod limits;
 pub(crate) mod messages;
+mod messaging;
 mod path;
 mod report;
 #[cfg(feature = "report")]
@@ -31,12 +32,13 @@ pub(crate) mod typed_read;
 mod unknown_keys;
 mod user_data;
 
-pub use catalog::{Rule, RuleId};
+pub use catalog::{GraphAnswer, Level, Rule, RuleId};
 pub use check::{check_bytes, check_event, check_event_time, check_request, report_request};
 pub use context::Context;
 pub use currency::is_iso4217_currency;
 #[cfg(feature = "report")]
 pub use full_report::report_bytes;
+pub use messaging::MESSAGING_EVENT_NAMES;
 pub use limits::{MAX_AGE_PHYSICAL_STORE_SECONDS, MAX_AGE_SECONDS, MAX_EVENTS, MAX_FUTURE_SECONDS};
 pub use path::{BlamePath, Segment};
 pub use report::{Report, Verdict, Violation, Warning};

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::catalog::RuleId;
+use super::catalog::{Level, RuleId};
 use super::path::BlamePath;
 
 /// One broken rule, at one place in the request.
@@ -28,13 +28,27 @@ impl Violation {
     }
 }
 
-/// Something Graph accepts but that is probably a mistake (an unknown key in `user_data`, say).
+/// Something Graph accepts but that is probably a mistake: a warn-level rule broken (a website
+/// event without a user agent), or a key Graph ignores (an unknown key in `app_data`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Warning {
+    /// The warn-level rule broken; none for an ignored key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<RuleId>,
     /// Where.
     pub path: BlamePath,
     /// What looks wrong.
     pub message: String,
+}
+
+impl From<Violation> for Warning {
+    fn from(violation: Violation) -> Self {
+        Warning {
+            rule: Some(violation.rule),
+            path: violation.path,
+            message: violation.message,
+        }
+    }
 }
 
 /// Graph's decision on a request: all of it, or none of it.
@@ -44,6 +58,8 @@ pub enum Verdict {
     Accepted {
         /// How many events the request carried (and Graph would report as received).
         events_received: usize,
+        /// The warn-level rules the request breaks, in reporting order (Graph accepts them).
+        warnings: Vec<Warning>,
     },
     /// The whole request is rejected because of this violation (the first, by our ordering policy).
     Rejected(Violation),
@@ -87,7 +103,34 @@ impl Report {
             Some(violation) => Verdict::Rejected(violation.clone()),
             None => Verdict::Accepted {
                 events_received: self.events,
+                warnings: self
+                    .warnings
+                    .iter()
+                    .filter(|w| w.rule.is_some())
+                    .cloned()
+                    .collect(),
             },
+        }
+    }
+}
+
+/// Moves the violations of warn-level rules from `violations[from..]` to `warnings`, unless `strict`
+/// (then every rule rejects). Costs nothing when there is no violation.
+pub(crate) fn demote_warnings(
+    violations: &mut Vec<Violation>,
+    from: usize,
+    strict: bool,
+    warnings: &mut Vec<Warning>,
+) {
+    if strict || violations.len() == from {
+        return;
+    }
+    let mut index = from;
+    while index < violations.len() {
+        if violations[index].rule.rule().level == Level::Warn {
+            warnings.push(violations.remove(index).into());
+        } else {
+            index += 1;
         }
     }
 }
@@ -95,4 +138,9 @@ impl Report {
 /// Sorts violations into reporting order: request-level first, then by event index, then catalog order.
 pub(crate) fn sort_violations(violations: &mut [Violation]) {
     violations.sort_by_key(|v| (v.path.event_index().map_or(0, |i| i + 1), v.rule));
+}
+
+/// Sorts warnings as violations are sorted; warnings without a rule (ignored keys) after the rules'.
+pub(crate) fn sort_warnings(warnings: &mut [Warning]) {
+    warnings.sort_by_key(|w| (w.path.event_index().map_or(0, |i| i + 1), w.rule.is_none(), w.rule));
 }

@@ -206,9 +206,9 @@ fn map_error(path: BlamePath, kind: &ValidationErrorKind, request: &Value) -> Ve
             };
             one(messages::required(rule, path.key(property)))
         }
-        ValidationErrorKind::AdditionalProperties { unexpected } if path.is_event() => unexpected
+        ValidationErrorKind::AdditionalProperties { unexpected } => unexpected
             .iter()
-            .map(|name| messages::unknown_event_key(path.clone(), name))
+            .map(|name| messages::unexpected_key(path.clone(), name))
             .collect(),
         ValidationErrorKind::MinItems { .. } if top && key == Some("data") => {
             one(messages::data_empty(path))

@@ -109,14 +109,18 @@ fn classify(
         return messages::required(rule, field_path);
     }
     if let Some(field) = quoted_after(message, "unknown field `") {
-        // serde_path_to_error puts the unknown key itself at the end of the path.
-        let event = match path.segments().last() {
-            Some(Segment::Key(key)) if key == field => {
-                BlamePath::event(path.event_index().unwrap_or_default())
+        // serde_path_to_error puts the unknown key itself at the end of the path: Graph names the
+        // object that holds it.
+        let object = match path.segments().split_last() {
+            Some((Segment::Key(key), parent)) if key == field => {
+                parent.iter().fold(BlamePath::root(), |object, segment| match segment {
+                    Segment::Key(key) => object.key(key.clone()),
+                    Segment::Index(index) => object.index(*index),
+                })
             }
             _ => path.clone(),
         };
-        return messages::unknown_event_key(event, field);
+        return messages::unexpected_key(object, field);
     }
     let expected = message
         .rsplit_once(", expected ")

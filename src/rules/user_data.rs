@@ -12,8 +12,10 @@ use super::report::Violation;
 pub(super) fn check(user: &UserData, index: usize, out: &mut Vec<Violation>) {
     let at = || BlamePath::event(index).key("user_data");
 
-    if !has_identifier(user) {
-        out.push(messages::no_customer_identifier(at()));
+    match customer_information(user) {
+        CustomerInformation::None => out.push(messages::no_customer_identifier(at())),
+        CustomerInformation::Weak => out.push(messages::weak_customer_information(at())),
+        CustomerInformation::Enough => {}
     }
 
     for (field, values) in multi_hashed(user) {
@@ -93,33 +95,106 @@ fn present_many(value: Option<&OneOrMany>) -> bool {
     value.is_some_and(|v| v.iter().any(|s| !s.is_empty()))
 }
 
-/// True when any customer information parameter carries a value.
-fn has_identifier(user: &UserData) -> bool {
-    multi_hashed(user).iter().any(|(_, v)| present_many(*v))
-        || single_hashed(user).iter().any(|(_, v)| present(*v))
-        || [&user.external_id, &user.anon_id, &user.madid]
-            .iter()
-            .any(|v| present_many(v.as_ref()))
-        || [
-            &user.client_ip_address,
-            &user.client_user_agent,
-            &user.fbc,
-            &user.fbp,
-            &user.subscription_id,
-            &user.page_id,
-            &user.page_scoped_user_id,
-            &user.ctwa_clid,
-            &user.ig_account_id,
-            &user.ig_sid,
-            &user.app_user_id,
-        ]
+/// How much customer information `user_data` carries, by the keys with a non-null, non-empty value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum CustomerInformation {
+    /// No key with a value.
+    None,
+    /// Only keys of one of Meta's weak combinations (or part of one).
+    Weak,
+    /// Anything else (the literal reading: `client_ip_address` alone is enough).
+    Enough,
+}
+
+/// The keys of Meta's weak combinations, one bit each: ct, country, st, zp, ge, client_user_agent,
+/// db, fn, ln.
+const CT: u16 = 1;
+const COUNTRY: u16 = 1 << 1;
+const ST: u16 = 1 << 2;
+const ZP: u16 = 1 << 3;
+const GE: u16 = 1 << 4;
+const USER_AGENT: u16 = 1 << 5;
+const DB: u16 = 1 << 6;
+const FN: u16 = 1 << 7;
+const LN: u16 = 1 << 8;
+
+/// Meta's weak combinations (best-practices page, since v13): "An event is considered invalid if it
+/// only includes customer information parameters that consist of one of the following
+/// combinations, (or a subset thereof)".
+const WEAK_COMBINATIONS: [u16; 4] = [
+    CT | COUNTRY | ST | ZP | GE | USER_AGENT,
+    DB | USER_AGENT,
+    FN | GE,
+    LN | GE,
+];
+
+/// Classifies `user`: any key outside the weak combinations is enough (checked first, commonest
+/// first, so a usual event stops at `em`); otherwise the set of weak keys decides.
+fn customer_information(user: &UserData) -> CustomerInformation {
+    let strong_many = [
+        user.em.as_ref(),
+        user.ph.as_ref(),
+        user.external_id.as_ref(),
+        user.madid.as_ref(),
+        user.anon_id.as_ref(),
+    ];
+    let strong_single = [
+        user.fbc.as_deref(),
+        user.fbp.as_deref(),
+        user.client_ip_address.as_deref(),
+        user.f5first.as_deref(),
+        user.f5last.as_deref(),
+        user.fi.as_deref(),
+        user.dobd.as_deref(),
+        user.dobm.as_deref(),
+        user.doby.as_deref(),
+        user.subscription_id.as_deref(),
+        user.page_id.as_deref(),
+        user.page_scoped_user_id.as_deref(),
+        user.ctwa_clid.as_deref(),
+        user.ig_account_id.as_deref(),
+        user.ig_sid.as_deref(),
+        user.whatsapp_business_account_id.as_deref(),
+        user.instagram_business_account_id.as_deref(),
+        user.app_user_id.as_deref(),
+    ];
+    let strong_id = [&user.fb_login_id, &user.lead_id]
         .iter()
-        .any(|v| present(v.as_deref()))
-        || [&user.fb_login_id, &user.lead_id].iter().any(|v| match v {
+        .any(|v| match v {
             Some(IntegerOrString::Int64(_)) => true,
             Some(IntegerOrString::String(s)) => !s.is_empty(),
             None => false,
-        })
+        });
+    if strong_many.iter().any(|v| present_many(*v))
+        || strong_single.iter().any(|v| present(*v))
+        || strong_id
+    {
+        return CustomerInformation::Enough;
+    }
+    let weak = [
+        (CT, present_many(user.ct.as_ref())),
+        (COUNTRY, present_many(user.country.as_ref())),
+        (ST, present_many(user.st.as_ref())),
+        (ZP, present_many(user.zp.as_ref())),
+        (GE, present_many(user.ge.as_ref())),
+        (USER_AGENT, present(user.client_user_agent.as_deref())),
+        (DB, present_many(user.db.as_ref())),
+        (FN, present_many(user.fn_.as_ref())),
+        (LN, present_many(user.ln.as_ref())),
+    ]
+    .iter()
+    .filter(|(_, present)| *present)
+    .fold(0, |keys, (bit, _)| keys | bit);
+    if weak == 0 {
+        CustomerInformation::None
+    } else if WEAK_COMBINATIONS
+        .iter()
+        .any(|combination| weak & !combination == 0)
+    {
+        CustomerInformation::Weak
+    } else {
+        CustomerInformation::Enough
+    }
 }
 
 /// `fb.<digits>.<digits>.<non-empty>` with an optional fifth part: a 2-character appendix token of

@@ -65,6 +65,7 @@ pub struct SenderConfig {
     pub(crate) retry: RetryPolicy,
     pub(crate) rejection: RejectionPolicy,
     pub(crate) assign_event_ids: bool,
+    pub(crate) strict: bool,
     pub(crate) progress: Option<ProgressHook>,
 }
 
@@ -83,6 +84,7 @@ impl std::fmt::Debug for SenderConfig {
             .field("retry", &self.retry)
             .field("rejection", &self.rejection)
             .field("assign_event_ids", &self.assign_event_ids)
+            .field("strict", &self.strict)
             .finish_non_exhaustive()
     }
 }
@@ -120,6 +122,7 @@ impl SenderConfig {
             retry: RetryPolicy::default(),
             rejection: RejectionPolicy::default(),
             assign_event_ids: true,
+            strict: false,
             progress: None,
         }
     }
@@ -196,6 +199,14 @@ impl SenderBuilder {
     /// Whether events without an `event_id` get a deterministic one (default: yes).
     pub fn assign_event_ids(mut self, assign: bool) -> Self {
         self.config.assign_event_ids = assign;
+        self
+    }
+
+    /// Whether warn-level rules reject (default: no). Graph accepts what they find, so by default
+    /// such events are sent and listed in [`DeliveryReport::warnings`](super::DeliveryReport);
+    /// strict mode keeps them back as rejected, as the documentation reads.
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.config.strict = strict;
         self
     }
 

@@ -22,7 +22,7 @@
 //! applies (an event that breaks one is reported rejected with its input position, the rule id,
 //! the blame path and the message, and never sent); it gets a deterministic `event_id` when it has
 //! none ([`event_id_for`]); valid events are batched and sent, at most `concurrency` requests at
-//! once. Transient failures (Graph's `is_transient`, codes 1, 2, 4, 17 and 341, HTTP 5xx or an HTML
+//! once. Transient failures (Graph's `is_transient`, codes 1, 2, 4, 17, 341 and 613, HTTP 5xx or an HTML
 //! page from a proxy, timeouts and broken connections) are retried with exponential backoff and
 //! full jitter, up to the attempts and the deadline; throttling pauses every worker. The time rules
 //! are checked again before every retry. Nothing else is retried.
@@ -51,7 +51,8 @@ pub use config::{
 };
 pub use event_id::event_id_for;
 pub use report::{
-    AcceptedBatch, DeliveryReport, GraphRefusal, RejectedEvent, Rejection, UndeliveredEvent,
+    AcceptedBatch, DeliveryReport, EventWarning, GraphRefusal, RejectedEvent, Rejection,
+    UndeliveredEvent,
 };
 
 use batch::{Batch, OpenBatch};
@@ -141,12 +142,12 @@ impl EventSender {
         mut request: impl FnMut(&[u8]),
     ) -> Vec<RejectedEvent> {
         let batch_size = self.shared.config.batch_size;
-        let mut ctx = Context::now();
+        let mut ctx = self.context();
         let mut rejected = Vec::new();
         let mut batch = self.shared.body_size.open(batch_size);
         for (index, mut event) in events.into_iter().enumerate() {
             if batch.is_empty() {
-                ctx = Context::now();
+                ctx = self.context();
             }
             if let Err(refused) = self.prepare(index, event.borrow_mut(), &ctx, &mut batch) {
                 rejected.push(*refused);
@@ -164,18 +165,21 @@ impl EventSender {
     }
 
     /// Checks `event` by the rules and, when it passes, writes it into `batch` with its
-    /// `event_id` (made when it has none). What is refused comes back with its reason.
+    /// `event_id` (made when it has none), returning the warn-level rules it breaks. What is
+    /// refused comes back with its reason.
     fn prepare(
         &self,
         index: usize,
         event: &mut ServerEvent,
         ctx: &Context,
         batch: &mut OpenBatch,
-    ) -> Result<(), Box<RejectedEvent>> {
+    ) -> Result<Vec<EventWarning>, Box<RejectedEvent>> {
         let config = &self.shared.config;
         let ids_for = config.assign_event_ids.then_some(config.pixel_id.as_str());
-        if let Err(violation) = rules::check_event(event, index, ctx) {
-            // The id it would have had, so that the report can name it.
+        let warnings = match rules::check_event(event, index, ctx) {
+            Ok(warnings) => warnings,
+            Err(violation) => {
+                // The id it would have had, so that the report can name it.
             let event_id = match (event.event_id.take(), ids_for) {
                 (Some(id), _) if !id.is_empty() => Some(id),
                 (_, Some(pixel_id)) => Some(event_id_for(pixel_id, event)),
@@ -186,9 +190,17 @@ impl EventSender {
                 event_id,
                 reason: Rejection::Rule(violation),
             }));
-        }
+            }
+        };
         match batch.push(index, event, ids_for) {
-            Ok(_) => Ok(()),
+            Ok(event_id) => Ok(warnings
+                .into_iter()
+                .map(|warning| EventWarning {
+                    index,
+                    event_id: event_id.map(str::to_owned),
+                    warning,
+                })
+                .collect()),
             Err(error) => Err(Box::new(RejectedEvent {
                 index,
                 event_id: event.event_id.take(),
@@ -207,6 +219,11 @@ impl EventSender {
     /// A batch closed with this sender's request-level members.
     fn finish(&self, batch: OpenBatch) -> Batch {
         batch.finish(&self.shared.body_tail)
+    }
+
+    /// The rules' context for a batch starting now.
+    fn context(&self) -> Context {
+        Context::now().strict(self.shared.config.strict)
     }
 
     fn progress(&self, events: usize) {
@@ -243,7 +260,7 @@ impl<'a> Intake<'a> {
             tasks: JoinSet::new(),
             report: DeliveryReport::default(),
             batch: sender.shared.body_size.open(config.batch_size),
-            ctx: Context::now(),
+            ctx: sender.context(),
             in_flight: std::collections::HashMap::new(),
         }
     }
@@ -253,14 +270,17 @@ impl<'a> Intake<'a> {
         let index = self.report.submitted;
         self.report.submitted += 1;
         if self.batch.is_empty() {
-            self.ctx = Context::now();
+            self.ctx = self.sender.context();
         }
-        if let Err(rejected) = self
+        match self
             .sender
             .prepare(index, event, &self.ctx, &mut self.batch)
         {
-            self.report.rejected.push(*rejected);
-            self.sender.progress(1);
+            Ok(warnings) => self.report.warnings.extend(warnings),
+            Err(rejected) => {
+                self.report.rejected.push(*rejected);
+                self.sender.progress(1);
+            }
         }
         if self.batch.len() == self.sender.shared.config.batch_size {
             let next = self.sender.next_batch(&self.batch);

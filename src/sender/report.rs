@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use crate::rules::Violation;
+use crate::rules::{Violation, Warning};
 
 /// The account of one `send`: every input event is in exactly one of `accepted` (through
 /// `batches`), `rejected` or `not_delivered`.
@@ -17,6 +17,9 @@ pub struct DeliveryReport {
     /// Events that could not be delivered (transient failures past the attempts or the deadline);
     /// in input order.
     pub not_delivered: Vec<UndeliveredEvent>,
+    /// Warn-level rules broken by events that were sent anyway (Graph accepts them); in input
+    /// order. Whatever became of those events is in the lists above.
+    pub warnings: Vec<EventWarning>,
 }
 
 impl DeliveryReport {
@@ -47,13 +50,26 @@ impl DeliveryReport {
             .sort_by_key(|b| b.indices.first().map(|r| r.start));
         self.rejected.sort_by_key(|r| r.index);
         self.not_delivered.sort_by_key(|u| u.index);
+        self.warnings.sort_by_key(|w| w.index);
     }
 
     pub(crate) fn merge(&mut self, other: DeliveryReport) {
         self.batches.extend(other.batches);
         self.rejected.extend(other.rejected);
         self.not_delivered.extend(other.not_delivered);
+        self.warnings.extend(other.warnings);
     }
+}
+
+/// A warn-level rule an event broke: Graph accepts the event, so it was sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EventWarning {
+    /// The event's position in the input.
+    pub index: usize,
+    /// Its `event_id` (given, or the one the sender made).
+    pub event_id: Option<String>,
+    /// The rule, where and what.
+    pub warning: Warning,
 }
 
 /// One batch Graph accepted.
