@@ -48,7 +48,9 @@ pub(crate) struct ConformanceArgs {
     /// Graph API version in the paths.
     #[arg(long, value_name = "VERSION", default_value = DEFAULT_API_VERSION)]
     api_version: String,
-    /// Adds this test_event_code to every request that sets none (keeps events out of live data).
+    /// Adds this test_event_code to every request that sets none, so the run's events show in Events
+    /// Manager's Test Events tab. Meta keeps them like other events ("they are not dropped"): use a
+    /// test pixel.
     #[arg(long, value_name = "CODE")]
     test_event_code: Option<String>,
     /// Run only cases whose id matches (`*` and `?`; repeatable).

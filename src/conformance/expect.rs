@@ -165,6 +165,7 @@ mod tests {
         let answer = |body: &str, status| WireResponse {
             status,
             content_type: Some("application/json".into()),
+            headers: Vec::new(),
             body: body.as_bytes().to_vec(),
         };
         let good = answer(
@@ -189,6 +190,7 @@ mod tests {
         let answer = |body: &str, status| WireResponse {
             status,
             content_type: Some("application/json".into()),
+            headers: Vec::new(),
             body: body.as_bytes().to_vec(),
         };
         let accepted: Expect =

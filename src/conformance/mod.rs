@@ -22,12 +22,14 @@
 //! ```
 
 pub mod case;
+pub mod evidence;
 mod expect;
 pub mod output;
 mod run;
 mod suite;
 mod target;
 pub mod template;
+mod walk;
 mod wire;
 
 pub use case::{Authority, Capability, Case, CaseFile};
@@ -37,3 +39,4 @@ pub use target::{
     HttpTarget, MAX_ANSWER_BYTES, Target, TargetError, TargetFuture, WireRequest, WireResponse,
 };
 pub use template::{Scope, TemplateError, relative_time};
+pub use walk::{WalkOptions, replay};

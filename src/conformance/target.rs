@@ -45,8 +45,24 @@ pub struct WireResponse {
     pub status: u16,
     /// The `Content-Type` header, if any.
     pub content_type: Option<String>,
+    /// The other headers, names in lower case (what the ledger compares, such as
+    /// `www-authenticate`).
+    pub headers: Vec<(String, String)>,
     /// The body.
     pub body: Vec<u8>,
+}
+
+impl WireResponse {
+    /// The first value of header `name` (any case), if any.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        if name.eq_ignore_ascii_case("content-type") {
+            return self.content_type.as_deref();
+        }
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
 }
 
 /// Why a target gave no answer at all.
@@ -120,6 +136,14 @@ impl Target for HttpTarget {
                 .get(reqwest::header::CONTENT_TYPE)
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned);
+            let headers = response
+                .headers()
+                .iter()
+                .filter(|(name, _)| *name != reqwest::header::CONTENT_TYPE)
+                .filter_map(|(name, value)| {
+                    Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned()))
+                })
+                .collect();
             let mut response = response;
             let mut body = Vec::new();
             while let Some(chunk) = response.chunk().await.map_err(|e| self.transport(&e))? {
@@ -133,6 +157,7 @@ impl Target for HttpTarget {
             Ok(WireResponse {
                 status,
                 content_type,
+                headers,
                 body,
             })
         })
@@ -182,6 +207,11 @@ impl Target for FakeGraph {
             Ok(WireResponse {
                 status: response.status.as_u16(),
                 content_type: Some(response.content_type.to_owned()),
+                headers: response
+                    .www_authenticate
+                    .iter()
+                    .map(|value| ("www-authenticate".to_owned(), value.clone()))
+                    .collect(),
                 body: response.body.to_vec(),
             })
         }))

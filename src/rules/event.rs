@@ -77,15 +77,18 @@ pub(super) fn check(event: &ServerEvent, index: usize, ctx: &Context, out: &mut 
     }
 
     // Graph names the event exactly as the rudder-transformer capture shows: `Purchase`.
-    if event.event_name == "Purchase"
-        && event
-            .custom_data
-            .as_ref()
-            .is_none_or(|custom| custom.value.is_none())
-    {
-        out.push(messages::purchase_without_value(
-            at().key("custom_data").key("value"),
-        ));
+    if event.event_name == "Purchase" {
+        let custom = event.custom_data.as_ref();
+        if custom.is_none_or(|custom| custom.value.is_none()) {
+            out.push(messages::purchase_without_value(
+                at().key("custom_data").key("value"),
+            ));
+        }
+        if custom.is_none_or(|custom| custom.currency.as_deref().is_none_or(str::is_empty)) {
+            out.push(messages::purchase_without_currency(
+                at().key("custom_data").key("currency"),
+            ));
+        }
     }
 
     for (key, url) in [

@@ -337,6 +337,13 @@ pub(crate) fn purchase_without_value(path: BlamePath) -> Violation {
     })
 }
 
+/// A `Purchase` without `custom_data.currency`.
+pub(crate) fn purchase_without_currency(path: BlamePath) -> Violation {
+    at(RuleId::PurchaseCurrency, path, |p| {
+        format!("The parameter {p} is required for Purchase events: a three-letter ISO 4217 code such as USD.")
+    })
+}
+
 /// An `app` event whose `app_data` has no `advertiser_tracking_enabled`.
 pub(crate) fn advertiser_tracking_enabled_missing(path: BlamePath) -> Violation {
     at(RuleId::AppAdvertiserTrackingEnabled, path, |p| {

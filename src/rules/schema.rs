@@ -304,6 +304,7 @@ pub(crate) fn unknown_key_warnings_of_value(request: &Value) -> Vec<super::repor
             };
             for key in map.keys().filter(|key| !known.contains(*key)) {
                 warnings.push(super::report::Warning {
+                    rule: None,
                     path: path.clone().key(key.clone()),
                     message: format!(
                         "Graph ignores the unknown key \"{key}\" in {path}; check its spelling."
@@ -311,7 +312,6 @@ pub(crate) fn unknown_key_warnings_of_value(request: &Value) -> Vec<super::repor
                 });
             }
         };
-        check(event.get("user_data"), "UserData", at().key("user_data"));
         check(event.get("app_data"), "AppData", at().key("app_data"));
         check(
             event.get("original_event_data"),
@@ -328,19 +328,6 @@ pub(crate) fn unknown_key_warnings_of_value(request: &Value) -> Vec<super::repor
             "AttributionSetting",
             at().key("attribution_data").key("attribution_setting"),
         );
-        for (i, item) in event
-            .pointer("/custom_data/contents")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
-            check(
-                Some(item),
-                "Content",
-                at().key("custom_data").key("contents").index(i),
-            );
-        }
     }
     warnings
 }

@@ -1,8 +1,8 @@
 //! Warnings for keys Graph ignores, found in one pass over a body's text (no `serde_json::Value`).
 //!
-//! The objects whose unknown keys are reported (`user_data`, `app_data`, `original_event_data`,
-//! `attribution_data` and its `attribution_setting`, each `custom_data.contents` item) are read key
-//! by key; every other value is read and dropped as `serde_json::Value` would read it, so the pass
+//! The objects whose unknown keys are reported (`app_data`, `original_event_data`,
+//! `attribution_data` and its `attribution_setting`) are read key by key (Graph refuses unknown
+//! keys in an event, its `user_data` and its `contents` items: rules, not warnings); every other value is read and dropped as `serde_json::Value` would read it, so the pass
 //! fails exactly where parsing the body into a `Value` fails (a number out of range, a lone
 //! surrogate, nesting deeper than 128). As in a `Value`, a repeated key counts once with its last
 //! value, and a key whose value is `null` is absent.
@@ -46,6 +46,7 @@ pub(crate) fn warnings(text: &str) -> Result<Vec<Warning>, serde_json::Error> {
                 .map(|(_, entry)| entry);
             for (key, _) in last_of_each.filter(|(_, null)| !*null) {
                 warnings.push(Warning {
+                    rule: None,
                     message: format!(
                         "Graph ignores the unknown key \"{key}\" in {path}; check its spelling."
                     ),
@@ -53,7 +54,6 @@ pub(crate) fn warnings(text: &str) -> Result<Vec<Warning>, serde_json::Error> {
                 });
             }
         };
-        check(&event.user_data, "UserData", at().key("user_data"));
         check(&event.app_data, "AppData", at().key("app_data"));
         let original = at().key("original_event_data");
         check(&event.original_event_data, "OriginalEventData", original);
@@ -61,10 +61,6 @@ pub(crate) fn warnings(text: &str) -> Result<Vec<Warning>, serde_json::Error> {
         check(attribution, "AttributionData", at().key("attribution_data"));
         let setting_path = at().key("attribution_data").key("attribution_setting");
         check(setting, "AttributionSetting", setting_path);
-        for (i, item) in event.contents.iter().flatten().enumerate() {
-            let path = at().key("custom_data").key("contents").index(i);
-            check(item, "Content", path);
-        }
     }
     Ok(warnings)
 }
@@ -84,13 +80,10 @@ enum Shape<'de> {
 /// The reported objects of one event object, each as its last occurrence left it.
 #[derive(Default)]
 struct EventKeys<'de> {
-    user_data: Shape<'de>,
     app_data: Shape<'de>,
     original_event_data: Shape<'de>,
     /// `attribution_data`, and its `attribution_setting` when it is an object.
     attribution_data: (Shape<'de>, Shape<'de>),
-    /// The items of `custom_data.contents`, when `custom_data` is an object and `contents` a list.
-    contents: Option<Vec<Shape<'de>>>,
 }
 
 /// A request body: the events of `data`, when it is a list.
@@ -248,35 +241,6 @@ impl<'de> Deserialize<'de> for Attribution<'de> {
     }
 }
 
-/// `custom_data`: the items of its `contents`, when it is an object and `contents` is a list.
-struct Contents<'de>(Option<Vec<Shape<'de>>>);
-
-impl<'de> Deserialize<'de> for Contents<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct CustomDataVisitor;
-        impl<'de> Visitor<'de> for CustomDataVisitor {
-            type Value = Contents<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("any JSON value")
-            }
-            scalars_are!(Contents(None));
-            lists_are!(Contents(None));
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Contents<'de>, A::Error> {
-                let mut contents = None;
-                while let Some(Key(key)) = map.next_key()? {
-                    if key == "contents" {
-                        contents = map.next_value::<ListOf<Shape>>()?.0;
-                    } else {
-                        map.next_value::<Any>()?;
-                    }
-                }
-                Ok(Contents(contents))
-            }
-        }
-        deserializer.deserialize_any(CustomDataVisitor)
-    }
-}
-
 /// One item of `data`: `Some` when it is an object.
 struct Event<'de>(Option<EventKeys<'de>>);
 
@@ -294,14 +258,12 @@ impl<'de> Deserialize<'de> for Event<'de> {
                 let mut event = EventKeys::default();
                 while let Some(Key(key)) = map.next_key()? {
                     match &*key {
-                        "user_data" => event.user_data = map.next_value()?,
                         "app_data" => event.app_data = map.next_value()?,
                         "original_event_data" => event.original_event_data = map.next_value()?,
                         "attribution_data" => {
                             let Attribution(keys, setting) = map.next_value()?;
                             event.attribution_data = (keys, setting);
                         }
-                        "custom_data" => event.contents = map.next_value::<Contents>()?.0,
                         _ => {
                             map.next_value::<Any>()?;
                         }
@@ -504,21 +466,21 @@ mod tests {
     fn nesting_at_serde_json_s_depth_limit_and_escaped_keys_agree() {
         for depth in 120..135 {
             let nested = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
-            let text = format!(r#"{{"data":[{{"user_data":{{"colour":{nested}}}}}]}}"#);
+            let text = format!(r#"{{"data":[{{"app_data":{{"colour":{nested}}}}}]}}"#);
             assert_eq!(warnings(&text).ok(), oracle(&text), "depth {depth}");
         }
         // Escaped spellings of the keys the pass looks for, inside and outside the objects.
-        let text = r#"{"d\u0061ta":[{"u\u0073er_data":{"c\u006flour":1,"em":null}}]}"#;
+        let text = r#"{"d\u0061ta":[{"\u0061pp_data":{"c\u006flour":1,"extinfo":null}}]}"#;
         assert_eq!(warnings(text).ok(), oracle(text));
         assert_eq!(warnings(text).map(|w| w.len()).ok(), Some(1));
     }
 
     #[test]
     fn repeated_keys_count_once_with_their_last_value() {
-        let body = r#"{"data":[{"user_data":{"emial":1,"emial":null,"colour":null,"colour":2}}]}"#;
+        let body = r#"{"data":[{"app_data":{"emial":1,"emial":null,"colour":null,"colour":2}}]}"#;
         let found = warnings(body).expect("JSON");
         let paths: Vec<String> = found.iter().map(|w| w.path.to_string()).collect();
-        assert_eq!(paths, ["$['data'][0]['user_data']['colour']"]);
-        assert!(warnings(r#"{"data":[{"user_data":{"x":1e400}}]}"#).is_err());
+        assert_eq!(paths, ["$['data'][0]['app_data']['colour']"]);
+        assert!(warnings(r#"{"data":[{"app_data":{"x":1e400}}]}"#).is_err());
     }
 }

@@ -42,7 +42,7 @@ pub(super) fn check(user: &UserData, index: usize, out: &mut Vec<Violation>) {
     }
 
     if let Some(ip) = &user.client_ip_address
-        && ip.parse::<std::net::IpAddr>().is_err()
+        && !is_ip_address(ip)
     {
         out.push(messages::client_ip_address(at().key("client_ip_address")));
     }
@@ -197,6 +197,19 @@ fn customer_information(user: &UserData) -> CustomerInformation {
     }
 }
 
+/// An IPv4 or IPv6 address, optionally followed by `.<appendix>` as Meta's parameter builder (and
+/// the Node SDK since 2026-06) writes it: an 8-character token or a 2-character language token.
+fn is_ip_address(value: &str) -> bool {
+    if value.parse::<std::net::IpAddr>().is_ok() {
+        return true;
+    }
+    value.rsplit_once('.').is_some_and(|(ip, appendix)| {
+        (appendix.len() == 8 && appendix.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+            || LANGUAGE_TOKENS.contains(&appendix))
+            && ip.parse::<std::net::IpAddr>().is_ok()
+    })
+}
+
 /// `fb.<digits>.<digits>.<non-empty>` with an optional fifth part: a 2-character appendix token of
 /// Meta's parameter builder, or an 8-character one.
 pub(crate) fn is_cookie(value: &str) -> bool {
@@ -280,6 +293,16 @@ mod tests {
             .filter(|f| f.must_be_hashed())
             .collect();
         assert_eq!(tables, hashed);
+    }
+
+    #[test]
+    fn ip_addresses_may_carry_the_param_builder_s_appendix() {
+        for ok in ["203.0.113.7", "2001:db8::1", "168.212.226.204.ABcDEFGh", "2001:db8::1.AQ"] {
+            assert!(is_ip_address(ok), "{ok}");
+        }
+        for bad in ["", "203.0.113", "203.0.113.7.", "203.0.113.7.toolong99", "x.AQ", "1.2.3.4.5"] {
+            assert!(!is_ip_address(bad), "{bad}");
+        }
     }
 
     #[test]

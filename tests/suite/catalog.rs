@@ -27,11 +27,14 @@ fn ids_are_unique_and_round_trip() {
     for rule in RuleId::ALL {
         assert_eq!(RuleId::from_id(rule.as_str()), Some(*rule));
         let info = rule.rule();
-        assert_eq!(info.code, 100);
-        assert!(
-            !info.summary.is_empty()
-                && !info.source.is_empty()
-                && !info.error_user_title.is_empty()
+        assert_eq!(info.answer.code, 100);
+        assert!(!info.summary.is_empty() && !info.source.is_empty());
+        // The parameter form has a subcode and a title; Graph's generic form has neither.
+        assert_eq!(
+            info.answer.error_subcode.is_some(),
+            info.answer.error_user_title.is_some_and(|t| !t.is_empty()),
+            "{}",
+            info.id
         );
     }
 }

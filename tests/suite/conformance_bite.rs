@@ -113,6 +113,7 @@ impl Target for Mutated {
         Box::pin(std::future::ready(Ok(WireResponse {
             status: answer.status.as_u16(),
             content_type: Some(answer.content_type.to_owned()),
+            headers: Vec::new(),
             body: answer.body.to_vec(),
         })))
     }

@@ -25,6 +25,8 @@ mod client_wire;
 mod conformance;
 #[cfg(feature = "conformance")]
 mod conformance_bite;
+#[cfg(all(feature = "conformance", feature = "schemars", feature = "report"))]
+mod evidence;
 #[cfg(feature = "wiremock")]
 mod fake_auth;
 #[cfg(feature = "wiremock")]

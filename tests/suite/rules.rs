@@ -56,7 +56,7 @@ fn without(mut event: Value, key: &str) -> Value {
 #[test]
 fn valid_requests_are_accepted_with_their_count() {
     let body = json!({"data": [website_event("order-1"), app_event(), website_event("order-1")]});
-    assert_eq!(check(&body), Verdict::Accepted { events_received: 3 });
+    assert_eq!(check(&body), Verdict::Accepted { events_received: 3, warnings: vec![] });
 }
 
 #[test]
@@ -385,9 +385,7 @@ fn batch_bounds() {
     let thousand: Vec<Value> = (0..1000).map(|_| website_event("order-1")).collect();
     assert_eq!(
         check(&json!({"data": thousand})),
-        Verdict::Accepted {
-            events_received: 1000
-        }
+        Verdict::Accepted { events_received: 1000, warnings: vec![] }
     );
     rejected(
         &json!({"data": [website_event("order-1")], "trace": -1}),
@@ -496,7 +494,7 @@ fn the_full_report_agrees_with_the_verdict_when_an_ignored_value_is_no_json_a_va
         let body = format!(r#"{{"data":[{event}]}}"#);
         assert_eq!(
             rules::check_bytes(body.as_bytes(), &ctx()),
-            Verdict::Accepted { events_received: 1 },
+            Verdict::Accepted { events_received: 1, warnings: vec![] },
             "{body}"
         );
         let report = rules::report_bytes(body.as_bytes(), &ctx());

@@ -44,7 +44,7 @@ fn config(cases: u32) -> ProptestConfig {
 fn check_report_agrees(bytes: &[u8], verdict: &Verdict) -> Result<(), TestCaseError> {
     let report = rules::report_bytes(bytes, &ctx());
     match verdict {
-        Verdict::Accepted { events_received } => {
+        Verdict::Accepted { events_received, .. } => {
             prop_assert!(
                 report.violations.is_empty(),
                 "accepted, but the report lists {:?}",
@@ -213,9 +213,7 @@ fn expect_at(body: &Value, expected: Option<(RuleId, usize)>) -> Result<(), Test
     match expected {
         None => prop_assert_eq!(
             &verdict,
-            &Verdict::Accepted {
-                events_received: events(body).len()
-            }
+            &Verdict::Accepted { events_received: events(body).len(), warnings: vec![] }
         ),
         Some((rule, index)) => {
             let violation = verdict
@@ -241,7 +239,7 @@ proptest! {
     #[test]
     fn valid_batches_are_accepted_with_their_count(body in any_batch()) {
         let bytes = to_bytes(&body);
-        let accepted = Verdict::Accepted { events_received: events(&body).len() };
+        let accepted = Verdict::Accepted { events_received: events(&body).len(), warnings: vec![] };
         let verdict = rules::check_bytes(&bytes, &ctx());
         prop_assert_eq!(&verdict, &accepted, "{}", verdict.violation().map_or(String::new(), |v| format!("{} at {}: {}", v.rule, v.path, v.message)));
         prop_assert_eq!(&rules::check_request(&typed(&body), &ctx()), &accepted);
@@ -257,10 +255,10 @@ proptest! {
     #[test]
     fn full_batches_of_1000_are_accepted(body in batch(1000..=1000)) {
         let verdict = rules::check_bytes(&to_bytes(&body), &ctx());
-        prop_assert_eq!(verdict, Verdict::Accepted { events_received: 1000 });
+        prop_assert_eq!(verdict, Verdict::Accepted { events_received: 1000, warnings: vec![] });
         prop_assert_eq!(
             rules::check_request(&typed(&body), &ctx()),
-            Verdict::Accepted { events_received: 1000 }
+            Verdict::Accepted { events_received: 1000, warnings: vec![] }
         );
     }
 }

@@ -138,7 +138,8 @@ fn typed_valid(request: &Value) -> bool {
     let Ok(typed) = serde_json::from_value::<EventRequest>(request.clone()) else {
         return false;
     };
-    let report = rules::report_request(&typed, &Context::at(1_763_800_000));
+    // Strict: the schema states the documentation's patterns, warn-level ones included.
+    let report = rules::report_request(&typed, &Context::at(1_763_800_000).strict(true));
     !report
         .violations
         .iter()

@@ -12,6 +12,7 @@ use serde_json::{Map, Value, json};
 
 use super::generators::{
     ACTION_SOURCES, EVENT_KEYS, EXTINFO_INTEGER_POSITIONS, HASHED_MULTI_KEYS, HASHED_SINGLE_KEYS,
+    MESSAGING_EVENT_NAMES,
     any_event, batch, content, event_for, event_of, extinfo, extinfo_integer, is_http_url,
     is_sha256_hex, json_value, request_options, sha256_hex, text, with_events,
 };
@@ -468,6 +469,44 @@ pub fn breaker(rule: RuleId) -> BoxedStrategy<Broken> {
         RuleId::AppExtinfo => in_event(rule, event_for("app"), absent(), |event, how| {
             how.apply(object_at(event, "app_data"), "extinfo");
         }),
+        RuleId::AppAdvertiserTrackingEnabled => {
+            in_event(rule, event_for("app"), absent(), |event, how| {
+                how.apply(object_at(event, "app_data"), "advertiser_tracking_enabled");
+            })
+        }
+        RuleId::MessagingEventName => {
+            let name = prop_oneof![
+                select(vec!["Lead", "CompleteRegistration", "purchase", "PURCHASE", "Subscribe"])
+                    .prop_map(str::to_owned),
+                "[A-Za-z]{1,12}",
+            ]
+            .prop_filter("not a messaging event", |name| {
+                !MESSAGING_EVENT_NAMES.contains(&name.as_str())
+            });
+            in_event(
+                rule,
+                event_for("business_messaging"),
+                name,
+                |event, name| event["event_name"] = json!(name),
+            )
+        }
+        RuleId::MessagingChannelIds => in_event(
+            rule,
+            event_for("business_messaging"),
+            select(vec![
+                ("messenger", ["page_id", "page_scoped_user_id"]),
+                ("whatsapp", ["whatsapp_business_account_id", "ctwa_clid"]),
+                ("instagram", ["instagram_business_account_id", "ig_sid"]),
+            ]),
+            |event, (channel, ids)| {
+                event["messaging_channel"] = json!(channel);
+                let user = object_at(event, "user_data");
+                for key in ["page_id", "page_scoped_user_id", "whatsapp_business_account_id", "ctwa_clid", "instagram_business_account_id", "ig_sid"] {
+                    user.insert(key.to_owned(), json!("1234"));
+                }
+                user.remove(ids[0]);
+            },
+        ),
         RuleId::UrlScheme => {
             let url = prop_oneof![
                 select(vec![
@@ -502,6 +541,18 @@ pub fn breaker(rule: RuleId) -> BoxedStrategy<Broken> {
             )
         }
         RuleId::NoCustomerIdentifier => no_customer_identifier(),
+        RuleId::WeakCustomerInformation => weak_customer_information(),
+        RuleId::UserDataUnknownKey => in_event(
+            rule,
+            any_event(),
+            prop_oneof![
+                select(vec!["click_id", "name", "email", "Em", "userAgent"]).prop_map(str::to_owned),
+                "x_[a-z]{1,8}",
+            ],
+            |event, key| {
+                object_at(event, "user_data").insert(key, json!("value"));
+            },
+        ),
         RuleId::HashFormat => {
             let key = prop_oneof![
                 select(HASHED_MULTI_KEYS.to_vec()).prop_map(|k| (k, true)),
@@ -735,6 +786,31 @@ pub fn breaker(rule: RuleId) -> BoxedStrategy<Broken> {
                 },
             )
         }
+        RuleId::ContentsUnknownKey => in_event(
+            rule,
+            any_event(),
+            (
+                content(),
+                prop_oneof![
+                    select(vec!["name", "price", "sku", "Quantity"]).prop_map(str::to_owned),
+                    "x_[a-z]{1,8}",
+                ],
+            ),
+            |event, (mut item, key)| {
+                item[key.as_str()] = json!("value");
+                object_at(event, "custom_data").insert("contents".to_owned(), json!([item]));
+            },
+        ),
+        RuleId::PurchaseValue => in_event(rule, any_event(), absent(), |event, how| {
+            event["event_name"] = json!("Purchase");
+            how.apply(object_at(event, "custom_data"), "value");
+        }),
+        RuleId::PurchaseCurrency => in_event(rule, any_event(), absent_or_empty(), |event, how| {
+            event["event_name"] = json!("Purchase");
+            let custom = object_at(event, "custom_data");
+            custom.insert("value".to_owned(), json!(12.5));
+            how.apply(custom, "currency");
+        }),
         RuleId::AttributionShareRange => {
             let share = prop_oneof![
                 select(vec![-0.0001, 1.0001, 2.0, -1.0, 100.0, 1e300]),
@@ -1087,15 +1163,53 @@ fn no_customer_identifier() -> BoxedStrategy<Broken> {
             })
             .collect::<Map<String, Value>>()
     });
-    let unknown = proptest::collection::btree_map("x_[a-z]{1,8}", text(), 0..=2);
     in_event(
         RuleId::NoCustomerIdentifier,
         not_website(),
-        (empty, unknown),
-        |event, (mut user, unknown)| {
-            for (key, value) in unknown {
-                user.insert(key, json!(value));
-            }
+        empty,
+        |event, user| {
+            event["user_data"] = Value::Object(user);
+        },
+    )
+}
+
+/// `user_data` holding only keys of one of Meta's weak combinations (all of them, or some),
+/// with values that count; never on a website event, which needs its user agent first.
+fn weak_customer_information() -> BoxedStrategy<Broken> {
+    const COMBINATIONS: [&[&str]; 4] = [
+        &["ct", "country", "st", "zp", "ge", "client_user_agent"],
+        &["db", "client_user_agent"],
+        &["fn", "ge"],
+        &["ln", "ge"],
+    ];
+    let keys = (select(COMBINATIONS.to_vec()), any::<u8>()).prop_map(|(combination, mask)| {
+        let mut keys: Vec<&'static str> = combination
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| mask & (1 << i) != 0)
+            .map(|(_, key)| *key)
+            .collect();
+        if keys.is_empty() {
+            keys.push(combination[0]);
+        }
+        keys
+    });
+    in_event(
+        RuleId::WeakCustomerInformation,
+        not_website(),
+        (keys, sha256_hex()),
+        |event, (keys, hash)| {
+            let user: Map<String, Value> = keys
+                .into_iter()
+                .map(|key| {
+                    let value = if key == "client_user_agent" {
+                        json!("Mozilla/5.0")
+                    } else {
+                        json!(hash.clone())
+                    };
+                    (key.to_owned(), value)
+                })
+                .collect();
             event["user_data"] = Value::Object(user);
         },
     )

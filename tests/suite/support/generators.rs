@@ -127,6 +127,9 @@ const DECLINE_REASONS: [&str; 4] = [
     "fraud_detected",
     "pmod_disabled",
 ];
+/// The events Meta supports for business messaging.
+pub const MESSAGING_EVENT_NAMES: [&str; 14] = capi_kit::rules::MESSAGING_EVENT_NAMES;
+
 const EVENT_NAMES: [&str; 10] = [
     "Purchase",
     "Lead",
@@ -325,8 +328,10 @@ fn identifier() -> BoxedStrategy<(&'static str, Value)> {
         2 => sha256_hex().prop_map(Value::String),
         1 => vec(sha256_hex(), 1..=3).prop_map(|v| json!(v)),
     ];
+    // Keys outside Meta's weak combinations (ct, country, st, zp, ge, db, fn, ln and the user
+    // agent), so that the event has enough customer information whatever else it carries.
     prop_oneof![
-        (select(HASHED_MULTI_KEYS.to_vec()), hashed),
+        (select(vec!["em", "ph"]), hashed),
         (select(HASHED_SINGLE_KEYS.to_vec()), string(sha256_hex())),
         (
             select(vec!["external_id", "madid", "anon_id"]),
@@ -350,7 +355,6 @@ fn identifier() -> BoxedStrategy<(&'static str, Value)> {
                 "ig_account_id",
                 "ig_sid",
                 "app_user_id",
-                "client_user_agent",
             ]),
             string(non_empty_text())
         ),
@@ -392,14 +396,10 @@ pub fn user_data(website: bool) -> BoxedStrategy<Value> {
     ] {
         fields.push(optional(key, string(text())));
     }
-    // Unknown keys inside user_data are accepted (capi-kit only warns about them).
-    let unknown = btree_map("x_[a-z_]{1,10}", string(text()), 0..=1);
-    (object(fields), identifier(), unknown)
-        .prop_map(|(mut user, (key, value), unknown)| {
+    // No unknown keys: Graph refuses them in user_data (rule user_data.unknown_key).
+    (object(fields), identifier())
+        .prop_map(|(mut user, (key, value))| {
             user.insert(key.to_owned(), value);
-            for (key, value) in unknown {
-                user.entry(key).or_insert(value);
-            }
             Value::Object(user)
         })
         .boxed()
@@ -738,9 +738,43 @@ pub fn event_for(source: &'static str) -> BoxedStrategy<Value> {
             select(CUSTOMER_SEGMENTS.to_vec()).prop_map(|v| json!(v)),
         ),
     ];
-    (object(fields), ldu(), select(vec![0i64, 1000]))
-        .prop_map(|(event, ldu, state)| {
+    (
+        object(fields),
+        ldu(),
+        select(vec![0i64, 1000, 1013]),
+        (
+            select(MESSAGING_EVENT_NAMES.to_vec()),
+            any::<bool>(),
+            number(),
+            string(currency()),
+        ),
+    )
+        .prop_map(|(event, ldu, state, (messaging_name, tracking, value, currency))| {
             let mut event = Value::Object(event);
+            // What Graph requires of some events: a Purchase's value and currency, an app event's
+            // tracking flag, a business-messaging event's name and its channel's ids.
+            if event["action_source"] == "business_messaging" {
+                event["event_name"] = json!(messaging_name);
+            }
+            if event["event_name"] == "Purchase" {
+                let custom = &mut event["custom_data"];
+                if !custom.is_object() {
+                    *custom = json!({});
+                }
+                if custom["value"].is_null() {
+                    custom["value"] = value;
+                }
+                if custom["currency"].is_null() {
+                    custom["currency"] = currency;
+                }
+            }
+            if event["action_source"] == "app" {
+                event["app_data"]["advertiser_tracking_enabled"] = json!(tracking);
+            }
+            if event["action_source"] == "business_messaging" && !event["messaging_channel"].is_null() {
+                event["user_data"]["whatsapp_business_account_id"] = json!("102290129340398");
+                event["user_data"]["ctwa_clid"] = json!("ARAkLkA8rmlFeiCktEJQ");
+            }
             for (key, value) in ldu {
                 event[key.as_str()] = value;
             }

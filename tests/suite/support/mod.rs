@@ -36,7 +36,7 @@ pub const MAX_FUTURE: i64 = capi_kit::rules::MAX_FUTURE_SECONDS;
 
 /// The context generated requests are validated in: arriving at [`NOW`].
 pub fn ctx() -> Context {
-    Context::at(NOW)
+    Context::at(NOW).strict(true)
 }
 
 /// The body as a server receives it.
