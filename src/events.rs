@@ -195,7 +195,10 @@ impl EventDraft {
     }
 
     /// The event, once the rules accept it at `ctx`, with the warn-level rules it breaks.
-    pub fn build_with_warnings(self, ctx: &Context) -> Result<(ServerEvent, Vec<Warning>), Violation> {
+    pub fn build_with_warnings(
+        self,
+        ctx: &Context,
+    ) -> Result<(ServerEvent, Vec<Warning>), Violation> {
         let warnings = rules::check_event(&self.0, 0, ctx)?;
         Ok((*self.0, warnings))
     }

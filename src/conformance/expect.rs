@@ -196,7 +196,8 @@ mod tests {
         let accepted: Expect =
             serde_json::from_value(serde_json::json!({"status": 200, "events_received": 1}))
                 .unwrap();
-        let full = r#"{"events_received": 1, "messages": [], "fbtrace_id": "ATHEd8F7ddsITPV0fE5TWjY"}"#;
+        let full =
+            r#"{"events_received": 1, "messages": [], "fbtrace_id": "ATHEd8F7ddsITPV0fE5TWjY"}"#;
         assert_eq!(check(&accepted, &answer(full, 200)), Ok(()));
         let bare = check(&accepted, &answer(r#"{"events_received": 1}"#, 200)).unwrap_err();
         assert!(bare.contains("messages: expected a list"), "{bare}");
@@ -211,7 +212,10 @@ mod tests {
         assert_eq!(check(&token, &answer(graph, 400)), Ok(()));
         let extra = r#"{"error": {"code": 104, "is_transient": false, "fbtrace_id": "A1"}}"#;
         let error = check(&token, &answer(extra, 400)).unwrap_err();
-        assert!(error.contains("error.is_transient: expected none, got false"), "{error}");
+        assert!(
+            error.contains("error.is_transient: expected none, got false"),
+            "{error}"
+        );
         let untraced = check(&token, &answer(r#"{"error": {"code": 104}}"#, 400)).unwrap_err();
         assert!(untraced.contains("error.fbtrace_id"), "{untraced}");
 

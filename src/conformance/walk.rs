@@ -4,8 +4,8 @@
 
 use serde_json::Value;
 
-use super::evidence::{Answer, Entry, Outcome};
 use super::case::ErrorField;
+use super::evidence::{Answer, Entry, Outcome};
 use super::target::{Target, WireResponse};
 use super::template::Scope;
 use super::wire::{self, RequestContext};
@@ -68,10 +68,7 @@ pub(crate) fn compare(answer: &Answer, response: &WireResponse) -> Result<(), St
     if let Some(status) = answer.status
         && status != response.status
     {
-        differences.push(format!(
-            "status: Graph {status}, got {}",
-            response.status
-        ));
+        differences.push(format!("status: Graph {status}, got {}", response.status));
     }
     if let Some(received) = answer.events_received
         && body.get("events_received").and_then(Value::as_u64) != Some(received)
@@ -112,7 +109,10 @@ pub(crate) fn compare(answer: &Answer, response: &WireResponse) -> Result<(), St
                 other => got(other.name()).is_some(),
             };
             if present {
-                differences.push(format!("error.{}: absent from Graph's answer, sent", absent.name()));
+                differences.push(format!(
+                    "error.{}: absent from Graph's answer, sent",
+                    absent.name()
+                ));
             }
         }
     }

@@ -78,7 +78,11 @@ pub(crate) fn missing_token() -> FakeResponse {
 pub(crate) fn invalid_token() -> FakeResponse {
     const MESSAGE: &str = "The access token could not be decrypted";
     FakeResponse {
-        www_authenticate: Some(www_authenticate("invalid_token", MESSAGE)),
+        // The header's text as captured (2017), whatever the body's message.
+        www_authenticate: Some(www_authenticate(
+            "invalid_token",
+            "Invalid OAuth access token.",
+        )),
         ..error_response(&envelope(
             "OAuthException",
             190,

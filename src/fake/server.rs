@@ -19,10 +19,10 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use super::fault::Fault;
-use crate::rules::RuleId;
 use super::graph::FakeGraph;
 use super::request::FakeRequest;
 use super::route::INSPECTION_PREFIX;
+use crate::rules::RuleId;
 
 /// How long a shutdown waits for requests in flight before closing their connections.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);

@@ -126,8 +126,11 @@ const INSUFFICIENT: GraphAnswer = GraphAnswer::parameter(
 const NOT_HASHED_ANSWER: GraphAnswer =
     GraphAnswer::parameter(NOT_HASHED, "User Parameter Not Hashed");
 /// A malformed click id, with Graph's English title.
-const CLICK_ID_FORMAT_ANSWER: GraphAnswer =
-    GraphAnswer::parameter(CLICK_ID_FORMAT, "Click ID Incorrectly Formatted");
+const CLICK_ID_FORMAT_ANSWER: GraphAnswer = GraphAnswer::parameter_with_text(
+    CLICK_ID_FORMAT,
+    "Click ID Incorrectly Formatted",
+    "The click ID (_fbc) parameter is not formatted correctly. See the click ID parameter field for guidelines on formatting this parameter.",
+);
 /// An app event without its tracking flag: Graph's title; the subcode is capi-kit's (unknown).
 const TRACKING_FLAG_MISSING: GraphAnswer =
     GraphAnswer::parameter(PARAMETER_ERROR, "Missing Advertiser Tracking Enabled Flag");
@@ -426,13 +429,19 @@ pub const DECISIONS: &[Decision] = &[
         statement: "If you send client_ip_address or client_user_agent, you must send both keys.",
         decision: "Not enforced. Newer documentation drops it, and Graph accepted a website event without a user agent.",
         source: "seed document 004 (older Server-Side API page) vs docs: server event and customer information parameters",
-        evidence: &["docs.user_data.ip_and_ua_both", "website.no_user_agent.harness"],
+        evidence: &[
+            "docs.user_data.ip_and_ua_both",
+            "website.no_user_agent.harness",
+        ],
     },
     Decision {
         statement: "Optional values sent as null, and empty arrays for user_data keys.",
         decision: "Read as absent, as Graph does for Meta's Node SDK, which sends null for unset parameters; a key counts as customer information only with a non-null, non-empty value.",
         source: "facts §1 (Node SDK wire shape)",
-        evidence: &["user_data.user_agent_only.2804050.fixguide", "user_data.user_agent_and_ip.accepted.fixguide"],
+        evidence: &[
+            "user_data.user_agent_only.2804050.fixguide",
+            "user_data.user_agent_and_ip.accepted.fixguide",
+        ],
     },
     Decision {
         statement: "extinfo integer positions hold int64.",
@@ -450,43 +459,75 @@ pub const DECISIONS: &[Decision] = &[
         statement: "Unknown keys inside nested objects.",
         decision: "Refused in user_data and in contents items (rules user_data.unknown_key, custom_data.contents.unknown_key), as Graph was seen refusing them; every key Meta's five official SDKs emit there is in the spec (checked 2026-12). Warnings only in app_data, original_event_data and attribution_data: no evidence either way, and refusing would cost whole batches. custom_data takes custom properties by design.",
         source: "a README and facebook-for-woocommerce#3668 quote Graph's refusals; the SDKs' serializers",
-        evidence: &["user_data.unknown_key.click_id.woocommerce-3668", "contents.unknown_key.name.readme", "event.unknown_key.advertiser_tracking_enabled.node-258"],
+        evidence: &[
+            "user_data.unknown_key.click_id.woocommerce-3668",
+            "contents.unknown_key.name.readme",
+            "event.unknown_key.advertiser_tracking_enabled.node-258",
+        ],
     },
     Decision {
         statement: "Website events require client_user_agent (documented since 2021).",
         decision: "A warning (level warn): Graph accepted one without it (captured, v26.0). --strict rejects it, as documented.",
         source: "seed document 002 vs a live capture",
-        evidence: &["website.no_user_agent.harness", "docs.website.required_params.2021"],
+        evidence: &[
+            "website.no_user_agent.harness",
+            "docs.website.required_params.2021",
+        ],
     },
     Decision {
         statement: "An event is invalid when its customer information is only one of Meta's weak combinations, or a subset of one.",
         decision: "Read literally: the keys with a value must not all fit in one combination (ct+country+st+zp+ge+client_user_agent; db+client_user_agent; fn+ge; ln+ge); any other set passes, client_ip_address alone included. Answered with 2804050 and Graph's English title.",
         source: "docs: best practices (v13 baseline); a 2804050 refusal of client_user_agent alone",
-        evidence: &["docs.user_data.weak_combination.v13", "user_data.user_agent_only.2804050.fixguide", "user_data.user_agent_and_ip.accepted.fixguide", "user_data.too_broad.2804050.setono.da"],
+        evidence: &[
+            "docs.user_data.weak_combination.v13",
+            "user_data.user_agent_only.2804050.fixguide",
+            "user_data.user_agent_and_ip.accepted.fixguide",
+            "user_data.too_broad.2804050.setono.da",
+        ],
     },
     Decision {
         statement: "Invalid client_ip_address and fbp values are flagged by Events Manager's diagnostics after Graph received them; a malformed fbc was refused with 2804001.",
         decision: "client_ip_address and fbp: warnings (no refusal on record). fbc: refused with 2804001, Click ID Incorrectly Formatted. Unhashed customer information: 2804016, User Parameter Not Hashed.",
         source: "Events Manager diagnostics reports; a full 2804001 body; a 2804016 body",
-        evidence: &["user_data.ip_ua.invalid.diagnostics.woocommerce-1682", "user_data.fbp.invalid.diagnostics.managed-components-2", "user_data.fbc.malformed.2804001.adsmurai-6", "user_data.unhashed.2804016.java-421"],
+        evidence: &[
+            "user_data.ip_ua.invalid.diagnostics.woocommerce-1682",
+            "user_data.fbp.invalid.diagnostics.managed-components-2",
+            "user_data.fbc.malformed.2804001.adsmurai-6",
+            "user_data.unhashed.2804016.java-421",
+        ],
     },
     Decision {
         statement: "Purchase events need a value (2804009) and, by one report, a currency (2804010).",
         decision: "Both refused for events named exactly Purchase (event names match case-sensitively: Graph's capture names Purchase). 2804009 carries Graph's English text; 2804010's English title is capi-kit's translation of the reported Portuguese one.",
         source: "a captured 2804009 body; a measured 2804009 and a reported 2804010",
-        evidence: &["purchase.value.missing.rudder", "purchase.value.missing.crm.pt", "purchase.currency.missing.obralar.pt"],
+        evidence: &[
+            "purchase.value.missing.rudder",
+            "purchase.value.missing.crm.pt",
+            "purchase.currency.missing.obralar.pt",
+        ],
     },
     Decision {
         statement: "advertiser_tracking_enabled is required for app events; Graph's message asks for 0 or 1, a report says true was out of range, and Meta's SDKs send booleans.",
         decision: "Required (Graph's title on record; its subcode is unknown, so 2804019 is capi-kit's). Booleans are accepted; 0 and 1 are in the spec's x-capi-also-accepted, but the typed read does not take them yet (a known gap).",
         source: "facebook-nodejs-business-sdk#233 and #251; RevenueCat/purchases-flutter#1530; the SDKs",
-        evidence: &["app.advertiser_tracking_enabled.missing.node-233", "app.advertiser_tracking_enabled.missing.node-251", "app.advertiser_tracking_enabled.true.revenuecat-1530", "app.advertiser_tracking_enabled.boolean.python-sdk"],
+        evidence: &[
+            "app.advertiser_tracking_enabled.missing.node-233",
+            "app.advertiser_tracking_enabled.missing.node-251",
+            "app.advertiser_tracking_enabled.true.revenuecat-1530",
+            "app.advertiser_tracking_enabled.boolean.python-sdk",
+        ],
     },
     Decision {
         statement: "Business-messaging event names: Meta's page lists 14; a vendor's live-verified list has 5.",
         decision: "Meta's 14, matched exactly; others get 2804066 before any per-channel key is looked at. Missing channel ids are a warning. Such events are never deduplicated, as Meta states.",
         source: "docs: business messaging; a vendor's live check",
-        evidence: &["docs.business_messaging.event_names", "business_messaging.allowlist.zernio", "business_messaging.event_name.lead.zernio", "docs.business_messaging.channels", "docs.business_messaging.no_dedup"],
+        evidence: &[
+            "docs.business_messaging.event_names",
+            "business_messaging.allowlist.zernio",
+            "business_messaging.event_name.lead.zernio",
+            "docs.business_messaging.channels",
+            "docs.business_messaging.no_dedup",
+        ],
     },
     Decision {
         statement: "A missing token is code 104 on every edge where it was captured; one weak report has 100/33 for an empty token field.",
@@ -498,43 +539,78 @@ pub const DECISIONS: &[Decision] = &[
         statement: "An invalid token got HTTP 400 in several observations and 401 in one.",
         decision: "HTTP 400, code 190, with Graph's WWW-Authenticate header; the 401 (its request not shown) is recorded as a conflict.",
         source: "captures and reports",
-        evidence: &["token.invalid.400.curl.other_edge", "token.invalid.400.altarwed-623", "token.invalid.401.harness", "headers.oauth_error.fbrads-74"],
+        evidence: &[
+            "token.invalid.400.curl.other_edge",
+            "token.invalid.400.altarwed-623",
+            "token.invalid.401.harness",
+            "headers.oauth_error.fbrads-74",
+        ],
     },
     Decision {
         statement: "is_transient appears in some of Graph's bodies and not in others.",
         decision: "Sent where Graph's bodies carry it (rule refusals, throttling, codes 1 and 2), never with token, proof, unknown-object, unknown-path, version or generic (#100) answers.",
         source: "the full bodies of the ledger",
-        evidence: &["proof.missing.bottender-271", "proof.wrong.python-sdk-528", "token.invalid.401.harness", "event_time.too_old.harness.fr", "throttle.app.403"],
+        evidence: &[
+            "proof.missing.bottender-271",
+            "proof.wrong.python-sdk-528",
+            "token.invalid.401.harness",
+            "event_time.too_old.harness.fr",
+            "throttle.app.403",
+        ],
     },
     Decision {
         statement: "Throttling: code 4 came with HTTP 403; the statuses of 17, 341 and 613 are not on record.",
         decision: "HTTP 403 for 4, 17, 341, 613 and 200-299, with (#4) and (#17) messages; 17 and 613 carry the subcodes of Meta's rate-limiting page. The client treats 613 as throttling too.",
         source: "captures on other edges; Meta's rate-limiting page",
-        evidence: &["throttle.app.403", "throttle.user.17.test_strings", "docs.rate_limit.17.2446079", "docs.rate_limit.613.1487742", "permission.200.403.koala-693"],
+        evidence: &[
+            "throttle.app.403",
+            "throttle.user.17.test_strings",
+            "docs.rate_limit.17.2446079",
+            "docs.rate_limit.613.1487742",
+            "permission.200.403.koala-693",
+        ],
     },
     Decision {
         statement: "An expired API version got code 2635 in 2020-21; Meta's versioning page says calls to an unusable version are defaulted to the next usable one, and deprecated Marketing API calls are upgraded since 2024.",
         decision: "The fake serves expired versions by default; capi serve --expired-versions reject answers 2635 as captured. The client sends the newest version, v27.0.",
         source: "captures; docs: versions and the 2024 blog post",
-        evidence: &["version.deprecated.2635.node-178", "docs.versions.platform_defaulting", "docs.versions.auto_upgrade.2024", "docs.versions.table"],
+        evidence: &[
+            "version.deprecated.2635.node-178",
+            "docs.versions.platform_defaulting",
+            "docs.versions.auto_upgrade.2024",
+            "docs.versions.table",
+        ],
     },
     Decision {
         statement: "Meta: events sent with test_event_code are not dropped; they flow into Events Manager (some vendors say the opposite).",
         decision: "The fake keeps them apart (GET /_fake/test_events/{code}), deduplicated among themselves, and out of the pixel's listing, so that a test's events never disturb what other tests inspect; against Graph they count as live.",
         source: "docs: Using the API; vendor notes",
-        evidence: &["docs.test_events.not_dropped", "test_events.excluded.pxi", "test_events.counted.harness"],
+        evidence: &[
+            "docs.test_events.not_dropped",
+            "test_events.excluded.pxi",
+            "test_events.counted.harness",
+        ],
     },
     Decision {
         statement: "A missing data, a body that is not JSON, and an empty data list.",
         decision: "All answered with Graph's generic (#100) The parameter data is required. (code 100, no subcode, no is_transient): seen for a corrupted body, and Graph's form for a missing required parameter. data: [] was never observed; answering it as missing is capi-kit's reading.",
         source: "a Make.com log; a capture on another edge; a validator's test",
-        evidence: &["json.malformed.make", "data.missing.other_edge.curl", "data.empty.validator.mock", "json.malformed.single_quotes.volcengine"],
+        evidence: &[
+            "json.malformed.make",
+            "data.missing.other_edge.curl",
+            "data.empty.validator.mock",
+            "json.malformed.single_quotes.volcengine",
+        ],
     },
     Decision {
         statement: "In 2020 a request with upload_tag got {id, num_processed_entries}.",
         decision: "Every accepted request gets {events_received, messages, fbtrace_id}, as every capture since 2022 shows.",
         source: "facebook-java-business-sdk#304 vs 2026 captures",
-        evidence: &["success.upload_tag.java-304", "website.no_user_agent.harness", "success.v21.pxi"],
+        evidence: &[
+            "success.upload_tag.java-304",
+            "website.no_user_agent.harness",
+            "success.v21.pxi",
+        ],
     },
     Decision {
         statement: "event_time as an ISO-8601 string is converted by Graph (a test with a Meta engineer).",

@@ -5,9 +5,9 @@ use crate::generated::types::{ActionSource, ServerEvent};
 use super::catalog::RuleId;
 use super::context::Context;
 use super::limits::{MAX_AGE_PHYSICAL_STORE_SECONDS, MAX_AGE_SECONDS, MAX_FUTURE_SECONDS};
-use super::{messages, messaging};
 use super::path::BlamePath;
 use super::report::Violation;
+use super::{messages, messaging};
 
 pub(super) fn check(event: &ServerEvent, index: usize, ctx: &Context, out: &mut Vec<Violation>) {
     let at = || BlamePath::event(index);

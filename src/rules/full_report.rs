@@ -46,7 +46,8 @@ pub fn report_bytes(bytes: &[u8], ctx: &Context) -> Report {
     };
     // Only a broken body (rare) is read into a `Value`, for the schema; when that fails (as the
     // warnings pass did), its first violation is all there is to say.
-    let (Ok(ignored_keys), Ok(mut value)) = (warnings, serde_json::from_str::<serde_json::Value>(text))
+    let (Ok(ignored_keys), Ok(mut value)) =
+        (warnings, serde_json::from_str::<serde_json::Value>(text))
     else {
         return Report {
             events: 0,

@@ -333,14 +333,18 @@ pub(crate) fn weak_customer_information(path: BlamePath) -> Violation {
 /// A `Purchase` without `custom_data.value`.
 pub(crate) fn purchase_without_value(path: BlamePath) -> Violation {
     at(RuleId::PurchaseValue, path, |p| {
-        format!("The parameter {p} is required for Purchase events; enter a value, for example 1.99.")
+        format!(
+            "The parameter {p} is required for Purchase events; enter a value, for example 1.99."
+        )
     })
 }
 
 /// A `Purchase` without `custom_data.currency`.
 pub(crate) fn purchase_without_currency(path: BlamePath) -> Violation {
     at(RuleId::PurchaseCurrency, path, |p| {
-        format!("The parameter {p} is required for Purchase events: a three-letter ISO 4217 code such as USD.")
+        format!(
+            "The parameter {p} is required for Purchase events: a three-letter ISO 4217 code such as USD."
+        )
     })
 }
 

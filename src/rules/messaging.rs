@@ -36,37 +36,37 @@ pub(super) fn check(event: &ServerEvent, index: usize, out: &mut Vec<Violation>)
         ));
     }
     let user = &event.user_data;
-    let (channel, ids): (&str, [(&'static str, Option<&String>); 2]) =
-        match event.messaging_channel {
-            Some(MessagingChannel::Messenger) => (
-                "messenger",
-                [
-                    ("page_id", user.page_id.as_ref()),
-                    ("page_scoped_user_id", user.page_scoped_user_id.as_ref()),
-                ],
-            ),
-            Some(MessagingChannel::Whatsapp) => (
-                "whatsapp",
-                [
-                    (
-                        "whatsapp_business_account_id",
-                        user.whatsapp_business_account_id.as_ref(),
-                    ),
-                    ("ctwa_clid", user.ctwa_clid.as_ref()),
-                ],
-            ),
-            Some(MessagingChannel::Instagram) => (
-                "instagram",
-                [
-                    (
-                        "instagram_business_account_id",
-                        user.instagram_business_account_id.as_ref(),
-                    ),
-                    ("ig_sid", user.ig_sid.as_ref()),
-                ],
-            ),
-            None => return,
-        };
+    let (channel, ids): (&str, [(&'static str, Option<&String>); 2]) = match event.messaging_channel
+    {
+        Some(MessagingChannel::Messenger) => (
+            "messenger",
+            [
+                ("page_id", user.page_id.as_ref()),
+                ("page_scoped_user_id", user.page_scoped_user_id.as_ref()),
+            ],
+        ),
+        Some(MessagingChannel::Whatsapp) => (
+            "whatsapp",
+            [
+                (
+                    "whatsapp_business_account_id",
+                    user.whatsapp_business_account_id.as_ref(),
+                ),
+                ("ctwa_clid", user.ctwa_clid.as_ref()),
+            ],
+        ),
+        Some(MessagingChannel::Instagram) => (
+            "instagram",
+            [
+                (
+                    "instagram_business_account_id",
+                    user.instagram_business_account_id.as_ref(),
+                ),
+                ("ig_sid", user.ig_sid.as_ref()),
+            ],
+        ),
+        None => return,
+    };
     for (key, value) in ids {
         if value.is_none_or(|v| v.is_empty()) {
             out.push(messages::messaging_channel_id_missing(

@@ -38,8 +38,8 @@ pub use context::Context;
 pub use currency::is_iso4217_currency;
 #[cfg(feature = "report")]
 pub use full_report::report_bytes;
-pub use messaging::MESSAGING_EVENT_NAMES;
 pub use limits::{MAX_AGE_PHYSICAL_STORE_SECONDS, MAX_AGE_SECONDS, MAX_EVENTS, MAX_FUTURE_SECONDS};
+pub use messaging::MESSAGING_EVENT_NAMES;
 pub use path::{BlamePath, Segment};
 pub use report::{Report, Verdict, Violation, Warning};
 #[cfg(feature = "fake")]

@@ -142,5 +142,11 @@ pub(crate) fn sort_violations(violations: &mut [Violation]) {
 
 /// Sorts warnings as violations are sorted; warnings without a rule (ignored keys) after the rules'.
 pub(crate) fn sort_warnings(warnings: &mut [Warning]) {
-    warnings.sort_by_key(|w| (w.path.event_index().map_or(0, |i| i + 1), w.rule.is_none(), w.rule));
+    warnings.sort_by_key(|w| {
+        (
+            w.path.event_index().map_or(0, |i| i + 1),
+            w.rule.is_none(),
+            w.rule,
+        )
+    });
 }

@@ -112,11 +112,14 @@ fn classify(
         // serde_path_to_error puts the unknown key itself at the end of the path: Graph names the
         // object that holds it.
         let object = match path.segments().split_last() {
-            Some((Segment::Key(key), parent)) if key == field => {
-                parent.iter().fold(BlamePath::root(), |object, segment| match segment {
-                    Segment::Key(key) => object.key(key.clone()),
-                    Segment::Index(index) => object.index(*index),
-                })
+            // (A key holding a backtick is cut short in serde's message: the path has it whole.)
+            Some((Segment::Key(_), parent)) => {
+                parent
+                    .iter()
+                    .fold(BlamePath::root(), |object, segment| match segment {
+                        Segment::Key(key) => object.key(key.clone()),
+                        Segment::Index(index) => object.index(*index),
+                    })
             }
             _ => path.clone(),
         };

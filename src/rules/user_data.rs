@@ -158,13 +158,11 @@ fn customer_information(user: &UserData) -> CustomerInformation {
         user.instagram_business_account_id.as_deref(),
         user.app_user_id.as_deref(),
     ];
-    let strong_id = [&user.fb_login_id, &user.lead_id]
-        .iter()
-        .any(|v| match v {
-            Some(IntegerOrString::Int64(_)) => true,
-            Some(IntegerOrString::String(s)) => !s.is_empty(),
-            None => false,
-        });
+    let strong_id = [&user.fb_login_id, &user.lead_id].iter().any(|v| match v {
+        Some(IntegerOrString::Int64(_)) => true,
+        Some(IntegerOrString::String(s)) => !s.is_empty(),
+        None => false,
+    });
     if strong_many.iter().any(|v| present_many(*v))
         || strong_single.iter().any(|v| present(*v))
         || strong_id
@@ -204,7 +202,10 @@ fn is_ip_address(value: &str) -> bool {
         return true;
     }
     value.rsplit_once('.').is_some_and(|(ip, appendix)| {
-        (appendix.len() == 8 && appendix.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        (appendix.len() == 8
+            && appendix
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
             || LANGUAGE_TOKENS.contains(&appendix))
             && ip.parse::<std::net::IpAddr>().is_ok()
     })
@@ -297,10 +298,22 @@ mod tests {
 
     #[test]
     fn ip_addresses_may_carry_the_param_builder_s_appendix() {
-        for ok in ["203.0.113.7", "2001:db8::1", "168.212.226.204.ABcDEFGh", "2001:db8::1.AQ"] {
+        for ok in [
+            "203.0.113.7",
+            "2001:db8::1",
+            "168.212.226.204.ABcDEFGh",
+            "2001:db8::1.AQ",
+        ] {
             assert!(is_ip_address(ok), "{ok}");
         }
-        for bad in ["", "203.0.113", "203.0.113.7.", "203.0.113.7.toolong99", "x.AQ", "1.2.3.4.5"] {
+        for bad in [
+            "",
+            "203.0.113",
+            "203.0.113.7.",
+            "203.0.113.7.toolong99",
+            "x.AQ",
+            "1.2.3.4.5",
+        ] {
             assert!(!is_ip_address(bad), "{bad}");
         }
     }

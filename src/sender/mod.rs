@@ -180,16 +180,16 @@ impl EventSender {
             Ok(warnings) => warnings,
             Err(violation) => {
                 // The id it would have had, so that the report can name it.
-            let event_id = match (event.event_id.take(), ids_for) {
-                (Some(id), _) if !id.is_empty() => Some(id),
-                (_, Some(pixel_id)) => Some(event_id_for(pixel_id, event)),
-                (id, None) => id,
-            };
-            return Err(Box::new(RejectedEvent {
-                index,
-                event_id,
-                reason: Rejection::Rule(violation),
-            }));
+                let event_id = match (event.event_id.take(), ids_for) {
+                    (Some(id), _) if !id.is_empty() => Some(id),
+                    (_, Some(pixel_id)) => Some(event_id_for(pixel_id, event)),
+                    (id, None) => id,
+                };
+                return Err(Box::new(RejectedEvent {
+                    index,
+                    event_id,
+                    reason: Rejection::Rule(violation),
+                }));
             }
         };
         match batch.push(index, event, ids_for) {

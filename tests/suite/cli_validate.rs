@@ -361,7 +361,7 @@ fn a_big_file_keeps_its_batches_lines_and_order_while_it_streams() {
             website_event(&format!("order-{line}"))
         };
         if line == 1_500 {
-            event["user_data"]["colour"] = json!("blue");
+            event["app_data"] = json!({"colour": "blue"});
         }
         serde_json::to_writer(&mut input, &event).unwrap();
         input.push(b'\n');
@@ -393,7 +393,7 @@ fn a_big_file_keeps_its_batches_lines_and_order_while_it_streams() {
         ]
     );
     let warning = &doc["requests"][1]["report"]["warnings"][0];
-    assert_eq!(warning["path"], "$['data'][498]['user_data']['colour']");
+    assert_eq!(warning["path"], "$['data'][498]['app_data']['colour']");
     assert_eq!(warning["line"], 1_500);
     let violation = &doc["requests"][2]["report"]["violations"][0];
     assert_eq!(violation["rule"], "user_data.hash_format");

@@ -76,7 +76,10 @@ impl Mutated {
                 status = 200;
                 body = json!({"events_received": events_in(&sent)});
             }
-            Mutant::AcceptValidPart if status == 400 && blames_an_event(&body) => {
+            // A rule's refusal (it has a subcode; Graph's 2804003 text names no path).
+            Mutant::AcceptValidPart
+                if status == 400 && body["error"]["error_subcode"].is_number() =>
+            {
                 status = 200;
                 body = json!({"events_received": events_in(&sent).saturating_sub(1)});
             }
@@ -125,12 +128,6 @@ fn events_in(body: &[u8]) -> usize {
         .ok()
         .and_then(|v| v.get("data").and_then(Value::as_array).map(Vec::len))
         .unwrap_or(1)
-}
-
-fn blames_an_event(body: &Value) -> bool {
-    body.pointer("/error/error_user_msg")
-        .and_then(Value::as_str)
-        .is_some_and(|m| m.contains("$['data']["))
 }
 
 fn without_test_event_code(mut request: WireRequest) -> WireRequest {
@@ -186,7 +183,11 @@ async fn the_wrapper_alone_passes_every_case() {
 
 #[tokio::test]
 async fn relaxing_any_rule_fails_a_case_that_names_it() {
-    for rule in RuleId::ALL {
+    // A warn-level rule does not reject by default: relaxing it changes nothing to relax.
+    for rule in RuleId::ALL
+        .iter()
+        .filter(|r| r.rule().level == capi_kit::rules::Level::Reject)
+    {
         let failing = failing(Mutant::Relax(*rule)).await;
         assert!(
             failing

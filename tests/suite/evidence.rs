@@ -5,12 +5,15 @@ use std::collections::BTreeSet;
 
 use capi_kit::conformance::evidence::{self, EvidenceClass, Ledger};
 use capi_kit::conformance::{WalkOptions, replay};
-use capi_kit::fake::{Fault, FakeGraph};
-use capi_kit::rules::catalog::DECISIONS;
+use capi_kit::fake::{FakeGraph, Fault};
 use capi_kit::rules::RuleId;
+use capi_kit::rules::catalog::DECISIONS;
 use capi_kit::{AccessToken, AppSecret};
 
-const SCHEMA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/conformance/evidence.schema.json");
+const SCHEMA: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/conformance/evidence.schema.json"
+);
 const PIXEL: &str = "1234567890";
 const NOW: i64 = 1_795_000_000;
 
@@ -56,8 +59,17 @@ fn the_ledger_is_valid_against_its_schema_and_consistent() {
     assert_eq!(ids.len(), ledger.entries.len(), "ledger ids are unique");
     for entry in &ledger.entries {
         for mark in entry.conflicts_with.iter().chain(&entry.superseded_by) {
-            assert!(ids.contains(mark.id.as_str()), "{} names {}", entry.id, mark.id);
-            assert!(!mark.reason.is_empty(), "{}: a mark needs its reason", entry.id);
+            assert!(
+                ids.contains(mark.id.as_str()),
+                "{} names {}",
+                entry.id,
+                mark.id
+            );
+            assert!(
+                !mark.reason.is_empty(),
+                "{}: a mark needs its reason",
+                entry.id
+            );
         }
         assert_eq!(
             entry.replayable,

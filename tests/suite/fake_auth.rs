@@ -72,11 +72,13 @@ fn with(mut body: Value, key: &str, value: &str) -> Value {
     body
 }
 
+/// A missing token is code 104, an unknown one 190; Graph sends neither with `is_transient`.
 fn assert_oauth_190(status: u16, answer: &Value) {
     assert_eq!(status, 400, "{answer}");
-    assert_eq!(answer["error"]["code"], 190, "{answer}");
+    let code = answer["error"]["code"].as_i64();
+    assert!(code == Some(190) || code == Some(104), "{answer}");
     assert_eq!(answer["error"]["type"], "OAuthException");
-    assert_eq!(answer["error"]["is_transient"], false);
+    assert!(answer["error"].get("is_transient").is_none(), "{answer}");
 }
 
 async fn strict() -> (FakeGraph, MockServer) {
@@ -149,6 +151,7 @@ async fn a_token_in_the_authorization_header_is_accepted() {
 
 #[tokio::test]
 async fn a_missing_or_empty_token_is_oauth_error_190_and_nothing_is_stored() {
+    // (Named before the evidence moved a missing token to code 104; test names stay.)
     let (fake, server) = strict().await;
     for target in [
         format!("/v26.0/{PIXEL}/events"),

@@ -159,7 +159,14 @@ fn a_batch_with_one_broken_event_gets_the_validator_s_400_and_stores_nothing() {
                 let error = &answer["error"];
                 let graph = serde_json::to_value(rejection(&expected)).map_err(fail)?;
                 let graph = &graph["error"];
-                for field in ["code", "error_subcode", "error_user_title", "error_user_msg", "is_transient", "message"] {
+                for field in [
+                    "code",
+                    "error_subcode",
+                    "error_user_title",
+                    "error_user_msg",
+                    "is_transient",
+                    "message",
+                ] {
                     prop_assert_eq!(&error[field], &graph[field], "{}", field);
                 }
                 prop_assert_eq!(h.fake.held_event_count(), 0);

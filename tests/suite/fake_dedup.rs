@@ -37,7 +37,8 @@ impl Fake {
             "event_name": name,
             "event_time": self.fake.now() - 30,
             "action_source": "email",
-            "user_data": {"em": "309a0a5c3e211326ae75ca18196d301a9bdbd1a882a4d2569511033da23f0abd"}
+            "user_data": {"em": "309a0a5c3e211326ae75ca18196d301a9bdbd1a882a4d2569511033da23f0abd"},
+            "custom_data": {"value": 10.0, "currency": "EUR"}
         });
         if let Some(id) = id {
             event["event_id"] = json!(id);

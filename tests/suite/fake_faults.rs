@@ -58,8 +58,9 @@ async fn transient_and_throttling_errors_are_graph_envelopes_with_is_transient_a
     for (fault, code, status) in [
         (Fault::UnknownError, 1, 500),
         (Fault::ServiceError, 2, 500),
-        (Fault::AppThrottle, 4, 400),
-        (Fault::UserThrottle, 17, 400),
+        (Fault::AppThrottle, 4, 403),
+        (Fault::UserThrottle, 17, 403),
+        (Fault::CallLimit, 613, 403),
     ] {
         fake.queue_faults([fault]);
         let error = send(&client, "e").await.unwrap_err();
@@ -71,7 +72,7 @@ async fn transient_and_throttling_errors_are_graph_envelopes_with_is_transient_a
     }
     assert_eq!(send(&client, "e").await.unwrap(), 1);
     let injected = fake.fault_report().injected;
-    assert_eq!(injected.values().sum::<u64>(), 4, "{injected:?}");
+    assert_eq!(injected.values().sum::<u64>(), 5, "{injected:?}");
 }
 
 #[tokio::test]

@@ -26,9 +26,11 @@ fn without_user_agent() -> Value {
 
 #[test]
 fn a_relaxed_rule_no_longer_rejects_and_the_others_still_do() {
-    let strict = FakeGraph::builder().now(NOW).build();
+    // The user-agent rule is warn-level: strict mode makes it reject, --relax lifts it again.
+    let strict = FakeGraph::builder().now(NOW).strict(true).build();
     let relaxed = FakeGraph::builder()
         .now(NOW)
+        .strict(true)
         .relax(RuleId::WebsiteClientUserAgent)
         .build();
     let body = json!({"data": [without_user_agent()]});

@@ -148,14 +148,14 @@ fn the_size_cap_is_configurable_and_checked_before_auth() {
 fn malformed_json_is_the_validator_s_parameter_error() {
     let fake = fake();
     let response = json_post(&fake, &events_path(), b"{\"data\": [".to_vec());
+    // Graph's generic form: no subcode, no user texts, no is_transient.
     let answer = assert_graph_400(&response, 100);
-    assert_eq!(answer["error"]["error_subcode"], 2_804_019);
-    assert!(
-        answer["error"]["error_user_msg"]
-            .as_str()
-            .unwrap()
-            .starts_with("The request body is not valid JSON")
+    assert_eq!(
+        answer["error"]["message"],
+        "(#100) The parameter data is required."
     );
+    assert!(answer["error"].get("error_subcode").is_none(), "{answer}");
+    assert!(answer["error"].get("is_transient").is_none(), "{answer}");
 }
 
 #[test]

@@ -380,7 +380,7 @@ async fn a_form_without_data_is_told_data_is_required() {
         .await;
     assert_eq!(status, 400, "{answer}");
     assert_eq!(
-        answer["error"]["error_user_msg"],
-        "The parameter $['data'] is required."
+        answer["error"]["message"],
+        "(#100) The parameter data is required."
     );
 }

@@ -11,7 +11,7 @@ fn app_event() -> Value {
         "event_time": NOW - 60,
         "action_source": "app",
         "user_data": {"madid": "38400000-8cf0-11bd-b23e-10b96e40000d"},
-        "app_data": {"extinfo": ["a2", "com.example", "1.0", "1.0 (1)", "14", "Pixel 8", "en_US", "CET", "", "1080", 2400, "2.75", 8, "", 64, "Europe/Berlin"]}
+        "app_data": {"advertiser_tracking_enabled": true, "extinfo": ["a2", "com.example", "1.0", "1.0 (1)", "14", "Pixel 8", "en_US", "CET", "", "1080", 2400, "2.75", 8, "", 64, "Europe/Berlin"]}
     })
 }
 
@@ -56,7 +56,13 @@ fn without(mut event: Value, key: &str) -> Value {
 #[test]
 fn valid_requests_are_accepted_with_their_count() {
     let body = json!({"data": [website_event("order-1"), app_event(), website_event("order-1")]});
-    assert_eq!(check(&body), Verdict::Accepted { events_received: 3, warnings: vec![] });
+    assert_eq!(
+        check(&body),
+        Verdict::Accepted {
+            events_received: 3,
+            warnings: vec![]
+        }
+    );
 }
 
 #[test]
@@ -294,7 +300,11 @@ fn user_data_rules() {
 
 #[test]
 fn limited_data_use() {
-    let ldu = with(website_event("order-1"), "/custom_data", json!({}));
+    let ldu = with(
+        website_event("order-1"),
+        "/custom_data",
+        json!({"value": 1.0, "currency": "USD"}),
+    );
     let mut ldu = ldu;
     ldu["data_processing_options"] = json!(["LDU"]);
     rejected(
@@ -356,14 +366,17 @@ fn custom_data_rules() {
         "$['data'][0]['custom_data']['value']",
     );
     rejected(
-        &body("/custom_data", json!({"content_type": "hotel"})),
+        &body(
+            "/custom_data",
+            json!({"value": 1.0, "currency": "USD", "content_type": "hotel"}),
+        ),
         RuleId::ContentType,
         "$['data'][0]['custom_data']['content_type']",
     );
     rejected(
         &body(
             "/custom_data",
-            json!({"contents": [{"id": "a"}, {"quantity": 2}]}),
+            json!({"value": 1.0, "currency": "USD", "contents": [{"id": "a"}, {"quantity": 2}]}),
         ),
         RuleId::ContentsItem,
         "$['data'][0]['custom_data']['contents'][1]['id']",
@@ -385,7 +398,10 @@ fn batch_bounds() {
     let thousand: Vec<Value> = (0..1000).map(|_| website_event("order-1")).collect();
     assert_eq!(
         check(&json!({"data": thousand})),
-        Verdict::Accepted { events_received: 1000, warnings: vec![] }
+        Verdict::Accepted {
+            events_received: 1000,
+            warnings: vec![]
+        }
     );
     rejected(
         &json!({"data": [website_event("order-1")], "trace": -1}),
@@ -467,8 +483,9 @@ fn the_report_lists_every_structural_problem_and_still_checks_sound_events() {
 #[test]
 #[cfg(feature = "report")]
 fn unknown_nested_keys_are_warnings_not_violations() {
+    // In app_data (Graph is not known to refuse them there); in user_data they are refused.
     let mut event = website_event("order-1");
-    event["user_data"]["emial"] = json!("x");
+    event["app_data"] = json!({"emial": "x"});
     event["custom_data"]["my_property"] = json!("custom properties are fine");
     let report = rules::report_bytes(
         &serde_json::to_vec(&json!({"data": [event]})).unwrap(),
@@ -476,7 +493,13 @@ fn unknown_nested_keys_are_warnings_not_violations() {
     );
     assert!(report.is_accepted(), "{:?}", report.violations);
     let paths: Vec<String> = report.warnings.iter().map(|w| w.path.to_string()).collect();
-    assert_eq!(paths, ["$['data'][0]['user_data']['emial']"]);
+    assert_eq!(paths, ["$['data'][0]['app_data']['emial']"]);
+    event["user_data"]["emial"] = json!("x");
+    rejected(
+        &json!({"data": [event]}),
+        RuleId::UserDataUnknownKey,
+        "$['data'][0]['user_data']",
+    );
 }
 
 #[cfg(feature = "report")]
@@ -488,13 +511,16 @@ fn the_full_report_agrees_with_the_verdict_when_an_ignored_value_is_no_json_a_va
         let event = serde_json::to_string(&website_event("order-1")).unwrap();
         let event = event.replacen(
             r#""user_data":{"#,
-            &format!(r#""user_data":{{"note":{odd},"#),
+            &format!(r#""app_data":{{"note":{odd}}},"user_data":{{"#),
             1,
         );
         let body = format!(r#"{{"data":[{event}]}}"#);
         assert_eq!(
             rules::check_bytes(body.as_bytes(), &ctx()),
-            Verdict::Accepted { events_received: 1, warnings: vec![] },
+            Verdict::Accepted {
+                events_received: 1,
+                warnings: vec![]
+            },
             "{body}"
         );
         let report = rules::report_bytes(body.as_bytes(), &ctx());

@@ -44,7 +44,9 @@ fn config(cases: u32) -> ProptestConfig {
 fn check_report_agrees(bytes: &[u8], verdict: &Verdict) -> Result<(), TestCaseError> {
     let report = rules::report_bytes(bytes, &ctx());
     match verdict {
-        Verdict::Accepted { events_received, .. } => {
+        Verdict::Accepted {
+            events_received, ..
+        } => {
             prop_assert!(
                 report.violations.is_empty(),
                 "accepted, but the report lists {:?}",
@@ -213,7 +215,10 @@ fn expect_at(body: &Value, expected: Option<(RuleId, usize)>) -> Result<(), Test
     match expected {
         None => prop_assert_eq!(
             &verdict,
-            &Verdict::Accepted { events_received: events(body).len(), warnings: vec![] }
+            &Verdict::Accepted {
+                events_received: events(body).len(),
+                warnings: vec![]
+            }
         ),
         Some((rule, index)) => {
             let violation = verdict

@@ -362,7 +362,10 @@ fn enums_carry_every_documented_value() {
         values("DeliveryCategory"),
         ["in_store", "curbside", "home_delivery"]
     );
-    assert_eq!(values("MessagingChannel"), ["whatsapp"]);
+    assert_eq!(
+        values("MessagingChannel"),
+        ["messenger", "whatsapp", "instagram"]
+    );
     assert_eq!(values("CustomerSegmentation").len(), 9);
     assert_eq!(values("DataProcessingOption"), ["LDU"]);
 }
@@ -386,13 +389,15 @@ fn events_are_closed_and_nested_objects_stay_open() {
         required,
         BTreeSet::from(["event_name", "event_time", "user_data", "action_source"])
     );
-    for name in [
-        "UserData",
-        "AppData",
-        "Content",
-        "OriginalEventData",
-        "AttributionData",
-    ] {
+    // Graph refuses unknown keys in user_data and contents items too (the evidence ledger).
+    for name in ["UserData", "Content"] {
+        assert_eq!(
+            schema(&spec, name).get("additionalProperties"),
+            Some(&Value::Bool(false)),
+            "{name}"
+        );
+    }
+    for name in ["AppData", "OriginalEventData", "AttributionData"] {
         assert_ne!(
             schema(&spec, name).get("additionalProperties"),
             Some(&Value::Bool(false)),

@@ -148,8 +148,12 @@ fn an_unknown_key_on_an_event_is_rejected_but_tolerated_in_user_data() {
         "{err}"
     );
 
+    // Refused in user_data too, as Graph was seen refusing; tolerated in app_data.
     let mut event = minimal_event();
     event["user_data"]["emial"] = json!("typo");
+    assert!(serde_json::from_value::<ServerEvent>(event).is_err());
+    let mut event = minimal_event();
+    event["app_data"] = json!({"colour": "blue"});
     assert!(serde_json::from_value::<ServerEvent>(event).is_ok());
 }
 

@@ -12,9 +12,9 @@ use serde_json::{Map, Value, json};
 
 use super::generators::{
     ACTION_SOURCES, EVENT_KEYS, EXTINFO_INTEGER_POSITIONS, HASHED_MULTI_KEYS, HASHED_SINGLE_KEYS,
-    MESSAGING_EVENT_NAMES,
-    any_event, batch, content, event_for, event_of, extinfo, extinfo_integer, is_http_url,
-    is_sha256_hex, json_value, request_options, sha256_hex, text, with_events,
+    MESSAGING_EVENT_NAMES, any_event, batch, content, event_for, event_of, extinfo,
+    extinfo_integer, is_http_url, is_sha256_hex, json_value, request_options, sha256_hex, text,
+    with_events,
 };
 use super::{DAY, MAX_AGE, MAX_AGE_PHYSICAL_STORE, MAX_FUTURE, NOW, to_bytes};
 
@@ -476,8 +476,14 @@ pub fn breaker(rule: RuleId) -> BoxedStrategy<Broken> {
         }
         RuleId::MessagingEventName => {
             let name = prop_oneof![
-                select(vec!["Lead", "CompleteRegistration", "purchase", "PURCHASE", "Subscribe"])
-                    .prop_map(str::to_owned),
+                select(vec![
+                    "Lead",
+                    "CompleteRegistration",
+                    "purchase",
+                    "PURCHASE",
+                    "Subscribe"
+                ])
+                .prop_map(str::to_owned),
                 "[A-Za-z]{1,12}",
             ]
             .prop_filter("not a messaging event", |name| {
@@ -501,7 +507,14 @@ pub fn breaker(rule: RuleId) -> BoxedStrategy<Broken> {
             |event, (channel, ids)| {
                 event["messaging_channel"] = json!(channel);
                 let user = object_at(event, "user_data");
-                for key in ["page_id", "page_scoped_user_id", "whatsapp_business_account_id", "ctwa_clid", "instagram_business_account_id", "ig_sid"] {
+                for key in [
+                    "page_id",
+                    "page_scoped_user_id",
+                    "whatsapp_business_account_id",
+                    "ctwa_clid",
+                    "instagram_business_account_id",
+                    "ig_sid",
+                ] {
                     user.insert(key.to_owned(), json!("1234"));
                 }
                 user.remove(ids[0]);
@@ -546,7 +559,8 @@ pub fn breaker(rule: RuleId) -> BoxedStrategy<Broken> {
             rule,
             any_event(),
             prop_oneof![
-                select(vec!["click_id", "name", "email", "Em", "userAgent"]).prop_map(str::to_owned),
+                select(vec!["click_id", "name", "email", "Em", "userAgent"])
+                    .prop_map(str::to_owned),
                 "x_[a-z]{1,8}",
             ],
             |event, key| {

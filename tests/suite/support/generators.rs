@@ -749,44 +749,48 @@ pub fn event_for(source: &'static str) -> BoxedStrategy<Value> {
             string(currency()),
         ),
     )
-        .prop_map(|(event, ldu, state, (messaging_name, tracking, value, currency))| {
-            let mut event = Value::Object(event);
-            // What Graph requires of some events: a Purchase's value and currency, an app event's
-            // tracking flag, a business-messaging event's name and its channel's ids.
-            if event["action_source"] == "business_messaging" {
-                event["event_name"] = json!(messaging_name);
-            }
-            if event["event_name"] == "Purchase" {
-                let custom = &mut event["custom_data"];
-                if !custom.is_object() {
-                    *custom = json!({});
+        .prop_map(
+            |(event, ldu, state, (messaging_name, tracking, value, currency))| {
+                let mut event = Value::Object(event);
+                // What Graph requires of some events: a Purchase's value and currency, an app event's
+                // tracking flag, a business-messaging event's name and its channel's ids.
+                if event["action_source"] == "business_messaging" {
+                    event["event_name"] = json!(messaging_name);
                 }
-                if custom["value"].is_null() {
-                    custom["value"] = value;
+                if event["event_name"] == "Purchase" {
+                    let custom = &mut event["custom_data"];
+                    if !custom.is_object() {
+                        *custom = json!({});
+                    }
+                    if custom["value"].is_null() {
+                        custom["value"] = value;
+                    }
+                    if custom["currency"].is_null() {
+                        custom["currency"] = currency;
+                    }
                 }
-                if custom["currency"].is_null() {
-                    custom["currency"] = currency;
+                if event["action_source"] == "app" {
+                    event["app_data"]["advertiser_tracking_enabled"] = json!(tracking);
                 }
-            }
-            if event["action_source"] == "app" {
-                event["app_data"]["advertiser_tracking_enabled"] = json!(tracking);
-            }
-            if event["action_source"] == "business_messaging" && !event["messaging_channel"].is_null() {
-                event["user_data"]["whatsapp_business_account_id"] = json!("102290129340398");
-                event["user_data"]["ctwa_clid"] = json!("ARAkLkA8rmlFeiCktEJQ");
-            }
-            for (key, value) in ldu {
-                event[key.as_str()] = value;
-            }
-            // With LDU and no IP address, the state is required.
-            if has_ldu(&event)
-                && event["data_processing_options_state"].is_null()
-                && !has_ip(&event)
-            {
-                event["data_processing_options_state"] = json!(state);
-            }
-            event
-        })
+                if event["action_source"] == "business_messaging"
+                    && !event["messaging_channel"].is_null()
+                {
+                    event["user_data"]["whatsapp_business_account_id"] = json!("102290129340398");
+                    event["user_data"]["ctwa_clid"] = json!("ARAkLkA8rmlFeiCktEJQ");
+                }
+                for (key, value) in ldu {
+                    event[key.as_str()] = value;
+                }
+                // With LDU and no IP address, the state is required.
+                if has_ldu(&event)
+                    && event["data_processing_options_state"].is_null()
+                    && !has_ip(&event)
+                {
+                    event["data_processing_options_state"] = json!(state);
+                }
+                event
+            },
+        )
         .boxed()
 }
 
