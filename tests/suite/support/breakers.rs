@@ -698,8 +698,9 @@ pub fn breaker(rule: RuleId) -> BoxedStrategy<Broken> {
             rule,
             any_event(),
             prop_oneof![
-                select(vec![1i64, 6, 999, 1001, -1000]),
-                any::<i64>().prop_filter("not 0 or 1000", |s| *s != 0 && *s != 1000),
+                select(vec![1i64, 6, 999, 1014, -1000]),
+                any::<i64>().prop_filter("not 0 or 1000-1013", |s| *s != 0
+                    && !(1000..=1013).contains(s)),
             ],
             |event, state| event["data_processing_options_state"] = json!(state),
         ),
