@@ -85,11 +85,7 @@ pub(crate) fn check(expect: &Expect, response: &WireResponse) -> Result<(), Stri
             if let Some(transient) = error.is_transient {
                 compare("is_transient", transient.into());
             }
-            // Graph puts the path in `error_user_msg`, or in `message` in its generic form.
-            let text = |name| field(name).and_then(Value::as_str);
-            let got_blame = text("error_user_msg")
-                .and_then(blame_path)
-                .or_else(|| text("message").and_then(blame_path));
+            let got_blame = got.and_then(blame_of);
             if let Some(blame) = &error.blame
                 && got_blame != Some(blame.as_str())
             {
@@ -104,12 +100,8 @@ pub(crate) fn check(expect: &Expect, response: &WireResponse) -> Result<(), Stri
                     shown(field("fbtrace_id"))
                 ));
             }
-            for absent in &error.absent {
-                let present = match absent {
-                    ErrorField::Blame => got_blame.map(|path| Value::String(path.to_owned())),
-                    other => field(other.name()).cloned(),
-                };
-                if let Some(present) = present {
+            if let Some(got) = got {
+                for (absent, present) in present_of(got, &error.absent) {
                     differences.push(format!(
                         "error.{}: expected none, got {present}",
                         absent.name()
@@ -123,6 +115,29 @@ pub(crate) fn check(expect: &Expect, response: &WireResponse) -> Result<(), Stri
     } else {
         Err(described(differences, response))
     }
+}
+
+/// The blame path of Graph's error object: in `error_user_msg`, or in `message` in its generic
+/// `(#100) …` form.
+pub(crate) fn blame_of(error: &Value) -> Option<&str> {
+    let text = |name| error.get(name).and_then(Value::as_str);
+    text("error_user_msg")
+        .and_then(blame_path)
+        .or_else(|| text("message").and_then(blame_path))
+}
+
+/// Those of `fields` that Graph's error object nonetheless carries, with the value found.
+pub(crate) fn present_of(error: &Value, fields: &[ErrorField]) -> Vec<(ErrorField, Value)> {
+    fields
+        .iter()
+        .filter_map(|&field| {
+            let present = match field {
+                ErrorField::Blame => blame_of(error).map(|path| Value::String(path.to_owned())),
+                other => error.get(other.name()).cloned(),
+            };
+            present.map(|value| (field, value))
+        })
+        .collect()
 }
 
 /// A non-empty string: Graph's trace ids are 11 to 23 characters of `[A-Za-z0-9_-]`; any

@@ -210,7 +210,7 @@ impl Target for FakeGraph {
                 headers: response
                     .www_authenticate
                     .iter()
-                    .map(|value| ("www-authenticate".to_owned(), value.clone()))
+                    .map(|value| ("www-authenticate".to_owned(), value.to_string()))
                     .collect(),
                 body: response.body.to_vec(),
             })

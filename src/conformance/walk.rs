@@ -4,12 +4,11 @@
 
 use serde_json::Value;
 
-use super::case::ErrorField;
 use super::evidence::{Answer, Entry, Outcome};
+use super::expect::{blame_of, present_of};
 use super::target::{Target, WireResponse};
 use super::template::Scope;
 use super::wire::{self, RequestContext};
-use crate::graph_error::blame_path;
 use crate::secret::{AccessToken, AppSecret};
 
 /// What a walk sends with: the path's version, the pixel, the token the target accepts and its
@@ -94,26 +93,18 @@ pub(crate) fn compare(answer: &Answer, response: &WireResponse) -> Result<(), St
         same("error_subcode", error.error_subcode.map(Value::from));
         same("type", error.type_.clone().map(Value::from));
         same("is_transient", error.is_transient.map(Value::from));
-        let text = |name: &str| got(name).and_then(Value::as_str);
-        let got_blame = text("error_user_msg")
-            .and_then(blame_path)
-            .or_else(|| text("message").and_then(blame_path));
+        let envelope = body.get("error").unwrap_or(&Value::Null);
+        let got_blame = blame_of(envelope);
         if let Some(blame) = &error.blame
             && got_blame != Some(blame.as_str())
         {
             differences.push(format!("blame: Graph {blame}, got {got_blame:?}"));
         }
-        for absent in &error.absent {
-            let present = match absent {
-                ErrorField::Blame => got_blame.is_some(),
-                other => got(other.name()).is_some(),
-            };
-            if present {
-                differences.push(format!(
-                    "error.{}: absent from Graph's answer, sent",
-                    absent.name()
-                ));
-            }
+        for (absent, _) in present_of(envelope, &error.absent) {
+            differences.push(format!(
+                "error.{}: absent from Graph's answer, sent",
+                absent.name()
+            ));
         }
     }
     for (name, value) in &answer.headers {

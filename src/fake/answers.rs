@@ -31,8 +31,8 @@ pub(crate) fn error_response(envelope: &GraphErrorEnvelope) -> FakeResponse {
 
 /// `WWW-Authenticate` as Graph sends it with an OAuth error: `OAuth "Facebook Platform" "<error>"
 /// "<message>"` (a 2017 header dump for an invalid token; 2020-21 reports for a deprecated version).
-fn www_authenticate(error: &str, message: &str) -> String {
-    format!("OAuth \"Facebook Platform\" \"{error}\" \"{message}\"")
+fn www_authenticate(error: &str, message: &str) -> Box<str> {
+    format!("OAuth \"Facebook Platform\" \"{error}\" \"{message}\"").into()
 }
 
 /// 200 `{"events_received": n, "messages": [], "fbtrace_id": "…"}`.

@@ -6,15 +6,18 @@
 //! this order:
 //!
 //! 1. route: `/{version}/{pixel}/events`, `/{pixel}/events`, or the inspection API under `/_fake/`
-//!    (see [below](#inspection-api)); anything else is Graph's unknown-path error (code 2500);
+//!    (see [below](#inspection-api)); anything else is Graph's unknown-path error (code 2500); a
+//!    version Graph no longer serves is served, or answered with code 2635 when the fake is built
+//!    with [`ExpiredVersions::Reject`];
 //! 2. fault injection ([`Fault`]): a queued fault, or one drawn by the seeded [`FaultPlan`], replaces
 //!    the answer (transient errors, throttling, an HTML 502, a dropped connection) or delays it;
 //! 3. method (`POST` only), then body size (10 MiB by default);
 //! 4. decoding: a JSON body (one typed pass, auth parameters taken out), a form or a multipart body
 //!    (`data` a JSON array string of events or of JSON strings each encoding one), a Node-style
 //!    `extinfo` object read as the 16-value array; a multipart body that cannot be read is a 400;
-//! 5. auth: `access_token` (query, body, form field or `Authorization` header; code 190 when
-//!    missing or not accepted), `appsecret_proof` when an app secret is configured (code 100);
+//! 5. auth: `access_token` (query, body, form field or `Authorization` header; code 104 when
+//!    missing or empty, 190 when not accepted), `appsecret_proof` when an app secret is configured
+//!    (code 100);
 //! 6. the pixel (code 100, subcode 33 when unknown);
 //! 7. the validator ([`crate::rules`]) at the fake's clock: 400 with its envelope, or 200
 //!    `{"events_received": N, "messages": [], "fbtrace_id": "…"}` and the events stored.

@@ -110,9 +110,9 @@ pub struct FakeResponse {
     pub rule: Option<RuleId>,
     /// Value of a `WWW-Authenticate` header, on the answers Graph was seen sending one with (an
     /// invalid token, a deprecated version).
-    pub www_authenticate: Option<String>,
+    pub www_authenticate: Option<Box<str>>,
     /// The warn-level rules an accepted request broke (for logs: Graph accepts them).
-    pub warnings: Vec<RuleId>,
+    pub warnings: Box<[RuleId]>,
 }
 
 impl FakeResponse {
@@ -134,7 +134,7 @@ impl FakeResponse {
             fault: None,
             rule: None,
             www_authenticate: None,
-            warnings: Vec::new(),
+            warnings: Box::default(),
         }
     }
 

@@ -31,7 +31,7 @@ impl Respond for FakeGraph {
         let mut template = ResponseTemplate::new(response.status.as_u16())
             .set_body_raw(response.body, response.content_type);
         if let Some(value) = &response.www_authenticate {
-            template = template.insert_header("www-authenticate", value.as_str());
+            template = template.insert_header("www-authenticate", &**value);
         }
         match response.delay {
             Some(delay) => template.set_delay(delay),
