@@ -30,7 +30,7 @@ use super::exit::EXIT_USAGE;
 /// usage (an unknown option value, a filter that selects nothing, unreadable case files).
 ///
 /// Against Graph itself: `--target https://graph.facebook.com --pixel TEST_PIXEL --test-event-code
-/// CODE --skip-authority capi_kit` (stateful cases are skipped: Graph has no control protocol).
+/// CODE --skip-authority policy` (stateful cases are skipped: Graph has no control protocol).
 #[derive(Debug, Args)]
 pub(crate) struct ConformanceArgs {
     /// Base URL of the target, e.g. http://127.0.0.1:4010 (default: the embedded fake).
@@ -60,9 +60,11 @@ pub(crate) struct ConformanceArgs {
     /// inspect_test_events, browser_events, clock.
     #[arg(long, value_name = "CAPABILITY", value_parser = parse_capability)]
     skip: Vec<Capability>,
-    /// Skip cases of this authority (repeatable): graph_observed, meta_docs, capi_kit.
+    /// Skip cases of this authority (repeatable): captured, reported, documented, policy. A
+    /// case's authority is the weakest class of the ledger entries behind what it asserts. The
+    /// names of 0.x (graph_observed, meta_docs, capi_kit) still work for one release.
     #[arg(long, value_name = "AUTHORITY", value_parser = parse_authority)]
-    skip_authority: Vec<Authority>,
+    skip_authority: Vec<SkippedAuthority>,
     /// Read the case files from this directory instead of the built-in suite.
     #[arg(long, value_name = "DIR")]
     cases: Option<PathBuf>,
@@ -97,11 +99,30 @@ fn parse_capability(name: &str) -> Result<Capability, String> {
     })
 }
 
-fn parse_authority(name: &str) -> Result<Authority, String> {
-    Authority::from_name(name).ok_or_else(|| {
-        let known: Vec<_> = Authority::ALL.iter().map(|a| a.name()).collect();
-        format!("unknown authority (known: {})", known.join(", "))
-    })
+/// A `--skip-authority` value: the authorities it names, and the old name it was given as.
+#[derive(Clone, Debug)]
+struct SkippedAuthority {
+    authorities: Vec<Authority>,
+    old_name: Option<String>,
+}
+
+fn parse_authority(name: &str) -> Result<SkippedAuthority, String> {
+    if let Some(authority) = Authority::from_name(name) {
+        return Ok(SkippedAuthority {
+            authorities: vec![authority],
+            old_name: None,
+        });
+    }
+    match Authority::from_old_name(name) {
+        Some(authorities) => Ok(SkippedAuthority {
+            authorities: authorities.to_vec(),
+            old_name: Some(name.to_owned()),
+        }),
+        None => {
+            let known: Vec<_> = Authority::ALL.iter().map(|a| a.name()).collect();
+            Err(format!("unknown authority (known: {})", known.join(", ")))
+        }
+    }
 }
 
 pub(crate) fn run(args: ConformanceArgs) -> ExitCode {
@@ -124,6 +145,23 @@ pub(crate) fn run(args: ConformanceArgs) -> ExitCode {
     }
 }
 
+/// The authorities `--skip-authority` names, with a note on stderr for each old name.
+fn skipped_authorities(values: &[SkippedAuthority]) -> Vec<Authority> {
+    let mut skipped = Vec::new();
+    for value in values {
+        if let Some(old) = &value.old_name {
+            let new: Vec<_> = value.authorities.iter().map(|a| a.name()).collect();
+            eprintln!(
+                "capi conformance: --skip-authority {old} is an old name and will stop working in \
+                 the next release; use {}",
+                new.join(" and ")
+            );
+        }
+        skipped.extend(value.authorities.iter().copied());
+    }
+    skipped
+}
+
 async fn conform(args: ConformanceArgs) -> Result<ExitCode, String> {
     let suite = match &args.cases {
         Some(dir) => Suite::from_dir(dir),
@@ -143,7 +181,7 @@ async fn conform(args: ConformanceArgs) -> Result<ExitCode, String> {
         test_event_code: args.test_event_code.clone(),
         filters: args.filter.clone(),
         skip_capabilities: args.skip.clone(),
-        skip_authorities: args.skip_authority.clone(),
+        skip_authorities: skipped_authorities(&args.skip_authority),
         jobs: args.jobs.max(1),
     };
     let report = match &args.target {

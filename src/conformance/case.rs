@@ -7,14 +7,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// Version of the case format; bumped when the shape (not the cases) changes.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// One file of cases: `conformance/cases/<area>.json`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CaseFile {
-    /// The case format version: 1.
+    /// The case format version: 2 (version 1 stated an `authority`; it is now derived).
     pub version: u32,
     /// The area the file covers, e.g. `extinfo`; every case id starts with it.
     pub area: String,
@@ -40,8 +40,10 @@ pub struct Case {
     /// What the target must offer for the case to run; a target without it skips the case.
     #[serde(default)]
     pub capabilities: Vec<Capability>,
-    /// Who says the expected answer is right.
-    pub authority: Authority,
+    /// Ids of the ledger entries (`conformance/evidence.json`) behind what the case asserts; the
+    /// case's authority is derived from them (see [`authority`](super::authority)).
+    #[serde(default)]
+    pub evidence: Vec<String>,
     /// What the case does, in order; every step's expectation must hold.
     pub steps: Vec<Step>,
 }
@@ -105,43 +107,6 @@ impl Case {
     pub fn is_stateful(&self) -> bool {
         self.capabilities.iter().any(|c| c.is_stateful())
             || self.steps.iter().any(|s| !matches!(s, Step::Send { .. }))
-    }
-}
-
-/// Who says the expected answer is right: which failures mean "unlike Graph".
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Authority {
-    /// Graph was observed answering this way (quoted in the facts file or in SDK issues).
-    GraphObserved,
-    /// Meta's documentation states it; the exact answer (code, subcode) may still be ours.
-    MetaDocs,
-    /// capi-kit's own policy where Meta says nothing (for example the future bound of `event_time`,
-    /// or the subcode of an answer Meta does not document).
-    CapiKit,
-}
-
-impl Authority {
-    /// Every authority, in declaration order.
-    pub const ALL: [Authority; 3] = [
-        Authority::GraphObserved,
-        Authority::MetaDocs,
-        Authority::CapiKit,
-    ];
-
-    /// The name case files use, e.g. `meta_docs`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Authority::GraphObserved => "graph_observed",
-            Authority::MetaDocs => "meta_docs",
-            Authority::CapiKit => "capi_kit",
-        }
-    }
-
-    /// The authority named `name`.
-    pub fn from_name(name: &str) -> Option<Authority> {
-        Authority::ALL.into_iter().find(|a| a.name() == name)
     }
 }
 

@@ -181,6 +181,10 @@ pub struct Answer {
     /// Response headers seen, `[name, value]`, where they matter (`WWW-Authenticate`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub headers: Vec<(String, String)>,
+    /// What Graph keeps of the events, in words (deduplication, test events), where the source
+    /// says; it backs the inspection steps of cases.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stored: Option<String>,
 }
 
 /// Accepted or rejected.

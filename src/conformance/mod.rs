@@ -21,18 +21,21 @@
 //! # }
 //! ```
 
+pub mod authority;
 pub mod case;
 pub mod evidence;
 mod expect;
 pub mod output;
 mod run;
+pub mod standing;
 mod suite;
 mod target;
 pub mod template;
 mod walk;
 mod wire;
 
-pub use case::{Authority, Capability, Case, CaseFile};
+pub use authority::{Authority, Derivation};
+pub use case::{Capability, Case, CaseFile};
 pub use run::{CaseResult, Outcome, RunOptions, RunReport, run};
 pub use suite::{AREAS, Suite, SuiteError};
 pub use target::{

@@ -5,9 +5,11 @@ use std::fmt::Write;
 
 use serde_json::json;
 
-use super::run::{Outcome, RunReport};
+use super::authority::Authority;
+use super::run::{CaseResult, Outcome, RunReport};
 
-/// Each failed case with what differed, notes, a summary by area and the final counts line.
+/// Each failed case with its authority and what differed, notes, summaries by area and by
+/// authority, and the final counts line.
 pub fn table(report: &RunReport) -> String {
     let mut out = String::new();
     for note in &report.notes {
@@ -32,6 +34,14 @@ pub fn table(report: &RunReport) -> String {
     for (area, (passed, failed, skipped)) in by_area(report) {
         let _ = writeln!(out, "{area:<16} {passed:>6} {failed:>6} {skipped:>7}");
     }
+    let _ = writeln!(
+        out,
+        "{:<16} {:>6} {:>6} {:>7}",
+        "AUTHORITY", "PASS", "FAIL", "SKIP"
+    );
+    for (authority, (passed, failed, skipped)) in by_authority(report) {
+        let _ = writeln!(out, "{authority:<16} {passed:>6} {failed:>6} {skipped:>7}");
+    }
     let skipped: BTreeMap<&str, usize> =
         report
             .results
@@ -51,23 +61,39 @@ pub fn table(report: &RunReport) -> String {
 
 /// Passed, failed and skipped counts per area, in area order of first appearance.
 fn by_area(report: &RunReport) -> Vec<(&str, (usize, usize, usize))> {
-    let mut areas: Vec<(&str, (usize, usize, usize))> = Vec::new();
+    counts_by(report, |result| result.area.as_str())
+}
+
+/// Passed, failed and skipped counts per authority, strongest first.
+fn by_authority(report: &RunReport) -> Vec<(&'static str, (usize, usize, usize))> {
+    let mut counts = counts_by(report, |result| result.authority.name());
+    counts.sort_by_key(|(name, _)| Authority::from_name(name));
+    counts
+}
+
+/// Passed, failed and skipped counts per `key`, in order of first appearance.
+fn counts_by<'a, K: PartialEq + Copy>(
+    report: &'a RunReport,
+    key: impl Fn(&'a CaseResult) -> K,
+) -> Vec<(K, (usize, usize, usize))> {
+    let mut groups: Vec<(K, (usize, usize, usize))> = Vec::new();
     for result in &report.results {
-        let index = match areas.iter().position(|(a, _)| *a == result.area) {
+        let group = key(result);
+        let index = match groups.iter().position(|(k, _)| *k == group) {
             Some(index) => index,
             None => {
-                areas.push((&result.area, (0, 0, 0)));
-                areas.len() - 1
+                groups.push((group, (0, 0, 0)));
+                groups.len() - 1
             }
         };
-        let counts = &mut areas[index].1;
+        let counts = &mut groups[index].1;
         match result.outcome {
             Outcome::Passed => counts.0 += 1,
             Outcome::Failed { .. } => counts.1 += 1,
             Outcome::Skipped(_) => counts.2 += 1,
         }
     }
-    areas
+    groups
 }
 
 /// The report as one JSON document (pretty-printed).
@@ -87,6 +113,7 @@ pub fn json(report: &RunReport) -> String {
                 "id": r.id,
                 "area": r.area,
                 "authority": r.authority.name(),
+                "evidence": r.evidence,
                 "rules": r.rules,
                 "outcome": outcome,
                 "step": step,
@@ -101,6 +128,12 @@ pub fn json(report: &RunReport) -> String {
         "skipped": report.skipped(),
         "duration_ms": report.duration.as_secs_f64() * 1000.0,
         "notes": report.notes,
+        "by_authority": by_authority(report)
+            .into_iter()
+            .map(|(name, (passed, failed, skipped))| {
+                (name.to_owned(), json!({"passed": passed, "failed": failed, "skipped": skipped}))
+            })
+            .collect::<serde_json::Map<_, _>>(),
         "cases": cases,
     });
     serde_json::to_string_pretty(&document).unwrap_or_default()

@@ -6,7 +6,8 @@ use std::time::{Duration, Instant};
 use futures_util::StreamExt;
 use serde_json::Value;
 
-use super::case::{Authority, Capability, Case, InspectList, Step};
+use super::authority::Authority;
+use super::case::{Capability, Case, InspectList, Step};
 use super::expect;
 use super::suite::Suite;
 use super::target::{Target, WireRequest};
@@ -79,8 +80,11 @@ pub struct CaseResult {
     pub area: String,
     /// Its one-line description.
     pub description: String,
-    /// Who says its expectation is right: a failure of a `capi_kit` case may be a fine choice.
+    /// Who says its expectation is right, derived from its evidence: a failure of a `policy`
+    /// case may be a fine choice.
     pub authority: Authority,
+    /// The ledger entries the case names.
+    pub evidence: Vec<String>,
     /// The rules it exercises.
     pub rules: Vec<String>,
     /// What happened.
@@ -181,6 +185,7 @@ pub async fn run(suite: &Suite, target: &dyn Target, options: &RunOptions) -> Ru
         planned.push((planned.len(), area, case));
     }
     let runner = CaseRunner {
+        suite,
         target,
         info: &info,
         options,
@@ -212,6 +217,7 @@ pub async fn run(suite: &Suite, target: &dyn Target, options: &RunOptions) -> Ru
 
 /// Everything one case needs to run.
 struct CaseRunner<'a> {
+    suite: &'a Suite,
     target: &'a dyn Target,
     info: &'a TargetInfo,
     options: &'a RunOptions,
@@ -234,7 +240,8 @@ impl CaseRunner<'_> {
             id: case.id.clone(),
             area: area.to_owned(),
             description: case.description.clone(),
-            authority: case.authority,
+            authority: self.suite.authority(&case.id),
+            evidence: case.evidence.clone(),
             rules: case.rules.clone(),
             outcome,
             duration: started.elapsed(),
@@ -248,8 +255,9 @@ impl CaseRunner<'_> {
                 "the target requires appsecret_proof and the runner has no app secret".to_owned(),
             );
         }
-        if self.options.skip_authorities.contains(&case.authority) {
-            return Some(format!("authority {} skipped", case.authority.name()));
+        let authority = self.suite.authority(&case.id);
+        if self.options.skip_authorities.contains(&authority) {
+            return Some(format!("authority {} skipped", authority.name()));
         }
         for capability in &case.capabilities {
             if self.options.skip_capabilities.contains(capability) {

@@ -1,8 +1,11 @@
 //! The case files: the ones built into capi-kit, or a directory of them.
 
+use std::collections::HashMap;
 use std::path::Path;
 
+use super::authority::{self, Authority, Derivation};
 use super::case::{Case, CaseFile, FORMAT_VERSION};
+use super::evidence::{self, Ledger};
 
 /// The areas of the built-in suite, one file each under `conformance/cases/`.
 pub const AREAS: [&str; 13] = [
@@ -38,11 +41,13 @@ const BUILT_IN: [&str; 13] = [
     include_str!("../../conformance/cases/test_events.json"),
 ];
 
-/// A set of case files.
+/// A set of case files, with each case's authority derived from the ledger.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Suite {
     /// The files, in the order their cases run and are reported.
     pub files: Vec<CaseFile>,
+    /// Each case's derivation, by case id.
+    derived: HashMap<String, Derivation>,
 }
 
 /// A case file that cannot be used.
@@ -65,6 +70,12 @@ pub enum SuiteError {
         /// Where and why.
         source: serde_json::Error,
     },
+    /// The ledger the cases name cannot be read.
+    #[error("the evidence ledger cannot be read: {0}")]
+    Ledger(serde_json::Error),
+    /// A case names evidence wrongly.
+    #[error(transparent)]
+    Evidence(#[from] authority::AuthorityError),
     /// The file is well-formed but inconsistent.
     #[error("{name}: {problem}")]
     Invalid {
@@ -114,8 +125,16 @@ impl Suite {
         Suite::new(files)
     }
 
-    /// A suite of `files`, checked: known version, ids unique and prefixed by their area, steps.
+    /// A suite of `files` whose cases name entries of the built-in ledger; see [`Suite::with_ledger`].
     pub fn new(files: Vec<CaseFile>) -> Result<Suite, SuiteError> {
+        let ledger = evidence::built_in().map_err(SuiteError::Ledger)?;
+        Suite::with_ledger(files, &ledger)
+    }
+
+    /// A suite of `files`, checked (known version, ids unique and prefixed by their area, steps,
+    /// evidence that `ledger` holds and that backs what the case asserts), each case's authority
+    /// derived from `ledger`.
+    pub fn with_ledger(files: Vec<CaseFile>, ledger: &Ledger) -> Result<Suite, SuiteError> {
         let mut ids = std::collections::HashSet::new();
         for file in &files {
             let invalid = |problem: String| SuiteError::Invalid {
@@ -143,7 +162,23 @@ impl Suite {
                 }
             }
         }
-        Ok(Suite { files })
+        let derived = files
+            .iter()
+            .flat_map(|file| &file.cases)
+            .map(|case| Ok((case.id.clone(), authority::derive(case, ledger)?)))
+            .collect::<Result<_, SuiteError>>()?;
+        Ok(Suite { files, derived })
+    }
+
+    /// How the authority of the case `id` was derived: every asserted field and what backs it.
+    pub fn derivation(&self, id: &str) -> Option<&Derivation> {
+        self.derived.get(id)
+    }
+
+    /// The derived authority of the case `id` (`policy` for a case the suite lacks).
+    pub fn authority(&self, id: &str) -> Authority {
+        self.derivation(id)
+            .map_or(Authority::Policy, |d| d.authority)
     }
 
     /// Every case with its area, in suite order.
@@ -157,8 +192,22 @@ impl Suite {
 }
 
 fn parse(name: &str, text: &str) -> Result<CaseFile, SuiteError> {
-    serde_json::from_str(text).map_err(|source| SuiteError::Parse {
+    let parse_error = |source| SuiteError::Parse {
         name: name.to_owned(),
         source,
-    })
+    };
+    let value: serde_json::Value = serde_json::from_str(text).map_err(parse_error)?;
+    if let Some(version) = value.get("version").and_then(|v| v.as_u64())
+        && version != u64::from(FORMAT_VERSION)
+    {
+        return Err(SuiteError::Invalid {
+            name: name.to_owned(),
+            problem: format!(
+                "case format {version}; this runner reads format {FORMAT_VERSION} (format 2 \
+                 replaced each case's `authority` by the ledger entries in `evidence`: see \
+                 CHANGELOG.md)"
+            ),
+        });
+    }
+    serde_json::from_value(value).map_err(parse_error)
 }

@@ -344,7 +344,8 @@ catalog! {
     CurrencyFormat => "custom_data.currency.format", Reject, PARAMETER,
         "`currency` is three letters, in either case.",
         "docs: 'valid ISO 4217 three digit currency code'; SDKs send both cases",
-        ["custom_data.currency.lowercase.harness", "docs.custom_data.currency.lowercase_example"];
+        ["custom_data.currency.lowercase.harness", "docs.custom_data.currency.lowercase_example",
+         "docs.custom_data.currency.iso4217"];
     CurrencyIso4217 => "custom_data.currency.iso4217", Reject, PARAMETER,
         "`currency` is a code of ISO 4217.",
         "docs: 'Currency must be a valid ISO 4217 three digit currency code'",

@@ -2,22 +2,58 @@
 
 use std::collections::BTreeSet;
 
-use capi_kit::rules::{RuleId, catalog::catalog_json};
+use capi_kit::rules::RuleId;
 
 const RULES_JSON: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/conformance/rules.json");
 
-/// Regenerate with `CAPI_BLESS=1 cargo test --test suite catalog`.
+/// Regenerate with `CAPI_BLESS=1 cargo test --all-features --test suite catalog`.
+#[cfg(feature = "conformance")]
 #[test]
 fn conformance_rules_json_matches_the_catalog() {
-    let expected = serde_json::to_string_pretty(&catalog_json()).unwrap() + "\n";
+    use capi_kit::conformance::{Suite, evidence, standing};
+
+    let ledger = evidence::built_in().unwrap();
+    let document = standing::rules_json(&Suite::built_in().unwrap(), &ledger);
+    let expected = serde_json::to_string_pretty(&document).unwrap() + "\n";
     if std::env::var_os("CAPI_BLESS").is_some() {
         std::fs::write(RULES_JSON, &expected).unwrap();
     }
     let actual = std::fs::read_to_string(RULES_JSON).unwrap_or_default();
     assert!(
         actual == expected,
-        "conformance/rules.json is out of date with src/rules/catalog.rs; run `CAPI_BLESS=1 cargo test --test suite catalog`"
+        "conformance/rules.json is out of date with src/rules/catalog.rs; run `CAPI_BLESS=1 cargo test --all-features --test suite catalog`"
     );
+}
+
+/// The READMEs state the counts of rules and cases per class between `<!-- counts -->` and
+/// `<!-- /counts -->`, generated; regenerate as for `rules.json`.
+#[cfg(feature = "conformance")]
+#[test]
+fn the_readmes_state_the_generated_counts() {
+    use capi_kit::conformance::standing::Counts;
+    use capi_kit::conformance::{Suite, evidence};
+
+    let counts = Counts::of(&Suite::built_in().unwrap(), &evidence::built_in().unwrap());
+    let block = format!("<!-- counts -->\n{}<!-- /counts -->", counts.to_markdown());
+    for readme in ["README.md", "conformance/README.md"] {
+        let path = format!("{}/{readme}", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        let (Some(start), Some(end)) =
+            (text.find("<!-- counts -->"), text.find("<!-- /counts -->"))
+        else {
+            panic!("{readme} has no <!-- counts --> block");
+        };
+        let end = end + "<!-- /counts -->".len();
+        let current = &text[start..end];
+        if std::env::var_os("CAPI_BLESS").is_some() && current != block {
+            std::fs::write(&path, format!("{}{block}{}", &text[..start], &text[end..])).unwrap();
+            continue;
+        }
+        assert!(
+            current == block,
+            "{readme}'s counts are out of date; run `CAPI_BLESS=1 cargo test --all-features --test suite catalog`"
+        );
+    }
 }
 
 #[test]

@@ -78,7 +78,7 @@ fn a_target_that_is_down_fails_every_case_with_the_reason() {
     assert_eq!(out.status.code(), Some(1));
     let stdout = text(&out.stdout);
     assert!(
-        stdout.contains("FAIL batch.one_event [meta_docs] (step 1): no answer: cannot connect"),
+        stdout.contains("FAIL batch.one_event [captured] (step 1): no answer: cannot connect"),
         "{stdout}"
     );
     assert!(last_line(&out.stdout).starts_with("0 passed, "), "{stdout}");
@@ -182,4 +182,49 @@ fn a_target_that_hangs_fails_by_timeout_and_one_that_answers_html_fails_with_the
         stdout.contains("not a JSON object (content type text/html)"),
         "{stdout}"
     );
+}
+
+#[test]
+fn skip_authority_takes_the_new_names_and_for_now_the_old_ones_with_a_note() {
+    let out = capi(&[
+        "conformance",
+        "--filter",
+        "auth.*",
+        "--skip-authority",
+        "policy",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("skipped 4: authority policy skipped"),
+        "{stdout}"
+    );
+    // The summary counts the cases per authority.
+    assert!(stdout.contains("AUTHORITY"), "{stdout}");
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("policy ") && l.ends_with(" 4")),
+        "{stdout}"
+    );
+    let plain_skipped = last_line(&out.stdout);
+
+    let old = capi(&[
+        "conformance",
+        "--filter",
+        "auth.*",
+        "--skip-authority",
+        "capi_kit",
+    ]);
+    assert_eq!(old.status.code(), Some(0));
+    assert_eq!(last_line(&old.stdout), plain_skipped);
+    let stderr = text(&old.stderr);
+    assert!(
+        stderr.contains("capi_kit is an old name") && stderr.contains("use policy"),
+        "{stderr}"
+    );
+
+    let bad = capi(&["conformance", "--skip-authority", "meta"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("captured, reported, documented, policy"));
 }

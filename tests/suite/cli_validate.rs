@@ -77,6 +77,8 @@ fn a_rejected_request_names_rule_and_graph_path_in_table_and_json() {
         .find(|line| line.contains("user_data.hash_format"))
         .unwrap_or_else(|| panic!("no row for the rule: {stdout}"));
     assert!(row.contains("$['data'][1]['user_data']['em']"), "{row}");
+    // What backs the rule: a refusal copied from a real call.
+    assert!(row.contains(" captured "), "{row}");
     assert!(stdout.starts_with("LEVEL"), "{stdout}");
     assert!(last_line(&stdout).starts_with("Rejected:"), "{stdout}");
     assert!(
@@ -93,6 +95,7 @@ fn a_rejected_request_names_rule_and_graph_path_in_table_and_json() {
     let violation = &doc["requests"][0]["report"]["violations"][0];
     assert_eq!(violation["rule"], "user_data.hash_format");
     assert_eq!(violation["path"], "$['data'][1]['user_data']['em']");
+    assert_eq!(violation["authority"], "captured");
     assert!(violation.get("line").is_none());
     assert_eq!(doc["totals"]["violations"], 1);
     assert_eq!(doc["totals"]["events"], 2);

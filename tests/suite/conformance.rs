@@ -102,7 +102,7 @@ fn every_case_file_validates_against_the_schema() {
     assert_eq!(checked, conformance::AREAS.len());
     // The schema is strict: an unknown key in a case is an error.
     let broken = serde_json::json!({"version": 1, "area": "x", "description": "", "cases": [
-        {"id": "x.y", "description": "", "authority": "meta_docs", "steps": [], "colour": "red"}
+        {"id": "x.y", "description": "", "evidence": [], "steps": [], "colour": "red"}
     ]});
     assert!(!validator.is_valid(&broken));
 }
@@ -266,4 +266,49 @@ fn the_edges_the_suite_promises_have_their_cases() {
     for id in &required {
         assert!(ids.contains(id.as_str()), "the suite has no case {id}");
     }
+}
+
+/// Every case's authority is derived from the ledger entries it names: each entry it names backs
+/// something it asserts, and each class, `policy` included, is reached by some case.
+#[test]
+fn every_case_has_a_derived_authority() {
+    use capi_kit::conformance::Authority;
+    use capi_kit::conformance::authority::Field;
+
+    let suite = Suite::built_in().expect("every case names evidence that backs it");
+    let mut by_authority = std::collections::BTreeMap::new();
+    for (_, case) in suite.cases() {
+        let derived = suite.derivation(&case.id).unwrap();
+        *by_authority.entry(derived.authority).or_insert(0) += 1;
+        if std::env::var_os("CAPI_SHOW_AUTHORITY").is_some() {
+            let weak: Vec<_> = derived
+                .fields
+                .iter()
+                .filter(|f| f.authority == derived.authority)
+                .map(|f| format!("{}:{}", f.step + 1, f.field.name()))
+                .collect();
+            eprintln!(
+                "{} {} [{}]",
+                case.id,
+                derived.authority.name(),
+                weak.join(" ")
+            );
+        }
+    }
+    for authority in Authority::ALL {
+        assert!(
+            by_authority.contains_key(&authority),
+            "no case is {}: {by_authority:?}",
+            authority.name()
+        );
+    }
+    // The fake's control protocol is capi-kit's own: keeping test events apart is policy.
+    let kept_apart = suite.derivation("test_events.kept_apart").unwrap();
+    assert_eq!(kept_apart.authority, Authority::Policy);
+    assert!(
+        kept_apart
+            .fields
+            .iter()
+            .any(|f| f.field == Field::Stored && f.entries.is_empty())
+    );
 }

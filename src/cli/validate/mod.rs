@@ -8,6 +8,7 @@ use std::io::{self, BufRead, BufReader, BufWriter, Cursor, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use capi_kit::conformance::{Authority, evidence, standing};
 use capi_kit::rules::{self, BlamePath, Context, Report, RuleId};
 use clap::{Args, ValueEnum};
 use serde::Serialize;
@@ -332,6 +333,8 @@ struct Row<'a> {
     batch: Option<usize>,
     level: &'static str,
     rule: String,
+    /// What backs the rule (`policy`: capi-kit's own choice), `-` when there is no rule.
+    authority: &'static str,
     path: String,
     message: &'a str,
 }
@@ -349,18 +352,21 @@ fn rows(outcome: &Outcome) -> Vec<Row<'_>> {
                 batch: batch_number,
                 level: "error",
                 rule: violation.rule.to_string(),
+                authority: authority_of(&violation.rule.to_string()),
                 path: violation.path.to_string(),
                 message: &violation.message,
             });
         }
         for warning in &batch.report.warnings {
             let line = batch.line_of(&warning.path);
+            let rule = warning_rule(warning).unwrap_or_else(|| "-".to_owned());
             rows.push(Row {
                 order: line.unwrap_or(first_line),
                 line,
                 batch: batch_number,
                 level: "warning",
-                rule: warning_rule(warning).unwrap_or_else(|| "-".to_owned()),
+                authority: authority_of(&rule),
+                rule,
                 path: warning.path.to_string(),
                 message: &warning.message,
             });
@@ -373,6 +379,7 @@ fn rows(outcome: &Outcome) -> Vec<Row<'_>> {
             batch: None,
             level: "error",
             rule: bad.rule.to_string(),
+            authority: authority_of(&bad.rule.to_string()),
             path: "-".to_owned(),
             message: &bad.message,
         });
@@ -380,6 +387,28 @@ fn rows(outcome: &Outcome) -> Vec<Row<'_>> {
     // Stable: keeps the reporting order within one line.
     rows.sort_by_key(|row| row.order);
     rows
+}
+
+/// The standing of the catalog rule `id` in the built-in evidence ledger (`-` for an id that is
+/// not a catalog rule).
+fn authority_of(id: &str) -> &'static str {
+    static STANDINGS: std::sync::OnceLock<std::collections::HashMap<&'static str, Authority>> =
+        std::sync::OnceLock::new();
+    let standings = STANDINGS.get_or_init(|| {
+        let Ok(ledger) = evidence::built_in() else {
+            return std::collections::HashMap::new();
+        };
+        RuleId::ALL
+            .iter()
+            .map(|rule| {
+                (
+                    rule.as_str(),
+                    standing::rule_standing(rule.rule(), &ledger).requirement,
+                )
+            })
+            .collect()
+    });
+    standings.get(id).map_or("-", |a| a.name())
 }
 
 /// A warning's rule id, when the library gives warnings one.
@@ -400,7 +429,7 @@ fn write_table(out: &mut impl Write, name: &str, outcome: &Outcome) -> io::Resul
         if ndjson {
             header.extend(["LINE".to_owned(), "BATCH".to_owned()]);
         }
-        header.extend(["LEVEL", "RULE", "PATH", "MESSAGE"].map(str::to_owned));
+        header.extend(["LEVEL", "RULE", "AUTHORITY", "PATH", "MESSAGE"].map(str::to_owned));
         table.push(header);
         for row in &rows {
             let mut cells = Vec::new();
@@ -410,6 +439,7 @@ fn write_table(out: &mut impl Write, name: &str, outcome: &Outcome) -> io::Resul
             cells.extend([
                 row.level.to_owned(),
                 row.rule.clone(),
+                row.authority.to_owned(),
                 row.path.clone(),
                 row.message.to_owned(),
             ]);
@@ -522,6 +552,7 @@ fn write_json(out: &mut impl Write, ctx: &Context, outcome: &Outcome) -> io::Res
         .enumerate()
         .map(|(b, batch)| {
             let mut report = serde_json::to_value(&batch.report).map_err(io::Error::other)?;
+            add_authorities(&mut report);
             if outcome.kind == InputShape::Ndjson {
                 let violations = batch.report.violations.iter().map(|v| &v.path);
                 add_lines(&mut report, "violations", violations, batch);
@@ -555,6 +586,21 @@ fn write_json(out: &mut impl Write, ctx: &Context, outcome: &Outcome) -> io::Res
     };
     serde_json::to_writer_pretty(&mut *out, &document).map_err(io::Error::other)?;
     writeln!(out)
+}
+
+/// Adds `"authority"` to each violation and warning of `report` that names a rule.
+fn add_authorities(report: &mut Value) {
+    for key in ["violations", "warnings"] {
+        let Some(items) = report.get_mut(key).and_then(Value::as_array_mut) else {
+            continue;
+        };
+        for object in items.iter_mut().filter_map(Value::as_object_mut) {
+            if let Some(Value::String(rule)) = object.get("rule") {
+                let authority = authority_of(rule);
+                object.insert("authority".to_owned(), Value::from(authority));
+            }
+        }
+    }
 }
 
 /// Adds `"line"` to each item of `report[key]` whose path points into an event of the batch.

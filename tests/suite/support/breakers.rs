@@ -207,12 +207,14 @@ where
         .boxed()
 }
 
-/// Every `action_source` but `website` (which needs a user agent, itself a customer identifier).
-fn not_website() -> BoxedStrategy<Value> {
+/// Every `action_source` but `website` (which needs its user agent first) and `business_messaging`:
+/// a business-messaging event without counting customer information also lacks its channel's id,
+/// a warning these strict tests turn into a rejection.
+fn neither_website_nor_messaging() -> BoxedStrategy<Value> {
     let sources: Vec<&'static str> = ACTION_SOURCES
         .iter()
         .copied()
-        .filter(|source| *source != "website")
+        .filter(|source| !matches!(*source, "website" | "business_messaging"))
         .collect();
     event_of(&sources)
 }
@@ -1180,7 +1182,7 @@ fn no_customer_identifier() -> BoxedStrategy<Broken> {
     });
     in_event(
         RuleId::NoCustomerIdentifier,
-        not_website(),
+        neither_website_nor_messaging(),
         empty,
         |event, user| {
             event["user_data"] = Value::Object(user);
@@ -1211,7 +1213,7 @@ fn weak_customer_information() -> BoxedStrategy<Broken> {
     });
     in_event(
         RuleId::WeakCustomerInformation,
-        not_website(),
+        neither_website_nor_messaging(),
         (keys, sha256_hex()),
         |event, (keys, hash)| {
             let user: Map<String, Value> = keys
