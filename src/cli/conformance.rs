@@ -1,12 +1,12 @@
 //! `capi conformance`: run the conformance suite against a target URL, or against the embedded fake.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
 use capi_kit::client::DEFAULT_API_VERSION;
 use capi_kit::conformance::{
-    self, Authority, Capability, HttpTarget, RunOptions, RunReport, Suite, output,
+    self, Authority, Capability, HttpTarget, RunOptions, RunReport, Suite, output, record,
 };
 use capi_kit::fake::{FakeGraph, FakeServer};
 use capi_kit::{AccessToken, AppSecret};
@@ -80,6 +80,12 @@ pub(crate) struct ConformanceArgs {
     /// Timeout per request, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
     timeout: f64,
+    /// Also write every request sent to the events edge and the answer it got to FILE, as
+    /// evidence-ledger entries (token, app secret and proofs redacted) naming the target, the
+    /// version and the date. Only a run against Graph is evidence: a maintainer reviews the
+    /// entries and merges them into conformance/evidence.json (conformance/README.md).
+    #[arg(long, value_name = "FILE")]
+    ledger: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -183,6 +189,7 @@ async fn conform(args: ConformanceArgs) -> Result<ExitCode, String> {
         skip_capabilities: args.skip.clone(),
         skip_authorities: skipped_authorities(&args.skip_authority),
         jobs: args.jobs.max(1),
+        record: args.ledger.is_some(),
     };
     let report = match &args.target {
         Some(url) => {
@@ -218,12 +225,33 @@ async fn conform(args: ConformanceArgs) -> Result<ExitCode, String> {
     if report.results.is_empty() {
         return Err("no case matches the --filter given".into());
     }
+    if let Some(path) = &args.ledger {
+        write_ledger(path, &args, &report)?;
+    }
     write_report(&args, &report)?;
     Ok(if report.failed() == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// Writes the run's requests and answers to `path` as ledger entries.
+fn write_ledger(path: &Path, args: &ConformanceArgs, report: &RunReport) -> Result<(), String> {
+    let stamp = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
+    let date = stamp.get(..10).unwrap_or(&stamp);
+    let target = args
+        .target
+        .as_deref()
+        .unwrap_or("the embedded fake (capi conformance without --target)");
+    let source = record::RunSource {
+        target,
+        api_version: &args.api_version,
+        date,
+    };
+    let ledger = record::ledger(report, &source);
+    let text = serde_json::to_string_pretty(&ledger).map_err(|e| e.to_string())? + "\n";
+    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 /// Writes the report as asked; the counts line always ends standard output.

@@ -188,6 +188,13 @@ pub struct EdgeRequest {
     pub body: Value,
 }
 
+impl EdgeRequest {
+    /// True when the request goes to an events edge (`…/{pixel}/events`), not another path.
+    pub fn is_events_edge(&self) -> bool {
+        self.path.ends_with("/events")
+    }
+}
+
 fn post() -> String {
     "POST".to_owned()
 }

@@ -26,6 +26,7 @@ pub mod case;
 pub mod evidence;
 mod expect;
 pub mod output;
+pub mod record;
 mod run;
 pub mod standing;
 mod suite;
@@ -36,7 +37,7 @@ mod wire;
 
 pub use authority::{Authority, Derivation};
 pub use case::{Capability, Case, CaseFile};
-pub use run::{CaseResult, Outcome, RunOptions, RunReport, run};
+pub use run::{CaseResult, Exchange, Outcome, RunOptions, RunReport, run};
 pub use suite::{AREAS, Suite, SuiteError};
 pub use target::{
     HttpTarget, MAX_ANSWER_BYTES, Target, TargetError, TargetFuture, WireRequest, WireResponse,

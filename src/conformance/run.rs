@@ -7,10 +7,10 @@ use futures_util::StreamExt;
 use serde_json::Value;
 
 use super::authority::Authority;
-use super::case::{Capability, Case, InspectList, Step};
+use super::case::{Capability, Case, EdgeRequest, InspectList, Step};
 use super::expect;
 use super::suite::Suite;
-use super::target::{Target, WireRequest};
+use super::target::{Target, WireRequest, WireResponse};
 use super::template::Scope;
 use super::wire::{self, RequestContext};
 use crate::fake::FakeConfig;
@@ -37,6 +37,9 @@ pub struct RunOptions {
     pub skip_authorities: Vec<Authority>,
     /// How many stateless cases run at once.
     pub jobs: usize,
+    /// Keep each request sent to the events edge and its answer in [`CaseResult::exchanges`]
+    /// (for `capi conformance --ledger`).
+    pub record: bool,
 }
 
 impl Default for RunOptions {
@@ -51,6 +54,7 @@ impl Default for RunOptions {
             skip_capabilities: Vec::new(),
             skip_authorities: Vec::new(),
             jobs: 8,
+            record: false,
         }
     }
 }
@@ -91,6 +95,19 @@ pub struct CaseResult {
     pub outcome: Outcome,
     /// How long it took.
     pub duration: Duration,
+    /// Each request the case sent and its answer, when [`RunOptions::record`] is set.
+    pub exchanges: Vec<Exchange>,
+}
+
+/// A request a case sent and the answer it got, secrets redacted.
+#[derive(Clone, Debug)]
+pub struct Exchange {
+    /// The step (from 0) that sent it.
+    pub step: usize,
+    /// The request as the case states it (templates unresolved, so it can be sent again).
+    pub request: EdgeRequest,
+    /// The answer, with the runner's token, app secret and proofs replaced by `[redacted]`.
+    pub response: WireResponse,
 }
 
 /// The results of a run, in suite order.
@@ -232,9 +249,10 @@ struct CaseRunner<'a> {
 impl CaseRunner<'_> {
     async fn run(&self, seq: usize, area: &str, case: &Case) -> (usize, CaseResult) {
         let started = Instant::now();
+        let mut exchanges = Vec::new();
         let outcome = match self.skip_reason(case) {
             Some(reason) => Outcome::Skipped(reason),
-            None => self.steps(seq, case).await,
+            None => self.steps(seq, case, &mut exchanges).await,
         };
         let result = CaseResult {
             id: case.id.clone(),
@@ -245,6 +263,7 @@ impl CaseRunner<'_> {
             rules: case.rules.clone(),
             outcome,
             duration: started.elapsed(),
+            exchanges,
         };
         (seq, result)
     }
@@ -270,7 +289,7 @@ impl CaseRunner<'_> {
         None
     }
 
-    async fn steps(&self, seq: usize, case: &Case) -> Outcome {
+    async fn steps(&self, seq: usize, case: &Case, exchanges: &mut Vec<Exchange>) -> Outcome {
         let now = if case.is_stateful() {
             read_clock(self.target, self.info).await
         } else {
@@ -291,7 +310,7 @@ impl CaseRunner<'_> {
             .any(|s| matches!(s, Step::AdvanceClock { .. }));
         let mut outcome = Outcome::Passed;
         for (index, step) in case.steps.iter().enumerate() {
-            if let Err(reason) = self.step(step, &pixel, &mut scope).await {
+            if let Err(reason) = self.step(index, step, &pixel, &mut scope, exchanges).await {
                 outcome = Outcome::Failed {
                     step: index,
                     reason: self.redacted(reason),
@@ -335,13 +354,42 @@ impl CaseRunner<'_> {
         text
     }
 
-    async fn step(&self, step: &Step, pixel: &str, scope: &mut Scope) -> Result<(), String> {
+    /// `response` with the runner's secrets redacted from its headers and body.
+    fn redacted_response(&self, response: WireResponse) -> WireResponse {
+        let body = String::from_utf8_lossy(&response.body).into_owned();
+        WireResponse {
+            headers: response
+                .headers
+                .into_iter()
+                .map(|(name, value)| (name, self.redacted(value)))
+                .collect(),
+            body: self.redacted(body).into_bytes(),
+            ..response
+        }
+    }
+
+    async fn step(
+        &self,
+        index: usize,
+        step: &Step,
+        pixel: &str,
+        scope: &mut Scope,
+        exchanges: &mut Vec<Exchange>,
+    ) -> Result<(), String> {
         match step {
             Step::Send { request, expect } => {
                 let body = scope.resolve(&request.body).map_err(|e| e.to_string())?;
                 let wire = wire::build(request, body, pixel, self.ctx)?;
                 let response = self.target.send(wire).await.map_err(|e| e.to_string())?;
-                expect::check(expect, &response)
+                let checked = expect::check(expect, &response);
+                if self.options.record {
+                    exchanges.push(Exchange {
+                        step: index,
+                        request: (**request).clone(),
+                        response: self.redacted_response(response),
+                    });
+                }
+                checked
             }
             Step::BrowserEvents { events } => {
                 let events = scope

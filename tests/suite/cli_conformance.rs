@@ -228,3 +228,89 @@ fn skip_authority_takes_the_new_names_and_for_now_the_old_ones_with_a_note() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(text(&bad.stderr).contains("captured, reported, documented, policy"));
 }
+
+/// `--ledger` writes what `capi serve` answered as ledger entries: schema-valid, one per request,
+/// secrets redacted, naming the target, and each answer the one the same request gets again.
+#[test]
+fn ledger_writes_every_request_and_answer_as_entries_that_replay() {
+    use capi_kit::AccessToken;
+    use capi_kit::conformance::evidence::{EvidenceClass, Ledger};
+    use capi_kit::conformance::{WalkOptions, replay};
+    use capi_kit::fake::FakeGraph;
+
+    const TOKEN: &str = "T-ledger-secret-token";
+    let served = Served::start(&["--token", TOKEN]);
+    let dir = std::env::temp_dir().join(format!("capi-ledger-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("run.json");
+    let out = capi_with_token(
+        &[
+            "conformance",
+            "--target",
+            &served.url,
+            "--filter",
+            "auth.*",
+            "--filter",
+            "time.*",
+            "--ledger",
+            path.to_str().unwrap(),
+        ],
+        Some(TOKEN),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    let written = std::fs::read_to_string(&path).unwrap();
+    assert!(!written.contains(TOKEN), "the token is redacted");
+    let ledger: Ledger = serde_json::from_str(&written).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/conformance/evidence.schema.json"
+    )))
+    .unwrap();
+    let instance: serde_json::Value = serde_json::from_str(&written).unwrap();
+    assert!(jsonschema::is_valid(&schema, &instance));
+
+    // One entry per request of the cases that ran (the app-secret cases are skipped).
+    let ran = last_line(&out.stdout);
+    let passed: usize = ran.split(' ').next().unwrap().parse().unwrap();
+    assert_eq!(ledger.entries.len(), passed, "{ran}");
+    let ids: std::collections::BTreeSet<_> = ledger.entries.iter().map(|e| &e.id).collect();
+    assert_eq!(ids.len(), ledger.entries.len());
+    for entry in &ledger.entries {
+        assert!(
+            entry.id.starts_with("run.") && entry.id.ends_with(".step1"),
+            "{}",
+            entry.id
+        );
+        assert_eq!(entry.class, EvidenceClass::Captured);
+        assert!(entry.source.reference.contains(&served.url));
+        assert_eq!(
+            entry.api_version.as_deref(),
+            Some(capi_kit::client::DEFAULT_API_VERSION)
+        );
+        let error = entry.answer.as_ref().and_then(|a| a.error.as_ref());
+        if entry.id == "run.auth.missing_token.step1" {
+            assert_eq!(error.and_then(|e| e.code), Some(104));
+        }
+    }
+
+    // Sent again to a fake configured the same way, every request gets the recorded answer.
+    let fake = FakeGraph::builder()
+        .token(TOKEN)
+        .now(crate::support::NOW)
+        .build();
+    let options = WalkOptions {
+        api_version: capi_kit::client::DEFAULT_API_VERSION.to_owned(),
+        pixel: "1234567890".to_owned(),
+        token: AccessToken::new(TOKEN),
+        app_secret: None,
+        now: crate::support::NOW,
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    for entry in &ledger.entries {
+        let replayed = runtime.block_on(replay(entry, &fake, &options));
+        assert!(replayed.is_ok(), "{}: {}", entry.id, replayed.unwrap_err());
+    }
+}
