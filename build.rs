@@ -28,6 +28,7 @@ fn main() {
     let text = fs::read_to_string(SPEC).unwrap_or_else(|e| panic!("cannot read {SPEC}: {e}"));
     let mut document: serde_json::Value =
         serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{SPEC} is not YAML: {e}"));
+    let wider = spec_view::wider_properties(&document);
     spec_view::widen(&mut document);
     let out_dir = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     write_json_schema(&document, &out_dir.join("event_request.schema.json"));
@@ -69,10 +70,59 @@ fn main() {
     let tokens = generator
         .generate_tokens(&spec)
         .unwrap_or_else(|e| panic!("progenitor cannot generate a client from {SPEC}: {e}"));
-    let file: syn::File = syn::parse2(tokens).expect("progenitor emitted invalid Rust");
+    let mut file: syn::File = syn::parse2(tokens).expect("progenitor emitted invalid Rust");
+    read_wider_forms(&mut file, &wider);
     let code = prettyplease::unparse(&file);
     let out = out_dir.join("capi_codegen.rs");
     fs::write(&out, code).unwrap_or_else(|e| panic!("cannot write {}: {e}", out.display()));
+}
+
+/// Gives each generated field of a [`spec_view::WiderProperty`] a deserializer that also reads the
+/// wider form (`src/also_accepted.rs`), so that its Rust type stays the narrow one users write.
+fn read_wider_forms(file: &mut syn::File, wider: &[spec_view::WiderProperty]) {
+    let types = file.items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(module) if module.ident == "types" => module.content.as_mut(),
+        _ => None,
+    });
+    let (_, items) = types.expect("progenitor emits `mod types`");
+    for property in wider {
+        let reader = match (
+            property.narrow.as_str(),
+            property.wider.as_str(),
+            property.required,
+        ) {
+            ("integer", "string", true) => "crate::also_accepted::unix_seconds",
+            ("boolean", "integer", false) => "crate::also_accepted::optional_flag",
+            other => panic!(
+                "{}.{}: no reader for the wider form {other:?}; add one to src/also_accepted.rs",
+                property.schema, property.property
+            ),
+        };
+        let default = if property.required { "" } else { "default, " };
+        let attribute = format!("#[serde({default}deserialize_with = \"{reader}\")]");
+        let attributes = syn::parse::Parser::parse_str(syn::Attribute::parse_outer, &attribute)
+            .expect("a serde attribute parses");
+        let field = items
+            .iter_mut()
+            .find_map(|item| match item {
+                syn::Item::Struct(s) if s.ident == property.schema.as_str() => Some(s),
+                _ => None,
+            })
+            .and_then(|s| {
+                s.fields.iter_mut().find(|f| {
+                    f.ident
+                        .as_ref()
+                        .is_some_and(|i| i == property.property.as_str())
+                })
+            })
+            .unwrap_or_else(|| {
+                panic!(
+                    "no generated field {}.{}",
+                    property.schema, property.property
+                )
+            });
+        field.attrs.extend(attributes);
+    }
 }
 
 /// Writes the widened spec's schemas as one JSON Schema document (see `build/json_schema.rs`).

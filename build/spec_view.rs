@@ -16,6 +16,66 @@ use serde_json::{Map, Value};
 /// The extension that carries the wider form of a schema.
 pub const ALSO_ACCEPTED: &str = "x-capi-also-accepted";
 
+/// Marks a `oneOf` that [`widen`] made, so that [`loosen_for_rust`] can give an inline property its
+/// narrow form back (its Rust field keeps the narrow type; `build.rs` adds the wider reading).
+const WIDENED: &str = "x-capi-widened";
+
+/// An inline property of a component schema with a wider form: its Rust field keeps the narrow
+/// type, and `build.rs` gives it a deserializer that also reads the wider form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WiderProperty {
+    /// The component schema, e.g. `ServerEvent`.
+    pub schema: String,
+    /// The property, e.g. `event_time`.
+    pub property: String,
+    /// The narrow form's `type` (`integer`, `boolean`).
+    pub narrow: String,
+    /// The wider form's `type` (`string`, `integer`).
+    pub wider: String,
+    /// Whether the schema requires the property.
+    pub required: bool,
+}
+
+/// Every inline property of a component schema that has an `x-capi-also-accepted` form; read from
+/// the spec before [`widen`].
+pub fn wider_properties(spec: &Value) -> Vec<WiderProperty> {
+    let mut found = Vec::new();
+    let Some(Value::Object(schemas)) = spec.pointer("/components/schemas") else {
+        return found;
+    };
+    for (name, schema) in schemas {
+        let required = |property: &str| {
+            schema
+                .get("required")
+                .and_then(Value::as_array)
+                .is_some_and(|names| names.iter().any(|n| n == property))
+        };
+        let Some(Value::Object(properties)) = schema.get("properties") else {
+            continue;
+        };
+        for (property, value) in properties {
+            let Some(wider) = value.get(ALSO_ACCEPTED) else {
+                continue;
+            };
+            let type_of = |schema: &Value| {
+                schema
+                    .get("type")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            found.push(WiderProperty {
+                schema: name.clone(),
+                property: property.clone(),
+                narrow: type_of(value),
+                wider: type_of(wider),
+                required: required(property),
+            });
+        }
+    }
+    found
+}
+
 /// Keywords that only annotate a schema; they stay on the widened schema rather than inside `oneOf`.
 const ANNOTATIONS: [&str; 3] = ["description", "example", "title"];
 
@@ -56,6 +116,7 @@ pub fn widen(node: &mut Value) {
                     "oneOf".to_owned(),
                     Value::Array(vec![Value::Object(canonical), wider]),
                 );
+                map.insert(WIDENED.to_owned(), Value::Bool(true));
             }
         }
         Value::Array(items) => items.iter_mut().for_each(widen),
@@ -64,6 +125,7 @@ pub fn widen(node: &mut Value) {
 }
 
 /// The view typify generates the Rust types from (see the module docs), applied after [`widen`]:
+/// * a widened inline property gets its narrow form back (see [`wider_properties`]);
 /// * inline value constraints of properties, items and parameters are dropped;
 /// * [`REQUIRED_OWNED_BY_RULES`] lose their `required` list;
 /// * an optional inline array or free-form map becomes `nullable`, so that its Rust field is an
@@ -114,10 +176,27 @@ fn loosen_properties(schema: &mut Value) {
         return;
     };
     for (name, property) in properties.iter_mut() {
+        narrow(property);
         if !required.contains(name) && is_inline_collection(property) {
             property["nullable"] = Value::Bool(true);
         }
         loosen_inline(property);
+    }
+}
+
+/// Gives a property [`widen`] rewrote its narrow form back, annotations kept.
+fn narrow(property: &mut Value) {
+    let Value::Object(map) = property else {
+        return;
+    };
+    if map.remove(WIDENED).is_none() {
+        return;
+    }
+    let Some(Value::Array(mut forms)) = map.remove("oneOf") else {
+        return;
+    };
+    if let Value::Object(canonical) = forms.swap_remove(0) {
+        map.extend(canonical);
     }
 }
 

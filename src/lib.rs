@@ -76,8 +76,9 @@
 //! | `schemars` | `schemars::JsonSchema` on the generated types | no |
 #![deny(missing_docs)]
 
-#[cfg(feature = "mimalloc")]
 pub mod allocator;
+#[cfg(feature = "mimalloc")]
+mod also_accepted;
 pub mod client;
 #[cfg(feature = "conformance")]
 pub mod conformance;

@@ -3,6 +3,7 @@
 //! | template | becomes |
 //! |---|---|
 //! | `{"$time": "now-7d+1h"}` | Unix seconds relative to the target's clock (units `s`, `m`, `h`, `d`) |
+//! | `{"$date_time": "now-1m"}` | the same instant as an RFC 3339 UTC string, `2025-11-22T08:26:40Z` |
 //! | `{"$unique": "name"}` | a string unique to this run and case, e.g. an `event_id` |
 //! | `{"$test_event_code": true}` | the case's own test event code, unique to the run |
 //! | `{"$repeat": {"count": N, "item": X}}` | an array of N copies of X |
@@ -84,6 +85,13 @@ impl Scope {
             ("$time", Value::String(expression)) => relative_time(self.now, expression)
                 .map(Value::from)
                 .ok_or_else(|| TemplateError(format!("$time {expression:?}"))),
+            ("$date_time", Value::String(expression)) => relative_time(self.now, expression)
+                .and_then(|seconds| u64::try_from(seconds).ok())
+                .map(|seconds| {
+                    let time = std::time::UNIX_EPOCH + std::time::Duration::from_secs(seconds);
+                    Value::String(humantime::format_rfc3339_seconds(time).to_string())
+                })
+                .ok_or_else(|| TemplateError(format!("$date_time {expression:?}"))),
             ("$unique", Value::String(name)) => {
                 let unique = format!("{}-{name}", self.unique_prefix);
                 self.uniques.push(unique.clone());
@@ -175,6 +183,14 @@ pub fn relative_time(now: i64, expression: &str) -> Option<i64> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn date_times_are_the_relative_instant_in_utc() {
+        let mut scope = Scope::new(1_763_800_000, "t".into());
+        let value = scope.resolve(&json!({"$date_time": "now-1m"})).unwrap();
+        assert_eq!(value, json!("2025-11-22T08:25:40Z"));
+        assert!(scope.resolve(&json!({"$date_time": "later"})).is_err());
+    }
 
     #[test]
     fn relative_times_add_up() {

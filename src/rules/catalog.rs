@@ -509,7 +509,7 @@ pub const DECISIONS: &[Decision] = &[
     },
     Decision {
         statement: "advertiser_tracking_enabled is required for app events; Graph's message asks for 0 or 1, a report says true was out of range, and Meta's SDKs send booleans.",
-        decision: "Required (Graph's title on record; its subcode is unknown, so 2804019 is capi-kit's). Booleans are accepted; 0 and 1 are in the spec's x-capi-also-accepted, but the typed read does not take them yet (a known gap).",
+        decision: "Required (Graph's title on record; its subcode is unknown, so 2804019 is capi-kit's). Both tracking flags take booleans (what Meta's SDKs send) and 0 or 1 (what Graph's message asks for; the spec's x-capi-also-accepted); other values are invalid. The Rust fields stay Option<bool>.",
         source: "facebook-nodejs-business-sdk#233 and #251; RevenueCat/purchases-flutter#1530; the SDKs",
         evidence: &[
             "app.advertiser_tracking_enabled.missing.node-233",
@@ -615,7 +615,7 @@ pub const DECISIONS: &[Decision] = &[
     },
     Decision {
         statement: "event_time as an ISO-8601 string is converted by Graph (a test with a Meta engineer).",
-        decision: "Not yet accepted: event_time stays an integer in the typed read (a known gap, to be closed with x-capi-also-accepted).",
+        decision: "Accepted and read as that instant, in the UTC form JavaScript's toISOString writes (2025-11-22T08:26:40Z, fractions dropped, +00:00 for Z; the spec's x-capi-also-accepted): Segment's destination sends that. Offsets other than UTC and strings of digits are refused as invalid values: nothing shows Graph reading them, and a refusal sends a team to the integer form every SDK uses, while accepting could hide a batch Graph refuses whole. The Rust field stays i64.",
         source: "segmentio/action-destinations#588",
         evidence: &["event_time.iso_string.segment-588"],
     },
