@@ -331,7 +331,8 @@ impl FakeGraph {
                     .as_deref()
                     .filter(|code| !code.is_empty());
                 // Written down before the store's lock is taken; the parsed events go after it.
-                let batch = HeldBatch::write(&events_request.data, request.body.len());
+                let batch = HeldBatch::write(&events_request.data, request.body.len())
+                    .with_warnings(&warnings);
                 let released = self
                     .store()
                     .insert_server(pixel_id, test_event_code, batch, now);

@@ -15,6 +15,7 @@ use std::ops::Range;
 
 use crate::event_json::write_event;
 use crate::generated::types::{ActionSource, ServerEvent};
+use crate::rules::{RuleId, Warning};
 
 /// Accepted server events, in the order they were posted.
 pub(crate) struct HeldBatch {
@@ -24,6 +25,9 @@ pub(crate) struct HeldBatch {
     keys: String,
     /// Where each event's parts are.
     events: Box<[Spans]>,
+    /// The warn-level rules each event broke, as `(event index, rule)` in index order; empty
+    /// for most batches.
+    warnings: Box<[(usize, RuleId)]>,
 }
 
 /// Where one event's parts are in its batch.
@@ -75,7 +79,29 @@ impl HeldBatch {
             json,
             keys,
             events: spans,
+            warnings: Box::default(),
         }
+    }
+
+    /// The batch, its events carrying the rules of `warnings` whose path names an event.
+    pub(crate) fn with_warnings(mut self, warnings: &[Warning]) -> HeldBatch {
+        let mut by_event: Vec<(usize, RuleId)> = warnings
+            .iter()
+            .filter_map(|w| Some((w.path.event_index()?, w.rule?)))
+            .collect();
+        by_event.sort_unstable();
+        by_event.dedup();
+        self.warnings = by_event.into_boxed_slice();
+        self
+    }
+
+    /// The warn-level rules event `index` broke.
+    pub(crate) fn warnings(&self, index: usize) -> Vec<RuleId> {
+        self.warnings
+            .iter()
+            .filter(|(at, _)| *at == index)
+            .map(|(_, rule)| *rule)
+            .collect()
     }
 
     /// The number of events.

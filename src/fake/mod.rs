@@ -46,7 +46,8 @@
 //!
 //! A `StoredEvent` is `{"seq": 7, "pixel_id": "123", "source": "server" | "browser", "received_at":
 //! 1763800000, "test_event_code": null | "TEST1", "duplicate": false, "duplicate_of": null | 5,
-//! "event": {…as accepted…}}` ([`StoredEvent`]).
+//! "warnings": ["action_source.website.client_user_agent"], "event": {…as accepted…}}`
+//! ([`StoredEvent`]); `warnings` names the warn-level rules the event broke.
 
 mod answers;
 mod auth;

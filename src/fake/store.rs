@@ -26,6 +26,7 @@ use serde_json::value::RawValue;
 
 use super::held_batch::HeldBatch;
 use crate::generated::types::ServerEvent;
+use crate::rules::RuleId;
 
 /// How long an event deduplicates later ones, and how long it is kept: 48 hours.
 pub const DEDUP_WINDOW_SECONDS: i64 = 48 * 3_600;
@@ -69,7 +70,7 @@ pub enum StoredPayload {
 ///
 /// JSON (in the inspection API): `{"seq": 7, "pixel_id": "123", "source": "server" | "browser",
 /// "received_at": 1763800000, "test_event_code": null | "TEST1", "duplicate": false,
-/// "duplicate_of": null | 5, "event": {…the event as accepted…}}`.
+/// "duplicate_of": null | 5, "warnings": ["rule id", …], "event": {…the event as accepted…}}`.
 ///
 /// `E` is how the event itself is given: parsed ([`StoredPayload`], what the Rust API returns), or,
 /// inside the fake, as its JSON for the inspection API to write as is.
@@ -89,6 +90,8 @@ pub struct StoredEvent<E = StoredPayload> {
     pub duplicate: bool,
     /// The `seq` of the event kept in its place, when a duplicate.
     pub duplicate_of: Option<u64>,
+    /// The warn-level rules the event broke when it was accepted (empty for browser events).
+    pub warnings: Vec<RuleId>,
     /// The event.
     pub event: E,
 }
@@ -199,6 +202,10 @@ impl Held {
             test_event_code: self.test_event_code.as_deref().map(str::to_owned),
             duplicate: self.duplicate,
             duplicate_of: self.duplicate_of,
+            warnings: match &self.payload {
+                HeldPayload::Server { batch, index } => batch.warnings(*index),
+                HeldPayload::Browser(_) => Vec::new(),
+            },
             event,
         }
     }

@@ -93,6 +93,7 @@ async fn pixel_events_are_listed_with_their_dedup_state_and_the_event_as_accepte
             "test_event_code": null,
             "duplicate": false,
             "duplicate_of": null,
+            "warnings": [],
             "event": event("a"),
         })
     );
@@ -324,4 +325,33 @@ mod properties {
             );
         }
     }
+}
+
+/// A held event carries the warn-level rules it broke, in the inspection API and in Rust; an event
+/// of the same request that broke none carries none.
+#[tokio::test]
+async fn held_events_carry_their_warnings() {
+    let fake = Fake::start().await;
+    let mut website = event("w-1");
+    website["action_source"] = json!("website");
+    website["event_source_url"] = json!("https://shop.example.com/");
+    fake.send(json!({"data": [website, event("e-1")]})).await;
+
+    let (status, listed) = fake.get(&format!("/_fake/pixels/{PIXEL}/events")).await;
+    assert_eq!(status, 200);
+    let events = listed["events"].as_array().unwrap();
+    assert_eq!(events.len(), 2);
+    assert_eq!(
+        events[0]["warnings"],
+        json!(["action_source.website.client_user_agent"]),
+        "{listed}"
+    );
+    assert_eq!(events[1]["warnings"], json!([]));
+
+    let held = fake.fake.events(PIXEL);
+    assert_eq!(
+        held[0].warnings,
+        [capi_kit::rules::RuleId::WebsiteClientUserAgent]
+    );
+    assert!(held[1].warnings.is_empty());
 }
