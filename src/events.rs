@@ -2,14 +2,14 @@
 //! `extinfo` is built from named fields, and [`EventDraft::build`] checks the rest with the rules.
 //!
 //! ```
-//! use capi_kit::events::{AppDevice, EventDraft, Platform};
+//! use capi_kit::events::{AppDevice, EventDraft, EventName, Platform};
 //! use capi_kit::pii::Customer;
 //!
 //! let now = capi_kit::rules::Context::now().now;
-//! let purchase = EventDraft::website("Purchase", now - 60, "https://shop.example.com/cart", "Mozilla/5.0")
+//! // A Purchase is made with its value and currency: Graph refuses one without (2804009, 2804010).
+//! let purchase = EventDraft::website(EventName::purchase(49.9, "EUR"), now - 60, "https://shop.example.com/cart", "Mozilla/5.0")
 //!     .customer(&Customer::new().email("John_Smith@gmail.com").phone("+1 650 555 1212"))
 //!     .unwrap()
-//!     .value(49.9, "EUR")
 //!     .event_id("order-1001")
 //!     .build()
 //!     .unwrap();
@@ -28,20 +28,72 @@ use crate::generated::types::{
 use crate::pii::{Customer, PiiError};
 use crate::rules::{self, Context, Violation, Warning};
 
-/// An event being built. The constructors take what its `action_source` requires; the rest is
-/// optional and checked by [`build`](Self::build).
+/// What an event is called, and for a standard event whose name brings requirements, what they
+/// ask for. Names match case-sensitively, as Graph's do: `purchase` is a custom event, not a
+/// `Purchase`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum EventName {
+    /// Any name, standard or custom. A `Purchase` made this way still needs
+    /// [`EventDraft::value`], or [`build`](EventDraft::build) refuses it.
+    Named(String),
+    /// A `Purchase`, with the value and ISO 4217 currency Graph refuses one without.
+    Purchase {
+        /// `custom_data.value`.
+        value: f64,
+        /// `custom_data.currency`.
+        currency: String,
+    },
+}
+
+impl EventName {
+    /// A `Purchase` of `value` in `currency`.
+    pub fn purchase(value: f64, currency: impl Into<String>) -> EventName {
+        EventName::Purchase {
+            value,
+            currency: currency.into(),
+        }
+    }
+}
+
+impl From<&str> for EventName {
+    fn from(name: &str) -> EventName {
+        EventName::Named(name.to_owned())
+    }
+}
+
+impl From<&String> for EventName {
+    fn from(name: &String) -> EventName {
+        EventName::Named(name.clone())
+    }
+}
+
+impl From<String> for EventName {
+    fn from(name: String) -> EventName {
+        EventName::Named(name)
+    }
+}
+
+/// An event being built. The constructors take what its `action_source` requires, and its
+/// [`EventName`] what the name requires; the rest is optional and checked by
+/// [`build`](Self::build).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use]
 // Boxed: a `ServerEvent` is about 2.5 KB, and each setter moves the draft.
 pub struct EventDraft(Box<ServerEvent>);
 
 impl EventDraft {
-    fn new(name: impl Into<String>, time: i64, source: ActionSource) -> Self {
+    fn new(name: impl Into<EventName>, time: i64, source: ActionSource) -> Self {
+        let (name, value) = match name.into() {
+            EventName::Named(name) => (name, None),
+            EventName::Purchase { value, currency } => {
+                ("Purchase".to_owned(), Some((value, currency)))
+            }
+        };
         // Built in place rather than through the generated builder, whose fields are `Result`s
         // checked at the end: the four required fields are set, the rest starts empty.
-        EventDraft(Box::new(ServerEvent {
+        let draft = EventDraft(Box::new(ServerEvent {
             action_source: source,
-            event_name: name.into(),
+            event_name: name,
             event_time: time,
             user_data: UserData::default(),
             advanced_measurement_table: None,
@@ -58,12 +110,16 @@ impl EventDraft {
             opt_out: None,
             original_event_data: None,
             referrer_url: None,
-        }))
+        }));
+        match value {
+            Some((value, currency)) => draft.value(value, currency),
+            None => draft,
+        }
     }
 
     /// A `website` event: the page's URL and the browser's user agent are required.
     pub fn website(
-        name: impl Into<String>,
+        name: impl Into<EventName>,
         time: i64,
         event_source_url: impl Into<String>,
         client_user_agent: impl Into<String>,
@@ -77,7 +133,7 @@ impl EventDraft {
     /// An `app` event: the device's `extinfo` and whether the user allows ad tracking
     /// (`advertiser_tracking_enabled`, ATT on iOS) are required.
     pub fn app(
-        name: impl Into<String>,
+        name: impl Into<EventName>,
         time: i64,
         device: AppDevice,
         advertiser_tracking_enabled: bool,
@@ -92,14 +148,14 @@ impl EventDraft {
     }
 
     /// A `physical_store` event (accepted up to 62 days after it happened).
-    pub fn physical_store(name: impl Into<String>, time: i64) -> Self {
+    pub fn physical_store(name: impl Into<EventName>, time: i64) -> Self {
         EventDraft::new(name, time, ActionSource::PhysicalStore)
     }
 
     /// An event of another source (`email`, `phone_call`, `chat`, `system_generated`,
     /// `business_messaging`, `other`); for `website` and `app`, use their constructors, which ask
     /// for what those require.
-    pub fn other(name: impl Into<String>, time: i64, source: ActionSource) -> Self {
+    pub fn other(name: impl Into<EventName>, time: i64, source: ActionSource) -> Self {
         EventDraft::new(name, time, source)
     }
 
@@ -315,6 +371,33 @@ mod tests {
     use crate::rules::RuleId;
 
     const NOW: i64 = 1_763_800_000;
+
+    #[test]
+    fn a_purchase_is_made_with_its_value_and_names_match_case_sensitively() {
+        let ctx = Context::at(NOW);
+        let email = || UserData {
+            em: Some("62a14e44f765419d10fea99367361a727c12365e2520f32218d505ed9aa0f62f".into()),
+            ..UserData::default()
+        };
+        let purchase = EventDraft::other(EventName::purchase(9.5, "USD"), NOW, ActionSource::Email)
+            .user_data(email())
+            .build_at(&ctx)
+            .unwrap();
+        assert_eq!(purchase.event_name, "Purchase");
+        let custom = purchase.custom_data.unwrap();
+        assert_eq!(
+            (custom.value, custom.currency.as_deref()),
+            (Some(9.5), Some("USD"))
+        );
+        // A name alone is checked at build: `Purchase` needs its value, `purchase` is custom.
+        let named = EventDraft::other("Purchase", NOW, ActionSource::Email).user_data(email());
+        assert_eq!(
+            named.build_at(&ctx).unwrap_err().rule,
+            RuleId::PurchaseValue
+        );
+        let custom = EventDraft::other("purchase", NOW, ActionSource::Email).user_data(email());
+        assert!(custom.build_at(&ctx).is_ok());
+    }
 
     #[test]
     fn what_each_source_requires_is_asked_for_and_the_rest_is_checked() {
