@@ -141,3 +141,111 @@ fn the_ledger_holds_every_class() {
         );
     }
 }
+
+/// What a body-level entry's request sends beyond its body: nothing (token in the query, no proof
+/// games, JSON to the events edge), so only the body decides the answer.
+fn is_body_level(entry: &capi_kit::conformance::evidence::Entry) -> bool {
+    use capi_kit::conformance::case::{Encoding, ProofPlacement, TokenPlacement};
+    let Some(request) = &entry.request else {
+        return false;
+    };
+    entry.is_walked()
+        && entry.fault.is_none()
+        && request.method == "POST"
+        && request.path == "/{version}/{pixel}/events"
+        && request.token == TokenPlacement::Query
+        && request.appsecret_proof == ProofPlacement::Auto
+        && request.encoding == Encoding::Json
+        && request.query.is_empty()
+        && request.headers.is_empty()
+}
+
+/// `capi validate`'s report and the sender's check agree with the fake on every body-level entry:
+/// the same verdict, and for a refusal the same code and subcode (the sender for the event blamed).
+#[tokio::test]
+async fn validate_and_the_sender_agree_with_the_fake_on_every_body_level_entry() {
+    use capi_kit::conformance::Scope;
+    use capi_kit::fake::{FakeRequest, start_mock_server};
+    use capi_kit::rules::{self, Context};
+    use capi_kit::sender::{EventSender, Rejection};
+    use capi_kit::types::ServerEvent;
+
+    const TOKEN: &str = "agreement-token";
+    let ledger = ledger();
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for entry in ledger.entries.iter().filter(|e| is_body_level(e)) {
+        // The system clock for all three: the sender has no other.
+        let fake = FakeGraph::builder().token(TOKEN).pixel(PIXEL).build();
+        let now = fake.now();
+        let request = entry.request.as_ref().unwrap();
+        let body = Scope::new(now, format!("agree-{}", entry.id))
+            .resolve(&request.body)
+            .unwrap();
+        let bytes = serde_json::to_vec(&body).unwrap();
+        let version = capi_kit::client::DEFAULT_API_VERSION;
+        let answer = fake.handle(
+            &FakeRequest::post(&format!("/{version}/{PIXEL}/events?access_token={TOKEN}"))
+                .header("content-type", "application/json")
+                .body(bytes.clone()),
+        );
+        let answer_json = answer.json_body();
+        let fake_refusal = (answer.status.as_u16() != 200).then(|| {
+            (
+                answer_json["error"]["code"].as_i64().unwrap_or_default(),
+                answer_json["error"]["error_subcode"].as_i64(),
+            )
+        });
+
+        let report = rules::report_bytes(&bytes, &Context::at(now));
+        let validate_refusal = report.violations.first().map(|v| {
+            let answer = &v.rule.rule().answer;
+            (answer.code, answer.error_subcode)
+        });
+        if validate_refusal != fake_refusal {
+            failures.push(format!(
+                "{}: validate {validate_refusal:?}, fake {fake_refusal:?}",
+                entry.id
+            ));
+        }
+
+        // The sender holds typed events: a body whose events do not type is not its to send.
+        let Some(events) = body
+            .get("data")
+            .and_then(|d| serde_json::from_value::<Vec<ServerEvent>>(d.clone()).ok())
+            .filter(|events| !events.is_empty())
+        else {
+            continue;
+        };
+        let blamed = report.violations.first().and_then(|v| v.path.event_index());
+        let server = start_mock_server(fake.clone()).await;
+        let sent = EventSender::builder(PIXEL, AccessToken::new(TOKEN))
+            .base_url(server.uri())
+            .build()
+            .unwrap()
+            .send(events.clone())
+            .await;
+        let sender_refusal = sent.rejected.iter().find_map(|r| match &r.reason {
+            Rejection::Rule(v) if Some(r.index) == blamed => {
+                let answer = &v.rule.rule().answer;
+                Some((answer.code, answer.error_subcode))
+            }
+            _ => None,
+        });
+        let agrees = match fake_refusal {
+            None => sent.accepted() == events.len(),
+            Some(refusal) => blamed.is_some() && sender_refusal == Some(refusal),
+        };
+        if !agrees {
+            failures.push(format!(
+                "{}: sender {sender_refusal:?} ({} accepted of {}), fake {fake_refusal:?}",
+                entry.id,
+                sent.accepted(),
+                events.len()
+            ));
+        }
+        checked += 1;
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(checked >= 20, "only {checked} body-level entries checked");
+}

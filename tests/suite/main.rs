@@ -45,6 +45,8 @@ mod fake_retention;
 mod fake_transport_errors;
 #[cfg(feature = "wiremock")]
 mod fake_wire_shapes;
+#[cfg(all(feature = "cli", feature = "wiremock"))]
+mod levels;
 mod pii_properties;
 mod pii_vectors;
 mod rules;

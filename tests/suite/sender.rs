@@ -342,6 +342,13 @@ async fn resend_without_drops_only_the_event_graph_blames() {
     assert_eq!(report.accepted(), 3);
     assert_eq!(report.rejected.len(), 1);
     assert_eq!(report.rejected[0].index, 1);
+    // A refusal for a rule capi-kit lacks names Graph's code and subcode.
+    match &report.rejected[0].reason {
+        Rejection::Graph(refusal) => {
+            assert_eq!((refusal.code, refusal.error_subcode), (100, Some(2804019)))
+        }
+        other => panic!("{other:?}"),
+    }
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
 }
 
