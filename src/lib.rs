@@ -76,8 +76,8 @@
 //! | `schemars` | `schemars::JsonSchema` on the generated types | no |
 #![deny(missing_docs)]
 
-pub mod allocator;
 #[cfg(feature = "mimalloc")]
+pub mod allocator;
 mod also_accepted;
 pub mod client;
 #[cfg(feature = "conformance")]

@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 
 use capi_kit::rules::RuleId;
 
+#[cfg(feature = "conformance")]
 const RULES_JSON: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/conformance/rules.json");
 
 /// Regenerate with `CAPI_BLESS=1 cargo test --all-features --test suite catalog`.
