@@ -96,6 +96,7 @@ fn a_rejected_request_names_rule_and_graph_path_in_table_and_json() {
     assert_eq!(violation["rule"], "user_data.hash_format");
     assert_eq!(violation["path"], "$['data'][1]['user_data']['em']");
     assert_eq!(violation["authority"], "captured");
+    assert_eq!(violation["answer_authority"], "captured");
     assert!(violation.get("line").is_none());
     assert_eq!(doc["totals"]["violations"], 1);
     assert_eq!(doc["totals"]["events"], 2);

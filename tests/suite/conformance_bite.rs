@@ -34,6 +34,10 @@ enum Mutant {
     TestEventsLive,
     /// Any token is accepted, though the target says it checks tokens.
     NoTokenCheck,
+    /// Answers lose `fbtrace_id` (a target that drops it used to pass the whole suite).
+    NoTraceId,
+    /// Every error carries `is_transient`, as the fake used to (Graph's token errors have none).
+    TransientEverywhere,
 }
 
 struct Mutated {
@@ -94,6 +98,19 @@ impl Mutated {
                 }
             }
             Mutant::ServerErrorFor400 if status == 400 => status = 500,
+            Mutant::NoTraceId => {
+                if let Some(object) = body.as_object_mut() {
+                    object.remove("fbtrace_id");
+                }
+                if let Some(error) = body.get_mut("error").and_then(Value::as_object_mut) {
+                    error.remove("fbtrace_id");
+                }
+            }
+            Mutant::TransientEverywhere => {
+                if let Some(error) = body.get_mut("error").and_then(Value::as_object_mut) {
+                    error.entry("is_transient").or_insert(json!(false));
+                }
+            }
             Mutant::NoDedup => {
                 for event in body
                     .get_mut("events")
@@ -209,6 +226,9 @@ async fn every_broken_behaviour_fails_some_case() {
         (Mutant::NoDedup, "dedup.same_event_twice"),
         (Mutant::TestEventsLive, "test_events.kept_apart"),
         (Mutant::NoTokenCheck, "auth.wrong_token"),
+        (Mutant::NoTraceId, "batch.one_event"),
+        (Mutant::NoTraceId, "time.older_than_7_days"),
+        (Mutant::TransientEverywhere, "auth.missing_token"),
     ] {
         let failing = failing(mutant).await;
         assert!(

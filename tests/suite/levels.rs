@@ -112,7 +112,10 @@ fn capi_validate_lists_a_warning_and_exits_0_and_with_strict_an_error_and_exits_
     assert!(
         stdout
             .lines()
-            .any(|l| l.starts_with("warning") && l.contains(RULE.as_str())),
+            // Documentation requires the user agent; a strict refusal's subcode is ours.
+            .any(|l| l.starts_with("warning")
+                && l.contains(RULE.as_str())
+                && l.contains("documented, answer policy")),
         "{stdout}"
     );
     let out = capi(&["validate", path, "--strict"]);

@@ -8,7 +8,7 @@ use std::io::{self, BufRead, BufReader, BufWriter, Cursor, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use capi_kit::conformance::{Authority, evidence, standing};
+use capi_kit::conformance::{evidence, standing};
 use capi_kit::rules::{self, BlamePath, Context, Report, RuleId};
 use clap::{Args, ValueEnum};
 use serde::Serialize;
@@ -333,8 +333,8 @@ struct Row<'a> {
     batch: Option<usize>,
     level: &'static str,
     rule: String,
-    /// What backs the rule (`policy`: capi-kit's own choice), `-` when there is no rule.
-    authority: &'static str,
+    /// What backs the rule and its answer (`policy`: capi-kit's own choice), `-` without a rule.
+    authority: String,
     path: String,
     message: &'a str,
 }
@@ -389,26 +389,34 @@ fn rows(outcome: &Outcome) -> Vec<Row<'_>> {
     rows
 }
 
-/// The standing of the catalog rule `id` in the built-in evidence ledger (`-` for an id that is
-/// not a catalog rule).
-fn authority_of(id: &str) -> &'static str {
-    static STANDINGS: std::sync::OnceLock<std::collections::HashMap<&'static str, Authority>> =
-        std::sync::OnceLock::new();
+/// What backs the catalog rule `id` in the built-in evidence ledger, for the table: the refusal's
+/// authority, and the answer's when that is weaker (`documented, answer policy`); `-` for an id
+/// that is not a catalog rule.
+fn authority_of(id: &str) -> String {
+    match standing_of(id) {
+        Some(s) if s.answer > s.requirement => {
+            format!("{}, answer {}", s.requirement.name(), s.answer.name())
+        }
+        Some(s) => s.requirement.name().to_owned(),
+        None => "-".to_owned(),
+    }
+}
+
+/// The standing of the catalog rule `id` in the built-in evidence ledger.
+fn standing_of(id: &str) -> Option<standing::RuleStanding> {
+    static STANDINGS: std::sync::OnceLock<
+        std::collections::HashMap<&'static str, standing::RuleStanding>,
+    > = std::sync::OnceLock::new();
     let standings = STANDINGS.get_or_init(|| {
         let Ok(ledger) = evidence::built_in() else {
             return std::collections::HashMap::new();
         };
         RuleId::ALL
             .iter()
-            .map(|rule| {
-                (
-                    rule.as_str(),
-                    standing::rule_standing(rule.rule(), &ledger).requirement,
-                )
-            })
+            .map(|rule| (rule.as_str(), standing::rule_standing(rule.rule(), &ledger)))
             .collect()
     });
-    standings.get(id).map_or("-", |a| a.name())
+    standings.get(id).copied()
 }
 
 /// A warning's rule id, when the library gives warnings one.
@@ -439,7 +447,7 @@ fn write_table(out: &mut impl Write, name: &str, outcome: &Outcome) -> io::Resul
             cells.extend([
                 row.level.to_owned(),
                 row.rule.clone(),
-                row.authority.to_owned(),
+                row.authority.clone(),
                 row.path.clone(),
                 row.message.to_owned(),
             ]);
@@ -588,16 +596,21 @@ fn write_json(out: &mut impl Write, ctx: &Context, outcome: &Outcome) -> io::Res
     writeln!(out)
 }
 
-/// Adds `"authority"` to each violation and warning of `report` that names a rule.
+/// Adds `"authority"` and `"answer_authority"` to each violation and warning of `report` that
+/// names a catalog rule.
 fn add_authorities(report: &mut Value) {
     for key in ["violations", "warnings"] {
         let Some(items) = report.get_mut(key).and_then(Value::as_array_mut) else {
             continue;
         };
         for object in items.iter_mut().filter_map(Value::as_object_mut) {
-            if let Some(Value::String(rule)) = object.get("rule") {
-                let authority = authority_of(rule);
-                object.insert("authority".to_owned(), Value::from(authority));
+            let standing = match object.get("rule") {
+                Some(Value::String(rule)) => standing_of(rule),
+                _ => None,
+            };
+            if let Some(standing) = standing {
+                object.insert("authority".into(), standing.requirement.name().into());
+                object.insert("answer_authority".into(), standing.answer.name().into());
             }
         }
     }
