@@ -195,16 +195,21 @@ fn skip_authority_takes_the_new_names_and_for_now_the_old_ones_with_a_note() {
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
     let stdout = text(&out.stdout);
-    assert!(
-        stdout.contains("skipped 4: authority policy skipped"),
-        "{stdout}"
-    );
-    // The summary counts the cases per authority.
+    let skipped: usize = stdout
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("skipped ")?
+                .strip_suffix(": authority policy skipped")
+        })
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no policy cases skipped: {stdout}"));
+    assert!(skipped > 0);
+    // The summary counts the cases per authority, the skipped policy cases among them.
     assert!(stdout.contains("AUTHORITY"), "{stdout}");
     assert!(
         stdout
             .lines()
-            .any(|l| l.starts_with("policy ") && l.ends_with(" 4")),
+            .any(|l| l.starts_with("policy ") && l.ends_with(&format!(" {skipped}"))),
         "{stdout}"
     );
     let plain_skipped = last_line(&out.stdout);

@@ -249,6 +249,12 @@ async fn validate_and_the_sender_agree_with_the_fake_on_every_body_level_entry()
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     // Not a test that passes on nothing: 23 body-level entries, 17 of them typed events.
-    assert!(validated >= 20, "only {validated} body-level entries validated");
-    assert!(sent_through >= 15, "only {sent_through} sent through the sender");
+    assert!(
+        validated >= 20,
+        "only {validated} body-level entries validated"
+    );
+    assert!(
+        sent_through >= 15,
+        "only {sent_through} sent through the sender"
+    );
 }
