@@ -43,6 +43,14 @@ impl Visitor<'_> for UnixSeconds {
     }
 
     fn visit_str<E: de::Error>(self, text: &str) -> Result<i64, E> {
+        // humantime reads more than the grammar (`…:40.Z`, bytes between two `Z`s): the spec's
+        // pattern decides the form, humantime the calendar.
+        if !is_utc_date_time(text) {
+            return Err(E::invalid_value(
+                de::Unexpected::Other("another string"),
+                &self,
+            ));
+        }
         let time = humantime::parse_rfc3339(text)
             .map_err(|_| E::invalid_value(de::Unexpected::Other("another string"), &self))?;
         let since_epoch = time
@@ -51,6 +59,40 @@ impl Visitor<'_> for UnixSeconds {
         i64::try_from(since_epoch.as_secs())
             .map_err(|_| E::invalid_value(de::Unexpected::Other("a time too far ahead"), &self))
     }
+}
+
+/// `YYYY-MM-DDTHH:MM:SS`, an optional `.` and one or more digits, then `Z` or `+00:00`: the form
+/// of the spec's `x-capi-also-accepted` pattern for `event_time`.
+fn is_utc_date_time(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let digits = |range: std::ops::Range<usize>| {
+        bytes
+            .get(range)
+            .is_some_and(|part| part.iter().all(u8::is_ascii_digit))
+    };
+    let date_time = digits(0..4)
+        && bytes.get(4) == Some(&b'-')
+        && digits(5..7)
+        && bytes.get(7) == Some(&b'-')
+        && digits(8..10)
+        && bytes.get(10) == Some(&b'T')
+        && digits(11..13)
+        && bytes.get(13) == Some(&b':')
+        && digits(14..16)
+        && bytes.get(16) == Some(&b':')
+        && digits(17..19);
+    if !date_time {
+        return false;
+    }
+    let mut rest = &text[19..];
+    if let Some(fraction) = rest.strip_prefix('.') {
+        let digits = fraction.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return false;
+        }
+        rest = &fraction[digits..];
+    }
+    rest == "Z" || rest == "+00:00"
 }
 
 struct OptionalFlag;
@@ -135,6 +177,10 @@ mod tests {
             r#""2025-11-22T09:26:40+01:00""#,
             r#""2025-11-22""#,
             r#""1969-12-31T23:59:59Z""#,
+            r#""2025-11-22T08:26:40.Z""#,
+            r#""2025-11-22T08:26:40ZabZ""#,
+            r#""2025-02-30T00:00:00Z""#,
+            r#""2025-11-22t08:26:40z""#,
             "1.5",
             "true",
             "18446744073709551615",

@@ -67,6 +67,18 @@ impl From<&String> for EventName {
     }
 }
 
+impl From<Box<str>> for EventName {
+    fn from(name: Box<str>) -> EventName {
+        EventName::Named(name.into())
+    }
+}
+
+impl From<std::borrow::Cow<'_, str>> for EventName {
+    fn from(name: std::borrow::Cow<'_, str>) -> EventName {
+        EventName::Named(name.into_owned())
+    }
+}
+
 impl From<String> for EventName {
     fn from(name: String) -> EventName {
         EventName::Named(name)

@@ -80,7 +80,7 @@ pub(crate) struct ConformanceArgs {
     /// Timeout per request, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
     timeout: f64,
-    /// Also write every request sent to the events edge and the answer it got to FILE, as
+    /// Also write every request a case sent (to the events edge or another path) and the answer it got to FILE, as
     /// evidence-ledger entries (token, app secret and proofs redacted) naming the target, the
     /// version and the date. Only a run against Graph is evidence: a maintainer reviews the
     /// entries and merges them into conformance/evidence.json (conformance/README.md).
@@ -156,11 +156,15 @@ fn skipped_authorities(values: &[SkippedAuthority]) -> Vec<Authority> {
     let mut skipped = Vec::new();
     for value in values {
         if let Some(old) = &value.old_name {
-            let new: Vec<_> = value.authorities.iter().map(|a| a.name()).collect();
+            let new: Vec<_> = value
+                .authorities
+                .iter()
+                .map(|a| format!("--skip-authority {}", a.name()))
+                .collect();
             eprintln!(
                 "capi conformance: --skip-authority {old} is an old name and will stop working in \
                  the next release; use {}",
-                new.join(" and ")
+                new.join(" ")
             );
         }
         skipped.extend(value.authorities.iter().copied());
@@ -240,12 +244,22 @@ async fn conform(args: ConformanceArgs) -> Result<ExitCode, String> {
 fn write_ledger(path: &Path, args: &ConformanceArgs, report: &RunReport) -> Result<(), String> {
     let stamp = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
     let date = stamp.get(..10).unwrap_or(&stamp);
-    let target = args
-        .target
-        .as_deref()
-        .unwrap_or("the embedded fake (capi conformance without --target)");
+    // Only scheme, host, port and path: credentials in the URL stay out of the file.
+    let target = match &args.target {
+        Some(url) => match reqwest::Url::parse(url) {
+            Ok(mut url) => {
+                let _ = url.set_username("");
+                let _ = url.set_password(None);
+                url.set_query(None);
+                url.set_fragment(None);
+                url.to_string()
+            }
+            Err(_) => "an unparsable URL".to_owned(),
+        },
+        None => "the embedded fake (capi conformance without --target)".to_owned(),
+    };
     let source = record::RunSource {
-        target,
+        target: &target,
         api_version: &args.api_version,
         date,
     };

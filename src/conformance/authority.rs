@@ -93,6 +93,8 @@ pub enum Field {
     Blame,
     /// The absence of `error_user_title` or `error_user_msg`.
     UserTexts,
+    /// The absence of `fbtrace_id` (no case of the built-in suite asserts it: Graph always sends one).
+    TraceId,
     /// What the target stored (an inspection step).
     Stored,
 }
@@ -109,6 +111,7 @@ impl Field {
             Field::IsTransient => "is_transient",
             Field::Blame => "blame",
             Field::UserTexts => "user_texts",
+            Field::TraceId => "fbtrace_id",
             Field::Stored => "stored",
         }
     }
@@ -222,13 +225,13 @@ pub fn derive(case: &Case, ledger: &Ledger) -> Result<Derivation, AuthorityError
 /// One asserted value of a step.
 enum Claim<'a> {
     Status(u16),
-    EventsReceived,
+    EventsReceived(u64),
     Code(i64),
     Subcode(Option<i64>),
     Type(&'a str),
     IsTransient(Option<bool>),
     Blame(Option<&'a str>),
-    UserTextsAbsent(ErrorField),
+    Absent(ErrorField),
     Stored,
 }
 
@@ -236,13 +239,14 @@ impl Claim<'_> {
     fn field(&self) -> Field {
         match self {
             Claim::Status(_) => Field::Status,
-            Claim::EventsReceived => Field::EventsReceived,
+            Claim::EventsReceived(_) => Field::EventsReceived,
             Claim::Code(_) => Field::Code,
             Claim::Subcode(_) => Field::ErrorSubcode,
             Claim::Type(_) => Field::Type,
             Claim::IsTransient(_) => Field::IsTransient,
             Claim::Blame(_) => Field::Blame,
-            Claim::UserTextsAbsent(_) => Field::UserTexts,
+            Claim::Absent(ErrorField::FbtraceId) => Field::TraceId,
+            Claim::Absent(_) => Field::UserTexts,
             Claim::Stored => Field::Stored,
         }
     }
@@ -259,8 +263,8 @@ fn claims(step: &Step) -> Vec<Claim<'_>> {
 
 fn send_claims(expect: &Expect) -> Vec<Claim<'_>> {
     let mut claims = vec![Claim::Status(expect.status)];
-    if expect.events_received.is_some() {
-        claims.push(Claim::EventsReceived);
+    if let Some(received) = expect.events_received {
+        claims.push(Claim::EventsReceived(received));
     }
     let Some(error) = &expect.error else {
         return claims;
@@ -284,7 +288,7 @@ fn send_claims(expect: &Expect) -> Vec<Claim<'_>> {
             ErrorField::IsTransient => Claim::IsTransient(None),
             ErrorField::Blame => Claim::Blame(None),
             ErrorField::ErrorUserTitle | ErrorField::ErrorUserMsg | ErrorField::FbtraceId => {
-                Claim::UserTextsAbsent(*field)
+                Claim::Absent(*field)
             }
         });
     }
@@ -303,9 +307,11 @@ fn backs(answer: &Answer, class: EvidenceClass, claim: &Claim<'_>) -> bool {
             None if class == EvidenceClass::Documented => true,
             None => (answer.outcome == Outcome::Accepted) == (200..300).contains(status),
         },
-        Claim::EventsReceived => {
-            answer.events_received.is_some() || class == EvidenceClass::Documented
-        }
+        // The count must match; prose states no count, only that valid events are received.
+        Claim::EventsReceived(received) => match answer.events_received {
+            Some(seen) => seen == *received,
+            None => class == EvidenceClass::Documented,
+        },
         Claim::Code(code) => error.and_then(|e| e.code) == Some(*code),
         Claim::Subcode(Some(subcode)) => error.and_then(|e| e.error_subcode) == Some(*subcode),
         Claim::Subcode(None) => absent(ErrorField::ErrorSubcode),
@@ -314,7 +320,7 @@ fn backs(answer: &Answer, class: EvidenceClass, claim: &Claim<'_>) -> bool {
         Claim::IsTransient(None) => absent(ErrorField::IsTransient),
         Claim::Blame(Some(blame)) => error.and_then(|e| e.blame.as_deref()) == Some(*blame),
         Claim::Blame(None) => absent(ErrorField::Blame),
-        Claim::UserTextsAbsent(field) => absent(*field),
+        Claim::Absent(field) => absent(*field),
         Claim::Stored => answer.stored.is_some(),
     }
 }
@@ -383,6 +389,12 @@ mod tests {
         assert_eq!(derived.authority, Authority::Captured);
         assert_eq!(
             derive(&case(&[], accepted), &ledger()).unwrap().authority,
+            Authority::Policy
+        );
+        // A capture of one event received says nothing of two.
+        let two = json!({"status": 200, "events_received": 2});
+        assert_eq!(
+            derive(&case(&["ok"], two), &ledger()).unwrap().authority,
             Authority::Policy
         );
     }

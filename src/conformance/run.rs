@@ -37,7 +37,7 @@ pub struct RunOptions {
     pub skip_authorities: Vec<Authority>,
     /// How many stateless cases run at once.
     pub jobs: usize,
-    /// Keep each request sent to the events edge and its answer in [`CaseResult::exchanges`]
+    /// Keep each request a case sends (the `send` steps) and its answer in [`CaseResult::exchanges`]
     /// (for `capi conformance --ledger`).
     pub record: bool,
 }
@@ -346,7 +346,24 @@ impl CaseRunner<'_> {
             secrets.push(secret.expose().to_owned());
             secrets.push(secret.proof(self.ctx.token));
         }
-        for secret in secrets.iter().filter(|s| s.len() >= 4) {
+        // An app token is `APP_ID|APP_SECRET`: its secret half alone is a secret too.
+        if let Some((_, secret)) = self.ctx.token.expose().split_once('|') {
+            secrets.push(secret.to_owned());
+        }
+        // As a target may echo them: raw, URL-encoded (the query, form fields), JSON-escaped.
+        let forms: Vec<String> = secrets
+            .iter()
+            .flat_map(|secret| {
+                let encoded: String = form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+                let escaped = serde_json::to_string(secret).unwrap_or_default();
+                let escaped = escaped.trim_matches('"').to_owned();
+                [secret.clone(), encoded, escaped]
+            })
+            .collect();
+        // Longest first, so that a part never leaves the rest of a longer form behind.
+        let mut forms: Vec<&String> = forms.iter().filter(|s| s.len() >= 4).collect();
+        forms.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        for secret in forms {
             if text.contains(secret.as_str()) {
                 text = text.replace(secret.as_str(), "[redacted]");
             }

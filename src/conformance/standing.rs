@@ -15,8 +15,8 @@ use crate::rules::catalog::{Rule, catalog_json};
 /// What backs a rule: that Graph refuses (or advises against) what it forbids, and its answer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RuleStanding {
-    /// The strongest class among the rule's entries that show the refusal (documentation states
-    /// both sides of a requirement); `policy` when none does.
+    /// The strongest class among the rule's entries that show the refusal (a rejected answer,
+    /// observed or documented); `policy` when none does.
     pub requirement: Authority,
     /// The strongest class among the rule's entries that show its code and subcode; `policy`
     /// when none does (an undocumented subcode is capi-kit's choice).

@@ -15,6 +15,9 @@
 
 use serde_json::{Map, Value};
 
+/// The last second RFC 3339 can write (9999-12-31T23:59:59Z), for `$date_time`.
+const LAST_RFC3339_SECOND: u64 = 253_402_300_799;
+
 /// Most items a `$repeat` may make: a little over the 1,000 events of the largest batch.
 const MAX_REPEAT: u64 = 10_000;
 /// Most JSON values all the `$repeat`s of one case may make together (nested ones multiply): a
@@ -87,6 +90,8 @@ impl Scope {
                 .ok_or_else(|| TemplateError(format!("$time {expression:?}"))),
             ("$date_time", Value::String(expression)) => relative_time(self.now, expression)
                 .and_then(|seconds| u64::try_from(seconds).ok())
+                // RFC 3339 has four-digit years: 9999-12-31T23:59:59Z at most.
+                .filter(|seconds| *seconds <= LAST_RFC3339_SECOND)
                 .map(|seconds| {
                     let time = std::time::UNIX_EPOCH + std::time::Duration::from_secs(seconds);
                     Value::String(humantime::format_rfc3339_seconds(time).to_string())
@@ -190,6 +195,13 @@ mod tests {
         let value = scope.resolve(&json!({"$date_time": "now-1m"})).unwrap();
         assert_eq!(value, json!("2025-11-22T08:25:40Z"));
         assert!(scope.resolve(&json!({"$date_time": "later"})).is_err());
+        // Past year 9999 and before 1970 there is no RFC 3339 UTC form: an error, not a panic.
+        assert!(
+            scope
+                .resolve(&json!({"$date_time": "now+3000000d"}))
+                .is_err()
+        );
+        assert!(scope.resolve(&json!({"$date_time": "now-30000d"})).is_err());
     }
 
     #[test]

@@ -225,7 +225,8 @@ fn skip_authority_takes_the_new_names_and_for_now_the_old_ones_with_a_note() {
     assert_eq!(last_line(&old.stdout), plain_skipped);
     let stderr = text(&old.stderr);
     assert!(
-        stderr.contains("capi_kit is an old name") && stderr.contains("use policy"),
+        stderr.contains("capi_kit is an old name")
+            && stderr.contains("use --skip-authority policy"),
         "{stderr}"
     );
 

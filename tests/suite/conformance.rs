@@ -312,3 +312,69 @@ fn every_case_has_a_derived_authority() {
             .any(|f| f.field == Field::Stored && f.entries.is_empty())
     );
 }
+
+/// A target that echoes every request back (path, query, headers, body) inside a Graph-like error,
+/// as a proxy's error page might, and in a header.
+struct Echo;
+
+impl conformance::Target for Echo {
+    fn send(&self, request: conformance::WireRequest) -> conformance::TargetFuture<'_> {
+        let echoed = format!(
+            "{} {} {:?} {}",
+            request.method,
+            request.path_and_query,
+            request.headers,
+            String::from_utf8_lossy(&request.body)
+        );
+        let body = serde_json::json!({"error": {"code": 1, "message": echoed}});
+        Box::pin(std::future::ready(Ok(conformance::WireResponse {
+            status: 500,
+            content_type: Some("application/json".into()),
+            headers: vec![("www-authenticate".into(), echoed)],
+            body: serde_json::to_vec(&body).unwrap(),
+        })))
+    }
+}
+
+/// `--ledger`'s entries never hold the token (an app token `ID|SECRET`, its secret half, raw,
+/// URL-encoded or JSON-escaped), the app secret or a proof, even from a target that echoes them.
+#[tokio::test]
+async fn recorded_answers_never_hold_the_runner_s_secrets() {
+    use capi_kit::conformance::record::{self, RunSource};
+
+    const TOKEN: &str = "1234567890|app-secret-half/with+odd=chars";
+    const SECRET: &str = "the-app-secret";
+    let options = RunOptions {
+        token: Some(AccessToken::new(TOKEN)),
+        app_secret: Some(AppSecret::new(SECRET)),
+        filters: vec!["auth.*".into(), "wire.*".into()],
+        record: true,
+        ..RunOptions::default()
+    };
+    let report = conformance::run(&Suite::built_in().unwrap(), &Echo, &options).await;
+    let ledger = record::ledger(
+        &report,
+        &RunSource {
+            target: "http://echo.example",
+            api_version: "v27.0",
+            date: "2026-12-07",
+        },
+    );
+    assert!(ledger.entries.len() >= 20, "{}", ledger.entries.len());
+    let written = serde_json::to_string(&ledger).unwrap();
+    assert!(
+        written.contains("[redacted]"),
+        "the echo carried the secrets"
+    );
+    let proof = AppSecret::new(SECRET).proof(&AccessToken::new(TOKEN));
+    let encoded: String = form_urlencoded::byte_serialize(TOKEN.as_bytes()).collect();
+    for secret in [
+        TOKEN,
+        "app-secret-half/with+odd=chars",
+        SECRET,
+        &proof,
+        &encoded,
+    ] {
+        assert!(!written.contains(secret), "{secret} in the ledger");
+    }
+}
