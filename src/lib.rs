@@ -79,6 +79,7 @@
 #[cfg(feature = "mimalloc")]
 pub mod allocator;
 mod also_accepted;
+pub mod architecture;
 pub mod client;
 #[cfg(feature = "conformance")]
 pub mod conformance;

@@ -7,6 +7,7 @@
 
 mod support;
 
+mod architecture;
 mod build_json_schema;
 mod catalog;
 #[cfg(feature = "cli")]
