@@ -88,6 +88,7 @@ pub mod events;
 #[cfg(feature = "fake")]
 pub mod fake;
 mod generated;
+pub mod graph_codes;
 pub mod graph_error;
 mod hashed;
 pub mod pii;

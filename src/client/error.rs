@@ -5,6 +5,7 @@ use progenitor_client::Error as GeneratedError;
 use reqwest::StatusCode;
 
 use crate::generated::types::{GraphError, GraphErrorEnvelope};
+use crate::graph_codes;
 
 /// Why a request to the events edge did not succeed.
 ///
@@ -75,14 +76,6 @@ fn status_text(status: Option<StatusCode>) -> String {
     )
 }
 
-/// Graph's throttling codes: application (4), user (17), application limit (341, as Meta's PHP
-/// SDK classifies it) and ad-account calls (613, Meta's rate-limiting page). HTTP 403 (4 was
-/// captured so) or 400, yet temporary.
-const THROTTLING_CODES: [i64; 4] = [4, 17, 341, 613];
-
-/// Graph codes documented as temporary: unknown error, service error, and throttling.
-const TRANSIENT_CODES: [i64; 6] = [1, 2, 4, 17, 341, 613];
-
 impl SendError {
     /// The HTTP status of the response, when one arrived.
     pub fn status(&self) -> Option<StatusCode> {
@@ -120,14 +113,15 @@ impl SendError {
     }
 
     /// True when sending the same request again later may succeed: transport failures, 5xx statuses,
-    /// and Graph errors marked `is_transient` or carrying a temporary code (1, 2, 4, 17).
+    /// and Graph errors marked `is_transient` or carrying a temporary code (1, 2, and the throttling
+    /// codes 4, 17, 341, 613: [`graph_codes::is_transient`](crate::graph_codes::is_transient)).
     pub fn is_transient(&self) -> bool {
         match self {
             SendError::InvalidRequest(_) => false,
             SendError::Transport(_) => true,
             SendError::Graph { status, error } => {
                 error.is_transient == Some(true)
-                    || TRANSIENT_CODES.contains(&error.code)
+                    || graph_codes::is_transient(error.code)
                     || status.is_server_error()
             }
             SendError::UndecodableResponse { status, .. } => {
@@ -141,7 +135,7 @@ impl SendError {
     /// caller should slow down, not just this one.
     pub fn is_throttling(&self) -> bool {
         match self {
-            SendError::Graph { error, .. } => THROTTLING_CODES.contains(&error.code),
+            SendError::Graph { error, .. } => graph_codes::is_throttling(error.code),
             SendError::UndecodableResponse { status, .. } => {
                 *status == Some(StatusCode::TOO_MANY_REQUESTS)
             }

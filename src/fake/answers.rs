@@ -7,21 +7,15 @@
 use http::StatusCode;
 
 use crate::generated::types::{EventResponse, GraphErrorEnvelope};
+use crate::graph_codes;
 use crate::graph_error::{Transience, envelope, fbtrace_id, rejection};
 use crate::rules::{Violation, messages};
 
 use super::request::FakeResponse;
 
-/// The HTTP status the fake sends with a Graph error `code`: 1 and 2 (temporary server errors) are
-/// 500; the throttling codes 4, 17, 341 and 613 and the permission codes 200-299 are 403 (captured
-/// for 4 and 200; the others follow them, a capi-kit decision); everything else (100, 104, 190,
-/// 2500, 2635) is 400.
+/// The HTTP status the fake sends with a Graph error `code` ([`graph_codes::status_for`]).
 pub(crate) fn status_for_code(code: i64) -> StatusCode {
-    match code {
-        1 | 2 => StatusCode::INTERNAL_SERVER_ERROR,
-        4 | 17 | 341 | 613 | 200..=299 => StatusCode::FORBIDDEN,
-        _ => StatusCode::BAD_REQUEST,
-    }
+    StatusCode::from_u16(graph_codes::status_for(code)).unwrap_or(StatusCode::BAD_REQUEST)
 }
 
 /// A Graph error envelope sent with the status [`status_for_code`] gives its code.
@@ -66,7 +60,7 @@ pub(crate) fn malformed_body(message: &str) -> FakeResponse {
 pub(crate) fn missing_token() -> FakeResponse {
     error_response(&envelope(
         "OAuthException",
-        104,
+        graph_codes::TOKEN_REQUIRED,
         "An access token is required to request this resource.",
         Transience::Unstated,
     ))
@@ -85,7 +79,7 @@ pub(crate) fn invalid_token() -> FakeResponse {
         )),
         ..error_response(&envelope(
             "OAuthException",
-            190,
+            graph_codes::INVALID_TOKEN,
             MESSAGE,
             Transience::Unstated,
         ))
@@ -97,7 +91,7 @@ pub(crate) fn invalid_token() -> FakeResponse {
 pub(crate) fn missing_proof() -> FakeResponse {
     error_response(&envelope(
         "GraphMethodException",
-        100,
+        graph_codes::INVALID_PARAMETER,
         "API calls from the server require an appsecret_proof argument",
         Transience::Unstated,
     ))
@@ -109,7 +103,7 @@ pub(crate) fn missing_proof() -> FakeResponse {
 pub(crate) fn wrong_proof() -> FakeResponse {
     error_response(&envelope(
         "GraphMethodException",
-        100,
+        graph_codes::INVALID_PARAMETER,
         "Invalid appsecret_proof provided in the API argument",
         Transience::Unstated,
     ))
@@ -120,7 +114,7 @@ pub(crate) fn wrong_proof() -> FakeResponse {
 pub(crate) fn unknown_object(method: &str, id: &str) -> FakeResponse {
     let mut body = envelope(
         "GraphMethodException",
-        100,
+        graph_codes::INVALID_PARAMETER,
         format!(
             "Unsupported {} request. Object with ID '{id}' does not exist, cannot be loaded due to \
              missing permissions, or does not support this operation. Please read the Graph API \
@@ -129,7 +123,7 @@ pub(crate) fn unknown_object(method: &str, id: &str) -> FakeResponse {
         ),
         Transience::Unstated,
     );
-    body.error.error_subcode = Some(33);
+    body.error.error_subcode = Some(graph_codes::OBJECT_NOT_FOUND_SUBCODE);
     error_response(&body)
 }
 
@@ -138,7 +132,7 @@ pub(crate) fn unknown_object(method: &str, id: &str) -> FakeResponse {
 pub(crate) fn unknown_path(path: &str) -> FakeResponse {
     error_response(&envelope(
         "OAuthException",
-        2500,
+        graph_codes::UNKNOWN_PATH,
         format!("Unknown path components: {path}"),
         Transience::Unstated,
     ))
@@ -155,7 +149,7 @@ pub(crate) fn deprecated_version(newest: &str) -> FakeResponse {
         www_authenticate: Some(www_authenticate("invalid_request", &message)),
         ..error_response(&envelope(
             "OAuthException",
-            2635,
+            graph_codes::DEPRECATED_VERSION,
             message,
             Transience::Unstated,
         ))
@@ -167,7 +161,7 @@ pub(crate) fn deprecated_version(newest: &str) -> FakeResponse {
 pub(crate) fn unsupported_method(method: &str) -> FakeResponse {
     error_response(&envelope(
         "GraphMethodException",
-        100,
+        graph_codes::INVALID_PARAMETER,
         format!(
             "Unsupported {} request. Please read the Graph API documentation at \
              https://developers.facebook.com/docs/graph-api",
@@ -181,7 +175,7 @@ pub(crate) fn unsupported_method(method: &str) -> FakeResponse {
 pub(crate) fn body_too_large(size: usize, limit: usize) -> FakeResponse {
     let mut body = envelope(
         "OAuthException",
-        100,
+        graph_codes::INVALID_PARAMETER,
         "Invalid parameter",
         Transience::Permanent,
     );

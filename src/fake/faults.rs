@@ -17,27 +17,38 @@ use super::fault::DEFAULT_SLOW_DELAY;
 use super::fault::{Fault, FaultSpecError};
 use super::request::FakeResponse;
 use crate::generated::types::GraphErrorEnvelope;
+use crate::graph_codes;
 use crate::graph_error::{Transience, envelope};
 
 /// The answer under `fault`; `real` gives the fake's real answer when the fault keeps it.
 pub(crate) fn answer(fault: Fault, real: impl FnOnce() -> FakeResponse) -> FakeResponse {
     let response = match fault {
-        Fault::UnknownError => error_response(&transient(1, "An unknown error has occurred.")),
+        Fault::UnknownError => error_response(&transient(
+            graph_codes::UNKNOWN_ERROR,
+            "An unknown error has occurred.",
+        )),
         Fault::ServiceError => error_response(&transient(
-            2,
+            graph_codes::SERVICE_ERROR,
             "An unexpected error has occurred. Please retry your request later.",
         )),
-        Fault::AppThrottle => {
-            error_response(&transient(4, "(#4) Application request limit reached"))
-        }
+        Fault::AppThrottle => error_response(&transient(
+            graph_codes::APP_THROTTLE,
+            "(#4) Application request limit reached",
+        )),
         Fault::UserThrottle => error_response(&with_subcode(
-            transient(17, "(#17) User request limit reached"),
+            transient(
+                graph_codes::USER_THROTTLE,
+                "(#17) User request limit reached",
+            ),
             2_446_079,
         )),
-        Fault::AppLimit => error_response(&transient(341, "(#341) Application limit reached")),
+        Fault::AppLimit => error_response(&transient(
+            graph_codes::APP_LIMIT,
+            "(#341) Application limit reached",
+        )),
         Fault::CallLimit => error_response(&with_subcode(
             transient(
-                613,
+                graph_codes::CALL_LIMIT,
                 "There have been too many calls from this ad-account. Please wait a bit and try again.",
             ),
             1_487_742,

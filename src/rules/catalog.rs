@@ -5,8 +5,8 @@
 
 use serde::Serialize;
 
-/// Graph's error code for an invalid parameter.
-pub const INVALID_PARAMETER: i64 = 100;
+/// Graph's error code for an invalid parameter (named once, in `graph_codes`).
+pub use crate::graph_codes::INVALID_PARAMETER;
 /// Subcode for a missing, unexpected or malformed parameter ("Server-side API parameter error").
 pub const PARAMETER_ERROR: i64 = 2_804_019;
 /// Subcode for an `event_time` outside the accepted window.
