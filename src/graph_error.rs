@@ -131,6 +131,7 @@ mod tests {
     #[test]
     fn a_violation_becomes_graph_s_envelope() {
         let violation = Violation::new(
+            // Rule `event.event_time.required`.
             RuleId::EventTimeRequired,
             BlamePath::event(0).key("event_time"),
             "The parameter $['data'][0]['event_time'] is required.",

@@ -51,6 +51,7 @@ pub(crate) fn rejected(violation: &Violation) -> FakeResponse {
 
 /// A body that cannot be decoded in its content type: the validator's "malformed body" rule.
 pub(crate) fn malformed_body(message: &str) -> FakeResponse {
+    // Rule `request.json.malformed`.
     rejected(&messages::malformed_body(message))
 }
 

@@ -127,6 +127,7 @@ fn json_body(body: &[u8]) -> (Result<EventRequest, Violation>, AuthParams) {
         Ok(text) => text,
         Err(error) => {
             return (
+                // Rule `request.json.malformed`.
                 Err(messages::not_utf8(error.valid_up_to())),
                 json_fast_path::auth_only(body),
             );
@@ -217,6 +218,7 @@ fn write_data(out: &mut Vec<u8>, data: &str) -> Result<(), Violation> {
                 out.extend_from_slice(raw.get().as_bytes());
                 Ok(())
             }
+            // Rule `structure.invalid_value`.
             Err(_) => Err(messages::data_not_an_array(data_path())),
         };
     };
@@ -231,6 +233,7 @@ fn write_data(out: &mut Vec<u8>, data: &str) -> Result<(), Violation> {
                 .ok()
                 .filter(|inner| serde_json::from_str::<&RawValue>(inner).is_ok());
             let Some(inner) = inner else {
+                // Rule `structure.invalid_value`.
                 return Err(messages::event_not_an_object(data_path().index(index)));
             };
             out.extend_from_slice(inner.trim().as_bytes());

@@ -13,6 +13,7 @@ pub(super) fn check(attribution: &AttributionData, index: usize, out: &mut Vec<V
         let path = BlamePath::event(index)
             .key("attribution_data")
             .key("attribution_share");
+        // Rule `attribution_data.attribution_share.range`.
         out.push(messages::attribution_share_range(path));
     }
 }

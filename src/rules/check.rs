@@ -108,12 +108,15 @@ fn collect(request: &EventRequest, ctx: &Context, mode: Mode, found: &mut Found)
     let data = || BlamePath::root().key("data");
     let out = &mut found.violations;
     if request.data.is_empty() {
+        // Rule `request.data.empty`.
         out.push(messages::data_empty(data()));
     }
     if request.data.len() > MAX_EVENTS {
+        // Rule `request.data.too_many`.
         out.push(messages::data_too_many(data(), request.data.len()));
     }
     if request.trace.is_some_and(|trace| trace < 0) {
+        // Rule `request.trace.range`.
         out.push(messages::trace_range(BlamePath::root().key("trace")));
     }
     if mode == Mode::FirstBadEvent && !out.is_empty() {

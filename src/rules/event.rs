@@ -14,6 +14,7 @@ pub(super) fn check(event: &ServerEvent, index: usize, ctx: &Context, out: &mut 
 
     if event.event_name.is_empty() {
         out.push(messages::required(
+            // Rule `event.event_name.required`.
             RuleId::EventNameRequired,
             at().key("event_name"),
         ));
@@ -31,6 +32,7 @@ pub(super) fn check(event: &ServerEvent, index: usize, ctx: &Context, out: &mut 
         ActionSource::Website => {
             if event.event_source_url.as_deref().is_none_or(str::is_empty) {
                 out.push(messages::required_for_action_source(
+                    // Rule `action_source.website.event_source_url`.
                     RuleId::WebsiteEventSourceUrl,
                     at().key("event_source_url"),
                     "website",
@@ -43,6 +45,7 @@ pub(super) fn check(event: &ServerEvent, index: usize, ctx: &Context, out: &mut 
                 .is_none_or(str::is_empty)
             {
                 out.push(messages::required_for_action_source(
+                    // Rule `action_source.website.client_user_agent`.
                     RuleId::WebsiteClientUserAgent,
                     at().key("user_data").key("client_user_agent"),
                     "website",
@@ -52,6 +55,7 @@ pub(super) fn check(event: &ServerEvent, index: usize, ctx: &Context, out: &mut 
         ActionSource::App => match &event.app_data {
             None => {
                 out.push(messages::required_for_action_source(
+                    // Rule `action_source.app.app_data`.
                     RuleId::AppAppData,
                     at().key("app_data"),
                     "app",
@@ -60,12 +64,14 @@ pub(super) fn check(event: &ServerEvent, index: usize, ctx: &Context, out: &mut 
             Some(app) => {
                 if app.extinfo.is_none() {
                     out.push(messages::required_for_action_source(
+                        // Rule `action_source.app.extinfo`.
                         RuleId::AppExtinfo,
                         at().key("app_data").key("extinfo"),
                         "app",
                     ));
                 }
                 if app.advertiser_tracking_enabled.is_none() {
+                    // Rule `action_source.app.advertiser_tracking_enabled`.
                     out.push(messages::advertiser_tracking_enabled_missing(
                         at().key("app_data").key("advertiser_tracking_enabled"),
                     ));
@@ -80,11 +86,13 @@ pub(super) fn check(event: &ServerEvent, index: usize, ctx: &Context, out: &mut 
     if event.event_name == "Purchase" {
         let custom = event.custom_data.as_ref();
         if custom.is_none_or(|custom| custom.value.is_none()) {
+            // Rule `custom_data.value.purchase_required`.
             out.push(messages::purchase_without_value(
                 at().key("custom_data").key("value"),
             ));
         }
         if custom.is_none_or(|custom| custom.currency.as_deref().is_none_or(str::is_empty)) {
+            // Rule `custom_data.currency.purchase_required`.
             out.push(messages::purchase_without_currency(
                 at().key("custom_data").key("currency"),
             ));
@@ -98,6 +106,7 @@ pub(super) fn check(event: &ServerEvent, index: usize, ctx: &Context, out: &mut 
         if let Some(url) = url
             && !is_http_url(url)
         {
+            // Rule `event_source_url.scheme`.
             out.push(messages::url_scheme(at().key(key)));
         }
     }
@@ -115,15 +124,18 @@ pub(super) fn check_time(
     let (limit, rule, days) = if action_source == ActionSource::PhysicalStore {
         (
             MAX_AGE_PHYSICAL_STORE_SECONDS,
+            // Rule `event_time.physical_store_too_old`.
             RuleId::EventTimePhysicalStoreTooOld,
             62,
         )
     } else {
+        // Rule `event_time.too_old`.
         (MAX_AGE_SECONDS, RuleId::EventTimeTooOld, 7)
     };
     if age > limit {
         out.push(messages::event_time_too_old(rule, path(), age, days));
     } else if age < -MAX_FUTURE_SECONDS {
+        // Rule `event_time.in_future`.
         out.push(messages::event_time_in_future(path(), -age));
     }
 }

@@ -23,9 +23,11 @@ pub(super) fn check(extinfo: &Extinfo, index: usize, out: &mut Vec<Violation>) {
     };
 
     if !matches!(&extinfo.0[VERSION], ExtinfoValue::String(v) if v == "a2" || v == "i2") {
+        // Rule `extinfo.version`.
         out.push(messages::extinfo_version(at(VERSION)));
     }
     if matches!(&extinfo.0[OS_VERSION], ExtinfoValue::String(v) if v.is_empty()) {
+        // Rule `extinfo.os_version.required`.
         out.push(messages::extinfo_os_version_empty(at(OS_VERSION)));
     }
     for (position, value) in extinfo.0.iter().enumerate() {
@@ -35,13 +37,17 @@ pub(super) fn check(extinfo: &Extinfo, index: usize, out: &mut Vec<Violation>) {
                 ExtinfoValue::String(s) => s.bytes().all(|b| b.is_ascii_digit()),
             };
             if !ok {
+                // Rule `extinfo.integer_position`.
                 out.push(messages::extinfo_integer_position(at(position)));
             }
         } else if position != SHORT_VERSION && matches!(value, ExtinfoValue::Int64(_)) {
             let path = at(position);
             out.push(match position {
+                // Rule `extinfo.string_position`.
                 OS_VERSION => messages::extinfo_os_version_not_string(path),
+                // Rule `extinfo.version`.
                 VERSION => messages::extinfo_string_position(RuleId::ExtinfoVersion, path),
+                // Rule `extinfo.string_position`.
                 _ => messages::extinfo_string_position(RuleId::ExtinfoStringPosition, path),
             });
         }

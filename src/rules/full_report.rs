@@ -25,6 +25,7 @@ pub fn report_bytes(bytes: &[u8], ctx: &Context) -> Report {
         Err(err) => {
             return Report {
                 events: 0,
+                // Rule `request.json.malformed`.
                 violations: vec![messages::not_utf8(err.valid_up_to())],
                 warnings: Vec::new(),
             };

@@ -30,6 +30,7 @@ pub const MESSAGING_EVENT_NAMES: [&str; 14] = [
 pub(super) fn check(event: &ServerEvent, index: usize, out: &mut Vec<Violation>) {
     let at = || BlamePath::event(index);
     if !MESSAGING_EVENT_NAMES.contains(&event.event_name.as_str()) {
+        // Rule `action_source.business_messaging.event_name`.
         out.push(messages::messaging_event_name(
             at().key("event_name"),
             &event.event_name,
@@ -69,6 +70,7 @@ pub(super) fn check(event: &ServerEvent, index: usize, out: &mut Vec<Violation>)
     };
     for (key, value) in ids {
         if value.is_none_or(|v| v.is_empty()) {
+            // Rule `action_source.business_messaging.channel_ids`.
             out.push(messages::messaging_channel_id_missing(
                 at().key("user_data").key(key),
                 channel,

@@ -24,20 +24,35 @@ const SCHEMA_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/event_request.
 /// Rust types leave open): the semantic rules enforce them on typed values, and the schema enforces
 /// them on anything else.
 pub(crate) const SCHEMA_EXPRESSIBLE: [RuleId; 15] = [
+    // Rule `request.data.empty`.
     RuleId::DataEmpty,
+    // Rule `request.data.too_many`.
     RuleId::DataTooMany,
+    // Rule `request.trace.range`.
     RuleId::TraceRange,
+    // Rule `event.event_name.required`.
     RuleId::EventNameRequired,
+    // Rule `event_source_url.scheme`.
     RuleId::UrlScheme,
+    // Rule `user_data.hash_format`.
     RuleId::HashFormat,
+    // Rule `user_data.fbc.format`.
     RuleId::FbcFormat,
+    // Rule `user_data.fbp.format`.
     RuleId::FbpFormat,
+    // Rule `ldu.option`.
     RuleId::LduOption,
+    // Rule `ldu.country.value`.
     RuleId::LduCountryValue,
+    // Rule `ldu.state.value`.
     RuleId::LduStateValue,
+    // Rule `custom_data.currency.format`.
     RuleId::CurrencyFormat,
+    // Rule `custom_data.content_type.value`.
     RuleId::ContentType,
+    // Rule `custom_data.contents.item`.
     RuleId::ContentsItem,
+    // Rule `attribution_data.attribution_share.range`.
     RuleId::AttributionShareRange,
 ];
 
@@ -157,37 +172,47 @@ fn map_error(path: BlamePath, kind: &ValidationErrorKind, request: &Value) -> Ve
         .any(|s| matches!(s, Segment::Key(k) if k == "contents"));
     match kind {
         ValidationErrorKind::Enum { .. } if key == Some("data_processing_options_country") => {
+            // Rule `ldu.country.value`.
             rule_if(is_number(), || messages::ldu_country_value(path.clone()))
         }
         ValidationErrorKind::Enum { .. } if key == Some("data_processing_options_state") => {
+            // Rule `ldu.state.value`.
             rule_if(is_number(), || messages::ldu_state_value(path.clone()))
         }
         ValidationErrorKind::MaxItems { .. } if key == Some("data_processing_options") => {
+            // Rule `ldu.option`.
             one(messages::ldu_option(path))
         }
         ValidationErrorKind::Enum { .. } if key == Some("content_type") => {
+            // Rule `custom_data.content_type.value`.
             rule_if(is_string(), || messages::content_type(path.clone()))
         }
         ValidationErrorKind::Required { property }
             if in_contents && property.as_str() == Some("id") =>
         {
+            // Rule `custom_data.contents.item`.
             one(messages::required(RuleId::ContentsItem, path.key("id")))
         }
         ValidationErrorKind::MinLength { .. } if in_contents && key == Some("id") => {
+            // Rule `custom_data.contents.item`.
             one(messages::required(RuleId::ContentsItem, path))
         }
         ValidationErrorKind::Minimum { .. } if in_contents && key == Some("quantity") => {
+            // Rule `custom_data.contents.item`.
             one(messages::contents_quantity(path))
         }
         ValidationErrorKind::Minimum { .. } | ValidationErrorKind::Maximum { .. }
             if key == Some("attribution_share") =>
         {
+            // Rule `attribution_data.attribution_share.range`.
             one(messages::attribution_share_range(path))
         }
         ValidationErrorKind::Pattern { .. } if key == Some("fbc") => {
+            // Rule `user_data.fbc.format`.
             one(messages::fbc_format(path))
         }
         ValidationErrorKind::Pattern { .. } if key == Some("fbp") => {
+            // Rule `user_data.fbp.format`.
             one(messages::fbp_format(path))
         }
         ValidationErrorKind::Required { property } => {
@@ -197,11 +222,17 @@ fn map_error(path: BlamePath, kind: &ValidationErrorKind, request: &Value) -> Ve
                 path.is_event(),
                 property.as_str(),
             ) {
+                // Rule `request.data.required`.
                 (true, _, "data") => RuleId::DataRequired,
+                // Rule `event.event_name.required`.
                 (_, true, "event_name") => RuleId::EventNameRequired,
+                // Rule `event.event_time.required`.
                 (_, true, "event_time") => RuleId::EventTimeRequired,
+                // Rule `event.user_data.required`.
                 (_, true, "user_data") => RuleId::UserDataRequired,
+                // Rule `event.action_source.required`.
                 (_, true, "action_source") => RuleId::ActionSourceRequired,
+                // Rule `structure.invalid_value`.
                 _ => RuleId::InvalidValue,
             };
             one(messages::required(rule, path.key(property)))
@@ -211,31 +242,38 @@ fn map_error(path: BlamePath, kind: &ValidationErrorKind, request: &Value) -> Ve
             .map(|name| messages::unexpected_key(path.clone(), name))
             .collect(),
         ValidationErrorKind::MinItems { .. } if top && key == Some("data") => {
+            // Rule `request.data.empty`.
             one(messages::data_empty(path))
         }
         ValidationErrorKind::MaxItems { .. } if top && key == Some("data") => {
             let events = value_at(request, &path)
                 .and_then(Value::as_array)
                 .map_or(0, Vec::len);
+            // Rule `request.data.too_many`.
             one(messages::data_too_many(path, events))
         }
         ValidationErrorKind::MinItems { .. } | ValidationErrorKind::MaxItems { .. }
             if key == Some("extinfo") =>
         {
+            // Rule `extinfo.length`.
             one(messages::extinfo_length(path))
         }
         ValidationErrorKind::Minimum { .. } if top && key == Some("trace") => {
+            // Rule `request.trace.range`.
             one(messages::trace_range(path))
         }
         ValidationErrorKind::MinLength { .. } if key == Some("event_name") => {
+            // Rule `event.event_name.required`.
             one(messages::required(RuleId::EventNameRequired, path))
         }
         ValidationErrorKind::Pattern { .. }
             if matches!(key, Some("event_source_url" | "referrer_url")) =>
         {
+            // Rule `event_source_url.scheme`.
             one(messages::url_scheme(path))
         }
         ValidationErrorKind::Pattern { .. } if key == Some("currency") => {
+            // Rule `custom_data.currency.format`.
             one(messages::currency_format(path))
         }
         // A hashed key fails as a whole (`oneOf` string | array) or, for single-value keys, by pattern.
@@ -245,6 +283,7 @@ fn map_error(path: BlamePath, kind: &ValidationErrorKind, request: &Value) -> Ve
                 .is_some_and(Field::must_be_hashed)
                 && holds_strings(value_at(request, &path)) =>
         {
+            // Rule `user_data.hash_format`.
             one(messages::hash_format(path))
         }
         ValidationErrorKind::Enum { .. }
@@ -253,14 +292,17 @@ fn map_error(path: BlamePath, kind: &ValidationErrorKind, request: &Value) -> Ve
                 .iter()
                 .any(|s| matches!(s, Segment::Key(k) if k == "data_processing_options")) =>
         {
+            // Rule `ldu.option`.
             one(messages::ldu_option(path))
         }
         ValidationErrorKind::Type { .. }
             if matches!(key, Some("value" | "net_revenue" | "predicted_ltv"))
                 && path.segments().len() == 4 =>
         {
+            // Rule `custom_data.value.number`.
             one(messages::custom_data_number(path))
         }
+        // Rule `structure.invalid_value`.
         _ => one(messages::invalid_value(path, None)),
     }
 }

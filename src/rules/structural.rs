@@ -12,9 +12,13 @@ use super::report::Violation;
 
 /// The event keys whose absence has a rule of its own.
 const REQUIRED_EVENT_KEYS: [(&str, RuleId); 4] = [
+    // Rule `event.event_name.required`.
     ("event_name", RuleId::EventNameRequired),
+    // Rule `event.event_time.required`.
     ("event_time", RuleId::EventTimeRequired),
+    // Rule `event.user_data.required`.
     ("user_data", RuleId::UserDataRequired),
+    // Rule `event.action_source.required`.
     ("action_source", RuleId::ActionSourceRequired),
 ];
 
@@ -24,6 +28,7 @@ const REQUIRED_EVENT_KEYS: [(&str, RuleId); 4] = [
 pub fn parse_request(bytes: &[u8]) -> Result<EventRequest, Violation> {
     // JSON is UTF-8 (RFC 8259). Checked up front because the typed parse skips ignored values
     // (unknown nested keys) without looking at their bytes.
+    // Rule `request.json.malformed`.
     let text = std::str::from_utf8(bytes).map_err(|e| messages::not_utf8(e.valid_up_to()))?;
     parse_request_str(text)
 }
@@ -44,6 +49,7 @@ pub(crate) fn locate_refused(text: &str, is_json: impl FnOnce() -> bool) -> Viol
         // The value itself fits; what failed is the trailing data after it.
         Ok(_) => match deserializer.end() {
             Err(err) => classify(BlamePath::root(), &err, is_json),
+            // Rule `request.json.malformed`.
             Ok(()) => messages::malformed_body("The request body could not be read."),
         },
         Err(err) => classify(blame_path(err.path()), err.inner(), is_json),
@@ -82,11 +88,14 @@ fn classify(
     // be, a 17th value in a 16-value array): only a body that is not JSON at all is malformed.
     if syntax && !path.segments().is_empty() && is_json() {
         return match path.segments().last() {
+            // Rule `extinfo.length`.
             Some(Segment::Key(key)) if key == "extinfo" => messages::extinfo_length(path),
+            // Rule `structure.invalid_value`.
             _ => messages::invalid_value(path, None),
         };
     }
     if syntax {
+        // Rule `request.json.malformed`.
         return messages::not_json(error.line(), error.column());
     }
     let message = error.to_string();
@@ -97,13 +106,16 @@ fn classify(
     if let Some(field) = quoted_after(message, "missing field `") {
         let field_path = path.clone().key(field.to_owned());
         let rule = if path.segments().is_empty() && field == "data" {
+            // Rule `request.data.required`.
             RuleId::DataRequired
         } else if path.is_event() {
             REQUIRED_EVENT_KEYS
                 .iter()
                 .find(|(key, _)| *key == field)
+                // Rule `structure.invalid_value`.
                 .map_or(RuleId::InvalidValue, |(_, rule)| *rule)
         } else {
+            // Rule `structure.invalid_value`.
             RuleId::InvalidValue
         };
         return messages::required(rule, field_path);
@@ -123,26 +135,37 @@ fn classify(
             }
             _ => path.clone(),
         };
+        // Rules `event.unknown_key`, `user_data.unknown_key`, `custom_data.contents.unknown_key`:
+        // the typed read refuses the key, the message picks the rule by the object.
         return messages::unexpected_key(object, field);
     }
     let expected = message
         .rsplit_once(", expected ")
         .map(|(_, expected)| expected);
     let rule = match path.last_key() {
+        // Rule `extinfo.length`.
         Some("extinfo") if message.starts_with("invalid length") => RuleId::ExtinfoLength,
         Some("data_processing_options") if message.starts_with("unknown variant") => {
+            // Rule `ldu.option`.
             RuleId::LduOption
         }
+        // Rule `structure.invalid_value`.
         Some("data") if path.segments().len() == 1 => RuleId::InvalidValue,
         Some("value" | "net_revenue" | "predicted_ltv") if path.segments().len() == 4 => {
+            // Rule `custom_data.value.number`.
             RuleId::CustomDataNumber
         }
+        // Rule `structure.invalid_value`.
         _ => RuleId::InvalidValue,
     };
     match (rule, expected) {
+        // Rule `extinfo.length`.
         (RuleId::ExtinfoLength, _) => messages::extinfo_length(path),
+        // Rule `ldu.option`.
         (RuleId::LduOption, _) => messages::ldu_option(path),
+        // Rule `custom_data.value.number`.
         (RuleId::CustomDataNumber, _) => messages::custom_data_number(path),
+        // Rule `structure.invalid_value`.
         (_, expected) => messages::invalid_value(path, expected),
     }
 }

@@ -13,7 +13,9 @@ pub(super) fn check(user: &UserData, index: usize, out: &mut Vec<Violation>) {
     let at = || BlamePath::event(index).key("user_data");
 
     match customer_information(user) {
+        // Rule `user_data.no_identifier`.
         CustomerInformation::None => out.push(messages::no_customer_identifier(at())),
+        // Rule `user_data.weak_combination`.
         CustomerInformation::Weak => out.push(messages::weak_customer_information(at())),
         CustomerInformation::Enough => {}
     }
@@ -28,6 +30,7 @@ pub(super) fn check(user: &UserData, index: usize, out: &mut Vec<Violation>) {
                     } else {
                         at().key(field.key())
                     };
+                    // Rule `user_data.hash_format`.
                     out.push(messages::hash_format(path));
                 }
             }
@@ -37,6 +40,7 @@ pub(super) fn check(user: &UserData, index: usize, out: &mut Vec<Violation>) {
         if let Some(value) = value
             && !is_graph_digest(value)
         {
+            // Rule `user_data.hash_format`.
             out.push(messages::hash_format(at().key(field.key())));
         }
     }
@@ -44,16 +48,19 @@ pub(super) fn check(user: &UserData, index: usize, out: &mut Vec<Violation>) {
     if let Some(ip) = &user.client_ip_address
         && !is_ip_address(ip)
     {
+        // Rule `user_data.client_ip_address.invalid`.
         out.push(messages::client_ip_address(at().key("client_ip_address")));
     }
     if let Some(fbc) = &user.fbc
         && !is_cookie(fbc)
     {
+        // Rule `user_data.fbc.format`.
         out.push(messages::fbc_format(at().key("fbc")));
     }
     if let Some(fbp) = &user.fbp
         && !is_cookie(fbp)
     {
+        // Rule `user_data.fbp.format`.
         out.push(messages::fbp_format(at().key("fbp")));
     }
 }

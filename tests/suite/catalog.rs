@@ -101,3 +101,61 @@ fn the_spec_states_exactly_the_catalog_s_rules() {
         "x-capi-rules in the spec and the catalog differ"
     );
 }
+
+/// `grep -rn '<rule id>' src tests conformance` finds everything about a rule: its catalog row
+/// (with its evidence), the message that words it, the check that finds it, its cases and its
+/// breaker. The code names rules by `RuleId` variant; a `// Rule `id`.` line beside each use
+/// keeps the dotted id greppable.
+#[test]
+fn a_rule_id_greps_to_its_row_message_check_cases_and_breaker() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let read = |path: &str| std::fs::read_to_string(format!("{root}/{path}")).unwrap();
+    let rules_dir: Vec<(String, String)> = std::fs::read_dir(format!("{root}/src/rules"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read_to_string(&p).unwrap(),
+            )
+        })
+        .collect();
+    let cases: String = std::fs::read_dir(format!("{root}/conformance/cases"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    let (catalog, messages, breakers) = (
+        read("src/rules/catalog.rs"),
+        read("src/rules/messages.rs"),
+        read("tests/suite/support/breakers.rs"),
+    );
+    let mut missing = Vec::new();
+    for rule in RuleId::ALL {
+        let id = rule.as_str();
+        let quoted = format!("`{id}`");
+        let mut lacks = Vec::new();
+        if !catalog.contains(&format!("\"{id}\"")) {
+            lacks.push("catalog row");
+        }
+        if !messages.contains(&quoted) {
+            lacks.push("message (src/rules/messages.rs)");
+        }
+        let checked = rules_dir.iter().any(|(name, text)| {
+            name != "catalog.rs" && name != "messages.rs" && text.contains(&quoted)
+        });
+        if !checked {
+            lacks.push("check (src/rules/)");
+        }
+        if !cases.contains(&format!("\"{id}\"")) {
+            lacks.push("case (conformance/cases/)");
+        }
+        if !breakers.contains(&quoted) {
+            lacks.push("breaker (tests/suite/support/breakers.rs)");
+        }
+        if !lacks.is_empty() {
+            missing.push(format!("{id}: no {}", lacks.join(", no ")));
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+}

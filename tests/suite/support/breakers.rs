@@ -342,7 +342,9 @@ pub fn bad_cookie() -> BoxedStrategy<String> {
 /// no catch-all arm: a rule added to the catalog does not compile without a breaker.
 pub fn breaker(rule: RuleId) -> BoxedStrategy<Broken> {
     match rule {
+        // Rule `request.json.malformed`.
         RuleId::MalformedJson => malformed_json(),
+        // Rule `request.data.required`.
         RuleId::DataRequired => in_request(
             rule,
             select(vec![None, Some("Data"), Some("events")]),
@@ -353,6 +355,7 @@ pub fn breaker(rule: RuleId) -> BoxedStrategy<Broken> {
                 }
             },
         ),
+        // Rule `request.data.empty`.
         RuleId::DataEmpty => request_options()
             .prop_map(move |options| Broken {
                 rule,
@@ -360,6 +363,7 @@ pub fn breaker(rule: RuleId) -> BoxedStrategy<Broken> {
                 body: Body::Json(with_events(options, Vec::new())),
             })
             .boxed(),
+        // Rule `request.data.too_many`.
         RuleId::DataTooMany => (
             vec(any_event(), 1..=5),
             1_001..=1_010usize,
@@ -374,6 +378,7 @@ pub fn breaker(rule: RuleId) -> BoxedStrategy<Broken> {
                 )),
             })
             .boxed(),
+        // Rule `request.trace.range`.
         RuleId::TraceRange => in_request(
             rule,
             prop_oneof![Just(-1i64), i64::MIN..0],
@@ -381,6 +386,7 @@ pub fn breaker(rule: RuleId) -> BoxedStrategy<Broken> {
                 request.insert("trace".to_owned(), json!(trace));
             },
         ),
+        // Rule `event.unknown_key`.
         RuleId::EventUnknownKey => {
             let key = prop_oneof![
                 select(vec![
@@ -409,6 +415,7 @@ pub fn breaker(rule: RuleId) -> BoxedStrategy<Broken> {
                 },
             )
         }
+        // Rule `event.event_name.required`.
         RuleId::EventNameRequired => in_event(rule, any_event(), any::<bool>(), |event, remove| {
             if remove {
                 event.as_object_mut().expect("event").remove("event_name");
@@ -416,10 +423,15 @@ pub fn breaker(rule: RuleId) -> BoxedStrategy<Broken> {
                 event["event_name"] = json!("");
             }
         }),
+        // Rule `event.event_time.required`.
         RuleId::EventTimeRequired => remove_key(rule, "event_time"),
+        // Rule `event.user_data.required`.
         RuleId::UserDataRequired => remove_key(rule, "user_data"),
+        // Rule `event.action_source.required`.
         RuleId::ActionSourceRequired => remove_key(rule, "action_source"),
+        // Rule `structure.invalid_value`.
         RuleId::InvalidValue => invalid_value(),
+        // Rule `event_time.too_old`.
         RuleId::EventTimeTooOld => in_event(
             rule,
             not_physical_store(),
@@ -430,6 +442,7 @@ pub fn breaker(rule: RuleId) -> BoxedStrategy<Broken> {
             ],
             |event, time| event["event_time"] = json!(time),
         ),
+        // Rule `event_time.physical_store_too_old`.
         RuleId::EventTimePhysicalStoreTooOld => in_event(
             rule,
             event_for("physical_store"),
@@ -440,6 +453,7 @@ pub fn breaker(rule: RuleId) -> BoxedStrategy<Broken> {
             ],
             |event, time| event["event_time"] = json!(time),
         ),
+        // Rule `event_time.in_future`.
         RuleId::EventTimeInFuture => in_event(
             rule,
             any_event(),
@@ -451,6 +465,7 @@ pub fn breaker(rule: RuleId) -> BoxedStrategy<Broken> {
             ],
             |event, time| event["event_time"] = json!(time),
         ),
+        // Rule `action_source.website.event_source_url`.
         RuleId::WebsiteEventSourceUrl => in_event(
             rule,
             event_for("website"),
@@ -459,23 +474,28 @@ pub fn breaker(rule: RuleId) -> BoxedStrategy<Broken> {
                 how.apply(event.as_object_mut().expect("event"), "event_source_url");
             },
         ),
+        // Rule `action_source.website.client_user_agent`.
         RuleId::WebsiteClientUserAgent => in_event(
             rule,
             event_for("website"),
             absent_or_empty(),
             |event, how| how.apply(object_at(event, "user_data"), "client_user_agent"),
         ),
+        // Rule `action_source.app.app_data`.
         RuleId::AppAppData => in_event(rule, event_for("app"), absent(), |event, how| {
             how.apply(event.as_object_mut().expect("event"), "app_data");
         }),
+        // Rule `action_source.app.extinfo`.
         RuleId::AppExtinfo => in_event(rule, event_for("app"), absent(), |event, how| {
             how.apply(object_at(event, "app_data"), "extinfo");
         }),
+        // Rule `action_source.app.advertiser_tracking_enabled`.
         RuleId::AppAdvertiserTrackingEnabled => {
             in_event(rule, event_for("app"), absent(), |event, how| {
                 how.apply(object_at(event, "app_data"), "advertiser_tracking_enabled");
             })
         }
+        // Rule `action_source.business_messaging.event_name`.
         RuleId::MessagingEventName => {
             let name = prop_oneof![
                 select(vec![
@@ -498,6 +518,7 @@ pub fn breaker(rule: RuleId) -> BoxedStrategy<Broken> {
                 |event, name| event["event_name"] = json!(name),
             )
         }
+        // Rule `action_source.business_messaging.channel_ids`.
         RuleId::MessagingChannelIds => in_event(
             rule,
             event_for("business_messaging"),
@@ -522,6 +543,7 @@ pub fn breaker(rule: RuleId) -> BoxedStrategy<Broken> {
                 user.remove(ids[0]);
             },
         ),
+        // Rule `event_source_url.scheme`.
         RuleId::UrlScheme => {
             let url = prop_oneof![
                 select(vec![
@@ -555,8 +577,11 @@ pub fn breaker(rule: RuleId) -> BoxedStrategy<Broken> {
                 },
             )
         }
+        // Rule `user_data.no_identifier`.
         RuleId::NoCustomerIdentifier => no_customer_identifier(),
+        // Rule `user_data.weak_combination`.
         RuleId::WeakCustomerInformation => weak_customer_information(),
+        // Rule `user_data.unknown_key`.
         RuleId::UserDataUnknownKey => in_event(
             rule,
             any_event(),
@@ -569,6 +594,7 @@ pub fn breaker(rule: RuleId) -> BoxedStrategy<Broken> {
                 object_at(event, "user_data").insert(key, json!("value"));
             },
         ),
+        // Rule `user_data.hash_format`.
         RuleId::HashFormat => {
             let key = prop_oneof![
                 select(HASHED_MULTI_KEYS.to_vec()).prop_map(|k| (k, true)),
@@ -591,15 +617,19 @@ pub fn breaker(rule: RuleId) -> BoxedStrategy<Broken> {
                 },
             )
         }
+        // Rule `user_data.client_ip_address.invalid`.
         RuleId::ClientIpAddress => in_event(rule, any_event(), bad_ip(), |event, ip| {
             object_at(event, "user_data").insert("client_ip_address".to_owned(), json!(ip));
         }),
+        // Rule `user_data.fbc.format`.
         RuleId::FbcFormat => in_event(rule, any_event(), bad_cookie(), |event, fbc| {
             object_at(event, "user_data").insert("fbc".to_owned(), json!(fbc));
         }),
+        // Rule `user_data.fbp.format`.
         RuleId::FbpFormat => in_event(rule, any_event(), bad_cookie(), |event, fbp| {
             object_at(event, "user_data").insert("fbp".to_owned(), json!(fbp));
         }),
+        // Rule `extinfo.length`.
         RuleId::ExtinfoLength => in_event(
             rule,
             any_event(),
@@ -608,15 +638,18 @@ pub fn breaker(rule: RuleId) -> BoxedStrategy<Broken> {
                 put_extinfo(event, values);
             },
         ),
+        // Rule `extinfo.version`.
         RuleId::ExtinfoVersion => in_event(
             rule,
             any_event(),
             (extinfo(), bad_extinfo_version()),
             |event, (extinfo, version)| put_extinfo(event, extinfo)[0] = version,
         ),
+        // Rule `extinfo.os_version.required`.
         RuleId::ExtinfoOsVersion => in_event(rule, any_event(), extinfo(), |event, extinfo| {
             put_extinfo(event, extinfo)[4] = json!("");
         }),
+        // Rule `extinfo.integer_position`.
         RuleId::ExtinfoIntegerPosition => in_event(
             rule,
             any_event(),
@@ -629,6 +662,7 @@ pub fn breaker(rule: RuleId) -> BoxedStrategy<Broken> {
                 put_extinfo(event, extinfo)[position] = json!(value);
             },
         ),
+        // Rule `extinfo.string_position`.
         RuleId::ExtinfoStringPosition => in_event(
             rule,
             any_event(),
@@ -641,6 +675,7 @@ pub fn breaker(rule: RuleId) -> BoxedStrategy<Broken> {
                 put_extinfo(event, extinfo)[position] = json!(value);
             },
         ),
+        // Rule `ldu.option`.
         RuleId::LduOption => {
             let options = prop_oneof![
                 (2..=4usize).prop_map(|n| json!(vec!["LDU"; n])),
@@ -663,6 +698,7 @@ pub fn breaker(rule: RuleId) -> BoxedStrategy<Broken> {
                 event["data_processing_options"] = options;
             })
         }
+        // Rule `ldu.country.required`.
         RuleId::LduCountryRequired => in_event(rule, any_event(), absent(), |event, how| {
             event["data_processing_options"] = json!(["LDU"]);
             how.apply(
@@ -670,6 +706,7 @@ pub fn breaker(rule: RuleId) -> BoxedStrategy<Broken> {
                 "data_processing_options_country",
             );
         }),
+        // Rule `ldu.country.value`.
         RuleId::LduCountryValue => in_event(
             rule,
             any_event(),
@@ -679,6 +716,7 @@ pub fn breaker(rule: RuleId) -> BoxedStrategy<Broken> {
             ],
             |event, country| event["data_processing_options_country"] = json!(country),
         ),
+        // Rule `ldu.state.required`.
         RuleId::LduStateRequired => in_event(
             rule,
             any_event(),
@@ -696,6 +734,7 @@ pub fn breaker(rule: RuleId) -> BoxedStrategy<Broken> {
                 user.insert("em".to_owned(), json!(email));
             },
         ),
+        // Rule `ldu.state.value`.
         RuleId::LduStateValue => in_event(
             rule,
             any_event(),
@@ -706,6 +745,7 @@ pub fn breaker(rule: RuleId) -> BoxedStrategy<Broken> {
             ],
             |event, state| event["data_processing_options_state"] = json!(state),
         ),
+        // Rule `custom_data.value.number`.
         RuleId::CustomDataNumber => in_event(
             rule,
             any_event(),
@@ -729,6 +769,7 @@ pub fn breaker(rule: RuleId) -> BoxedStrategy<Broken> {
                 object_at(event, "custom_data").insert(key.to_owned(), value);
             },
         ),
+        // Rule `custom_data.currency.format`.
         RuleId::CurrencyFormat => {
             let currency = prop_oneof![
                 select(vec![
@@ -744,6 +785,7 @@ pub fn breaker(rule: RuleId) -> BoxedStrategy<Broken> {
                 object_at(event, "custom_data").insert("currency".to_owned(), json!(currency));
             })
         }
+        // Rule `custom_data.currency.iso4217`.
         RuleId::CurrencyIso4217 => {
             let currency = prop_oneof![
                 select(vec!["ABC", "XYZ", "QQQ", "ZZZ", "BTC", "RMB", "ntd", "abc"])
@@ -757,6 +799,7 @@ pub fn breaker(rule: RuleId) -> BoxedStrategy<Broken> {
                 object_at(event, "custom_data").insert("currency".to_owned(), json!(currency));
             })
         }
+        // Rule `custom_data.content_type.value`.
         RuleId::ContentType => {
             let content_type = prop_oneof![
                 select(vec![
@@ -780,6 +823,7 @@ pub fn breaker(rule: RuleId) -> BoxedStrategy<Broken> {
                     .insert("content_type".to_owned(), json!(content_type));
             })
         }
+        // Rule `custom_data.contents.item`.
         RuleId::ContentsItem => {
             let bad_item = prop_oneof![
                 (content(), absent_or_empty()).prop_map(|(mut item, how)| {
@@ -803,6 +847,7 @@ pub fn breaker(rule: RuleId) -> BoxedStrategy<Broken> {
                 },
             )
         }
+        // Rule `custom_data.contents.unknown_key`.
         RuleId::ContentsUnknownKey => in_event(
             rule,
             any_event(),
@@ -818,16 +863,19 @@ pub fn breaker(rule: RuleId) -> BoxedStrategy<Broken> {
                 object_at(event, "custom_data").insert("contents".to_owned(), json!([item]));
             },
         ),
+        // Rule `custom_data.value.purchase_required`.
         RuleId::PurchaseValue => in_event(rule, any_event(), absent(), |event, how| {
             event["event_name"] = json!("Purchase");
             how.apply(object_at(event, "custom_data"), "value");
         }),
+        // Rule `custom_data.currency.purchase_required`.
         RuleId::PurchaseCurrency => in_event(rule, any_event(), absent_or_empty(), |event, how| {
             event["event_name"] = json!("Purchase");
             let custom = object_at(event, "custom_data");
             custom.insert("value".to_owned(), json!(12.5));
             how.apply(custom, "currency");
         }),
+        // Rule `attribution_data.attribution_share.range`.
         RuleId::AttributionShareRange => {
             let share = prop_oneof![
                 select(vec![-0.0001, 1.0001, 2.0, -1.0, 100.0, 1e300]),
@@ -948,6 +996,7 @@ fn malformed_json() -> BoxedStrategy<Broken> {
                 Corruption::Append(junk) => bytes.extend_from_slice(junk),
             }
             Broken {
+                // Rule `request.json.malformed`.
                 rule: RuleId::MalformedJson,
                 event: None,
                 body: Body::Bytes(bytes),
@@ -991,6 +1040,7 @@ pub fn invalid_utf8_in_an_ignored_value() -> BoxedStrategy<Broken> {
             let mut bytes = bytes;
             bytes.splice(at..at + MARK.len(), junk.iter().copied());
             Broken {
+                // Rule `request.json.malformed`.
                 rule: RuleId::MalformedJson,
                 event: None,
                 body: Body::Bytes(bytes),
@@ -1052,6 +1102,7 @@ fn invalid_value() -> BoxedStrategy<Broken> {
         ("/referrer_url", json!(["https://shop.example.com"])),
     ]);
     in_event(
+        // Rule `structure.invalid_value`.
         RuleId::InvalidValue,
         any_event(),
         (extinfo(), wrong),
@@ -1102,6 +1153,7 @@ pub fn enum_of_wrong_json_type() -> BoxedStrategy<Broken> {
         Just((Value::Null, true)),
     ];
     in_event(
+        // Rule `structure.invalid_value`.
         RuleId::InvalidValue,
         any_event(),
         (select(ENUM_KEYS.to_vec()), wrong),
@@ -1124,6 +1176,7 @@ pub fn enum_of_wrong_json_type() -> BoxedStrategy<Broken> {
 /// tests/suite/rules_properties.rs).
 pub fn enum_as_object() -> BoxedStrategy<Broken> {
     in_event(
+        // Rule `structure.invalid_value`.
         RuleId::InvalidValue,
         any_event(),
         select(ENUM_KEYS.to_vec()),
@@ -1181,6 +1234,7 @@ fn no_customer_identifier() -> BoxedStrategy<Broken> {
             .collect::<Map<String, Value>>()
     });
     in_event(
+        // Rule `user_data.no_identifier`.
         RuleId::NoCustomerIdentifier,
         neither_website_nor_messaging(),
         empty,
@@ -1212,6 +1266,7 @@ fn weak_customer_information() -> BoxedStrategy<Broken> {
         keys
     });
     in_event(
+        // Rule `user_data.weak_combination`.
         RuleId::WeakCustomerInformation,
         neither_website_nor_messaging(),
         (keys, sha256_hex()),
