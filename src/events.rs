@@ -385,6 +385,19 @@ mod tests {
     const NOW: i64 = 1_763_800_000;
 
     #[test]
+    fn a_violation_is_an_error_with_its_sentence_and_rule_id() {
+        fn build() -> Result<ServerEvent, Box<dyn std::error::Error>> {
+            Ok(EventDraft::other("Lead", NOW, ActionSource::Email).build_at(&Context::at(NOW))?)
+        }
+        let error = build().unwrap_err().to_string();
+        assert!(error.ends_with("[user_data.no_identifier]"), "{error}");
+        assert!(
+            error.contains("insufficient customer information"),
+            "{error}"
+        );
+    }
+
+    #[test]
     fn a_purchase_is_made_with_its_value_and_names_match_case_sensitively() {
         let ctx = Context::at(NOW);
         let email = || UserData {

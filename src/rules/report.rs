@@ -5,8 +5,11 @@ use serde::Serialize;
 use super::catalog::{Level, RuleId};
 use super::path::BlamePath;
 
-/// One broken rule, at one place in the request.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// One broken rule, at one place in the request. An error: it shows as its sentence and its rule
+/// id (`The parameter $['data'][0]['event_time'] is required. [event.event_time.required]`), so
+/// `EventDraft::build()?` works where a `Box<dyn Error>` is returned.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
+#[error("{message} [{rule}]")]
 pub struct Violation {
     /// The rule broken.
     pub rule: RuleId,
