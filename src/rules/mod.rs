@@ -42,6 +42,8 @@ pub use limits::{MAX_AGE_PHYSICAL_STORE_SECONDS, MAX_AGE_SECONDS, MAX_EVENTS, MA
 pub use messaging::MESSAGING_EVENT_NAMES;
 pub use path::{BlamePath, Segment};
 pub use report::{Report, Verdict, Violation, Warning};
+#[cfg(feature = "report")]
+pub use schema::is_event_key;
 #[cfg(feature = "fake")]
 pub(crate) use structural::locate_refused;
 pub use structural::parse_request;

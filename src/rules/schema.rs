@@ -324,6 +324,12 @@ fn holds_strings(value: Option<&Value>) -> bool {
     }
 }
 
+/// True when `key` is a key of a server event in the spec (`event_name`, `user_data`, …): how
+/// `capi validate` tells an event from a request body (feature `report`).
+pub fn is_event_key(key: &str) -> bool {
+    properties("ServerEvent").is_some_and(|keys| keys.contains(key))
+}
+
 /// The property names of the spec's object schema `name` (`UserData`, `Content`, ...).
 pub(crate) fn properties(name: &str) -> Option<&'static BTreeSet<String>> {
     SCHEMA.properties.get(name)
@@ -376,3 +382,22 @@ pub(crate) fn unknown_key_warnings_of_value(request: &Value) -> Vec<super::repor
 
 #[cfg(test)]
 mod agreement_tests;
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn event_keys_are_the_spec_s_server_event_properties() {
+        for key in [
+            "event_name",
+            "event_time",
+            "user_data",
+            "messaging_channel",
+            "opt_out",
+        ] {
+            assert!(super::is_event_key(key), "{key}");
+        }
+        for key in ["data", "test_event_code", "access_token", "partner_agent"] {
+            assert!(!super::is_event_key(key), "{key}");
+        }
+    }
+}

@@ -101,18 +101,6 @@ enum OutputFormat {
     Json,
 }
 
-/// Keys of a `ServerEvent` that a request body does not have at its top level.
-const EVENT_KEYS: [&str; 8] = [
-    "event_name",
-    "event_time",
-    "user_data",
-    "action_source",
-    "custom_data",
-    "event_source_url",
-    "event_id",
-    "app_data",
-];
-
 pub(crate) fn run(args: ValidateArgs) -> ExitCode {
     let ctx = args
         .now
@@ -153,8 +141,7 @@ enum InputShape {
 /// Decides whether `bytes` are one request body or NDJSON events.
 fn detect(bytes: &[u8]) -> InputShape {
     if let Ok(keys) = serde_json::from_slice::<BTreeMap<String, IgnoredAny>>(bytes) {
-        let is_event =
-            !keys.contains_key("data") && EVENT_KEYS.iter().any(|k| keys.contains_key(*k));
+        let is_event = !keys.contains_key("data") && keys.keys().any(|k| rules::is_event_key(k));
         return if is_event {
             InputShape::Ndjson
         } else {
@@ -359,7 +346,9 @@ fn rows(outcome: &Outcome) -> Vec<Row<'_>> {
         }
         for warning in &batch.report.warnings {
             let line = batch.line_of(&warning.path);
-            let rule = warning_rule(warning).unwrap_or_else(|| "-".to_owned());
+            let rule = warning
+                .rule
+                .map_or_else(|| "-".to_owned(), |r| r.as_str().to_owned());
             rows.push(Row {
                 order: line.unwrap_or(first_line),
                 line,
@@ -417,14 +406,6 @@ fn standing_of(id: &str) -> Option<standing::RuleStanding> {
             .collect()
     });
     standings.get(id).copied()
-}
-
-/// A warning's rule id, when the library gives warnings one.
-fn warning_rule(warning: &rules::Warning) -> Option<String> {
-    match serde_json::to_value(warning).ok()?.get("rule")? {
-        Value::String(rule) => Some(rule.clone()),
-        _ => None,
-    }
 }
 
 fn write_table(out: &mut impl Write, name: &str, outcome: &Outcome) -> io::Result<()> {
