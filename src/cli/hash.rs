@@ -3,7 +3,7 @@
 use std::io::{self, BufRead, BufWriter, Write};
 use std::process::ExitCode;
 
-use capi_kit::pii::{CountryCode, Field, Normalized, Normalizer, sha256_hex};
+use capi_kit::pii::{self, CountryCode, Field, Normalized, Normalizer, sha256_hex};
 use clap::Args;
 
 use super::exit::EXIT_USAGE;
@@ -86,6 +86,7 @@ fn hash(args: HashArgs) -> Result<bool, String> {
     let stdout = io::stdout();
     let mut hasher = Hasher {
         field: args.field,
+        warn_national: args.field == Field::Phone && args.country.is_none(),
         normalizer,
         out: BufWriter::new(stdout.lock()),
         all_valid: true,
@@ -120,6 +121,8 @@ fn hash(args: HashArgs) -> Result<bool, String> {
 /// Hashes values one by one into `out`, remembering whether all were valid.
 struct Hasher<W> {
     field: Field,
+    /// Warn about phone numbers in national form (no `--country` was given).
+    warn_national: bool,
     normalizer: Normalizer,
     out: W,
     all_valid: bool,
@@ -134,6 +137,12 @@ impl<W: Write> Hasher<W> {
             self.all_valid = false;
             return Ok(());
         };
+        if self.warn_national && pii::looks_national_phone(value) {
+            // Printed all the same: it is what Meta's SDKs send for this value.
+            eprintln!(
+                "capi hash: {position}: warning: a national number; without --country its calling code is missing and the hash will not match (for example --country us)"
+            );
+        }
         match self.normalizer.normalize(self.field, value) {
             Ok(Normalized::Value(normalized)) => {
                 writeln!(self.out, "{normalized}\t{}", sha256_hex(normalized))

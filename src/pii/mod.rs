@@ -75,3 +75,10 @@ pub fn normalize(field: Field, value: &str) -> Result<String, PiiError> {
 pub fn hash(field: Field, value: &str) -> Result<String, PiiError> {
     Normalizer::new().hash(field, value)
 }
+
+/// True when the phone number `value` is written in national form (a leading `(` or trunk `0`):
+/// normalized without a country, as Meta's SDKs do, its digits lack the calling code and the hash
+/// will not match. Give the country (`Normalizer::set_phone_country`, `capi hash --country`).
+pub fn looks_national_phone(value: &str) -> bool {
+    phone::looks_national(value)
+}

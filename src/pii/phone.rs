@@ -46,6 +46,14 @@ pub(crate) fn normalize(
     }
 }
 
+/// True when `value` is written as a national number: a leading `(` (an area code in
+/// parentheses) or a single leading `0` (a trunk prefix). Without a country its digits lack the
+/// calling code, so Meta's rule hashes a number that never matches.
+pub(crate) fn looks_national(value: &str) -> bool {
+    let value = value.trim_start();
+    value.starts_with('(') || (value.starts_with('0') && !value.starts_with("00"))
+}
+
 /// True when libphonenumber's metadata has a region for `country` (from [`tables::REGIONS`], so that
 /// the usual international number needs neither a lookup by name nor libphonenumber's database).
 fn has_region(country: CountryCode) -> bool {

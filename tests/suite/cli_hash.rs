@@ -58,6 +58,36 @@ fn values_come_from_standard_input_one_per_line() {
 }
 
 #[test]
+fn a_national_number_without_a_country_is_hashed_as_meta_s_sdks_do_and_warned_about() {
+    let out = capi_hash(
+        &["ph", "(650)555-1212", "+1 650 555 1212", "020 7946 0958"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    // Meta's rule without a country: the digits as they are (the reference vector's hash).
+    assert!(text(&out.stdout).starts_with(
+        "6505551212\t5eed6d50c9a69704a9a72b4af7d14d04d33e4460039e101b525f5d4f8a106a38\n"
+    ));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("value 1: warning: a national number"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("value 3: warning"), "{stderr}");
+    assert!(
+        !stderr.contains("value 2"),
+        "an international number is fine: {stderr}"
+    );
+    assert!(
+        !stderr.contains("555"),
+        "the value is never echoed: {stderr}"
+    );
+    // With a country there is nothing to warn about.
+    let out = capi_hash(&["ph", "--country", "us", "(650)555-1212"], None);
+    assert!(text(&out.stderr).is_empty(), "{}", text(&out.stderr));
+}
+
+#[test]
 fn country_makes_national_phone_numbers_international() {
     let out = capi_hash(&["ph", "--country", "us", "(650)555-1212"], None);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
