@@ -233,11 +233,34 @@ async fn conform(args: ConformanceArgs) -> Result<ExitCode, String> {
         write_ledger(path, &args, &report)?;
     }
     write_report(&args, &report)?;
+    if args.target.is_some() && env(&args.token_env).is_none() {
+        hint_missing_token(&args.token_env, &report);
+    }
     Ok(if report.failed() == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// When cases failed on Graph's token errors (code 190 or 104) and the runner had no token, says
+/// on stderr how to give it one.
+fn hint_missing_token(token_env: &str, report: &RunReport) {
+    let on_token = report
+        .results
+        .iter()
+        .filter(|r| match &r.outcome {
+            conformance::Outcome::Failed { reason, .. } => {
+                reason.contains("\"code\":190") || reason.contains("\"code\":104")
+            }
+            _ => false,
+        })
+        .count();
+    if on_token > 0 {
+        eprintln!(
+            "capi conformance: hint: {on_token} cases failed on a token error (code 190 or 104) and the runner sent a placeholder token: put the token the target accepts in {token_env} (--token-env names another variable)"
+        );
+    }
 }
 
 /// Writes the run's requests and answers to `path` as ledger entries.

@@ -320,3 +320,34 @@ fn ledger_writes_every_request_and_answer_as_entries_that_replay() {
         assert!(replayed.is_ok(), "{}: {}", entry.id, replayed.unwrap_err());
     }
 }
+
+#[test]
+fn without_the_token_a_checking_target_fails_the_cases_and_the_runner_says_which_variable() {
+    let served = Served::start(&["--token", "T-needed"]);
+    let out = capi(&[
+        "conformance",
+        "--target",
+        &served.url,
+        "--filter",
+        "batch.*",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("hint:") && stderr.contains("CAPI_ACCESS_TOKEN"),
+        "{stderr}"
+    );
+    // With the token, nothing to hint.
+    let out = capi_with_token(
+        &[
+            "conformance",
+            "--target",
+            &served.url,
+            "--filter",
+            "batch.*",
+        ],
+        Some("T-needed"),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert!(!text(&out.stderr).contains("hint:"));
+}
