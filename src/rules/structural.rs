@@ -39,11 +39,19 @@ pub(crate) fn parse_request_str(text: &str) -> Result<EventRequest, Violation> {
         .map_err(|_| locate_refused(text, || serde_json::from_str::<IgnoredAny>(text).is_ok()))
 }
 
-/// The violation of a body the typed read refused: parses it again, tracking the path, to find
-/// where and why it does not fit the spec's types. `is_json` says whether the body is JSON at all;
-/// it is asked only when the parser's error leaves that open, so a caller that already knows saves
-/// a read.
+/// The violation of a body the typed read refused: a body that is not JSON gets its syntax error
+/// (line and column); otherwise it is parsed again, tracking the path, to find where and why it
+/// does not fit the spec's types. `is_json` says whether the body is JSON at all; a caller that
+/// already knows saves a read.
 pub(crate) fn locate_refused(text: &str, is_json: impl FnOnce() -> bool) -> Violation {
+    // A body that is not JSON is malformed, whatever the typed read tripped over before the
+    // syntax error (a short `extinfo` ahead of a missing bracket): JSON comes before types.
+    let is_json = is_json();
+    if !is_json && let Err(error) = serde_json::from_str::<IgnoredAny>(text) {
+        // Rule `request.json.malformed`.
+        return messages::not_json(error.line(), error.column());
+    }
+    let is_json = || is_json;
     let mut deserializer = serde_json::Deserializer::from_str(text);
     match serde_path_to_error::deserialize::<_, EventRequest>(&mut deserializer) {
         // The value itself fits; what failed is the trailing data after it.

@@ -527,3 +527,26 @@ fn the_full_report_agrees_with_the_verdict_when_an_ignored_value_is_no_json_a_va
         assert_eq!((report.events, report.violations.len()), (1, 0), "{body}");
     }
 }
+
+/// A syntax error wins over whatever the typed read met first: a short `extinfo` ahead of a
+/// missing bracket is a malformed body, with the syntax error's line and column.
+#[test]
+fn a_syntax_error_wins_over_a_shape_error_met_before_it() {
+    use capi_kit::rules::{Context, RuleId, Verdict, check_bytes};
+    let body = br#"{"data":[{"event_name":"Lead","event_time":1,"action_source":"app","user_data":{"madid":"x"},"app_data":{"advertiser_tracking_enabled":true,"extinfo":["a2"]}}"#;
+    let Verdict::Rejected(violation) = check_bytes(body, &Context::at(1)) else {
+        panic!("a body that is not JSON is accepted");
+    };
+    assert_eq!(violation.rule, RuleId::MalformedJson, "{violation:?}");
+    assert!(
+        violation.message.contains("line 1, column 158"),
+        "{}",
+        violation.message
+    );
+    #[cfg(feature = "report")]
+    {
+        let report = capi_kit::rules::report_bytes(body, &Context::at(1));
+        assert_eq!(report.violations.len(), 1, "{report:?}");
+        assert_eq!(report.violations[0].rule, RuleId::MalformedJson);
+    }
+}
