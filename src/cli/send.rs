@@ -217,10 +217,14 @@ fn send(args: SendArgs) -> Result<ExitCode, String> {
         let problems = problems(&lines, &report);
         finish(&args, &problems, &[], &lines.warnings, None)?;
         eprintln!(
-            "capi send: dry run: {} requests, {} events would be sent, {} lines not",
-            requests,
-            lines.event_lines.len() - report.rejected.len(),
-            problems.len()
+            "capi send: dry run: {}, {} would be sent, {} not accepted",
+            counted(requests, "request", "requests"),
+            counted(
+                lines.event_lines.len() - report.rejected.len(),
+                "event",
+                "events"
+            ),
+            counted(problems.len(), "line", "lines")
         );
         return Ok(exit(problems.is_empty()));
     }
@@ -805,11 +809,15 @@ fn finish(
     if let Some(report) = report {
         let mismatched = report.mismatched_batches().count();
         println!(
-            "{} accepted, {} rejected, {} not delivered ({} requests{})",
+            "{} accepted, {} rejected, {} not delivered ({}{})",
             report.accepted(),
             problems.len() - report.not_delivered.len(),
             report.not_delivered.len(),
-            report.batches.len(),
+            counted(
+                report.batches.len(),
+                "accepted request",
+                "accepted requests"
+            ),
             if mismatched > 0 {
                 format!("; {mismatched} with an events_received that is not their size")
             } else {
@@ -818,6 +826,11 @@ fn finish(
         );
     }
     Ok(())
+}
+
+/// `n` and the noun in its number: `1 request`, `3 requests`.
+fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// A progress bar on standard error when it is a terminal.

@@ -217,7 +217,7 @@ async fn three_thousand_lines_with_one_too_old_deliver_the_rest_and_name_it() {
     assert!(!stderr.contains(TOKEN));
     assert_eq!(
         text(&out.stdout).trim(),
-        "2999 accepted, 1 rejected, 0 not delivered (3 requests)"
+        "2999 accepted, 1 rejected, 0 not delivered (3 accepted requests)"
     );
     assert_eq!(fake.events(PIXEL).len(), 2_999);
     server.shutdown().await;
@@ -252,6 +252,11 @@ async fn a_request_body_file_is_sent_and_graph_s_rejection_exits_1_without_the_t
         1,
         "a rejection is not retried"
     );
+    // The request was sent and refused: none accepted, and the summary says so in full.
+    assert_eq!(
+        text(&out.stdout).trim(),
+        "0 accepted, 2 rejected, 0 not delivered (0 accepted requests)"
+    );
 }
 
 #[test]
@@ -274,7 +279,7 @@ fn twenty_thousand_lines_through_capi_serve_with_faults_are_stored_once_each() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(
         text(&out.stdout).trim(),
-        "20000 accepted, 0 rejected, 0 not delivered (20 requests)"
+        "20000 accepted, 0 rejected, 0 not delivered (20 accepted requests)"
     );
     // Every event is held live once; a retry after a lost answer is held only as a duplicate.
     let runtime = tokio::runtime::Builder::new_current_thread()
