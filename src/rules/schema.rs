@@ -92,8 +92,9 @@ fn is_valid(request: &Value) -> bool {
     SCHEMA.validator.is_valid(request)
 }
 
-/// Removes object members whose value is `null`: Graph reads them as absent. An unknown key on an
-/// event stays, even as `null`, because the event rejects unknown keys whatever their value.
+/// Removes object members whose value is `null`: Graph reads them as absent. An unknown key of a
+/// closed object (an event, its `user_data`, a `contents` item) stays, even as `null`, because the
+/// object rejects unknown keys whatever their value (as the typed read does).
 pub(crate) fn strip_nulls(request: &mut Value) {
     fn strip(value: &mut Value) {
         match value {
@@ -105,25 +106,48 @@ pub(crate) fn strip_nulls(request: &mut Value) {
             _ => {}
         }
     }
+    /// Strips a closed object of the spec's schema `name`: its known keys' nulls go, unknown keys
+    /// stay; `inner` strips each remaining value.
+    fn strip_closed(value: &mut Value, name: &str, inner: &mut dyn FnMut(&str, &mut Value)) {
+        let Value::Object(map) = value else {
+            return strip(value);
+        };
+        let known = SCHEMA.properties.get(name);
+        map.retain(|k, v| !v.is_null() || known.is_some_and(|known| !known.contains(k)));
+        for (key, value) in map.iter_mut() {
+            inner(key, value);
+        }
+    }
+    fn strip_event(event: &mut Value) {
+        strip_closed(event, "ServerEvent", &mut |key, value| match key {
+            "user_data" => strip_closed(value, "UserData", &mut |_, v| strip(v)),
+            "custom_data" => strip_custom_data(value),
+            _ => strip(value),
+        });
+    }
+    fn strip_custom_data(custom: &mut Value) {
+        let Value::Object(map) = custom else {
+            return strip(custom);
+        };
+        map.retain(|_, v| !v.is_null());
+        for (key, value) in map.iter_mut() {
+            match (key.as_str(), value) {
+                ("contents", Value::Array(items)) => {
+                    for item in items.iter_mut() {
+                        strip_closed(item, "Content", &mut |_, v| strip(v));
+                    }
+                }
+                (_, value) => strip(value),
+            }
+        }
+    }
     let Value::Object(top) = request else {
         return strip(request);
     };
     top.retain(|_, v| !v.is_null());
     for (key, value) in top.iter_mut() {
         match (key.as_str(), value) {
-            ("data", Value::Array(events)) => {
-                let known = SCHEMA.properties.get("ServerEvent");
-                for event in events.iter_mut() {
-                    if let Value::Object(event) = event {
-                        event.retain(|k, v| {
-                            !v.is_null() || known.is_some_and(|known| !known.contains(k))
-                        });
-                        event.values_mut().for_each(strip);
-                    } else {
-                        strip(event);
-                    }
-                }
-            }
+            ("data", Value::Array(events)) => events.iter_mut().for_each(strip_event),
             (_, value) => strip(value),
         }
     }

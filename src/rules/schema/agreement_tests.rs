@@ -96,6 +96,7 @@ fn mutation() -> impl Strategy<Value = (&'static str, Value)> {
         Just("/data/0/custom_data/contents/0/id"),
         Just("/data/0/custom_data/contents/0/quantity"),
         Just("/data/0/user_data/typo_key"),
+        Just("/data/0/custom_data/contents/0/typo_key"),
         Just("/data/0/custom_data/value"),
         Just("/data/0/custom_data/currency"),
         Just("/data/0/custom_data/contents"),
