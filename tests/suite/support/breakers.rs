@@ -782,6 +782,12 @@ pub fn breaker(rule: RuleId) -> BoxedStrategy<Broken> {
                 !(c.len() == 3 && c.bytes().all(|b| b.is_ascii_alphabetic()))
             });
             in_event(rule, any_event(), currency, |event, currency| {
+                // An empty currency counts as absent: on a Purchase that is rule
+                // `custom_data.currency.purchase_required`, so it breaks this rule elsewhere.
+                if currency.is_empty() && event["event_name"] == "Purchase" {
+                    object_at(event, "custom_data").insert("currency".to_owned(), json!("US$"));
+                    return;
+                }
                 object_at(event, "custom_data").insert("currency".to_owned(), json!(currency));
             })
         }
