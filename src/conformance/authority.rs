@@ -8,14 +8,11 @@
 
 use std::collections::HashMap;
 
-use serde::{Deserialize, Serialize};
-
 use super::case::{Case, ErrorField, Expect, Step};
 use super::evidence::{Answer, Entry, EvidenceClass, Ledger, Outcome};
 
 /// Who says a case's expected answer is right, strongest first: which failures mean "unlike Graph".
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Authority {
     /// Every asserted field is backed by answers copied from real calls to Graph.
     Captured,
