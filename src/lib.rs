@@ -83,6 +83,8 @@ pub mod architecture;
 pub mod client;
 #[cfg(feature = "conformance")]
 pub mod conformance;
+#[cfg(any(feature = "fake", feature = "conformance"))]
+pub mod control;
 mod event_json;
 pub mod events;
 #[cfg(feature = "fake")]

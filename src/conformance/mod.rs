@@ -4,13 +4,14 @@
 //! The suite is data: `conformance/cases/<area>.json`, in the format of [`case`] (JSON Schema:
 //! `conformance/case.schema.json`), built into capi-kit ([`Suite::built_in`]) or read from a
 //! directory ([`Suite::from_dir`]). The runner ([`run`]) sends each case's requests to a
-//! [`Target`] — any base URL over HTTP ([`HttpTarget`]), or a [`FakeGraph`](crate::fake::FakeGraph)
-//! in-process — and compares what Graph keeps stable: statuses, `events_received`, error codes,
+//! [`Target`] — any base URL over HTTP ([`HttpTarget`]), or, with feature `fake` too, the fake's
+//! `FakeGraph` in-process — and compares what Graph keeps stable: statuses, `events_received`, error codes,
 //! subcodes, types, `is_transient` and blame paths, never localized texts. `capi conformance` is the
 //! command-line runner; `conformance/README.md` documents the format, the control protocol and the
-//! capabilities for other teams.
+//! capabilities for other teams; the control protocol is [`crate::control`].
 //!
 //! ```
+//! # #[cfg(feature = "fake")]
 //! # async fn example() {
 //! use capi_kit::conformance::{self, RunOptions, Suite};
 //! use capi_kit::fake::FakeGraph;
@@ -25,6 +26,8 @@ pub mod authority;
 pub mod case;
 pub mod evidence;
 mod expect;
+#[cfg(feature = "fake")]
+mod fake_target;
 pub mod output;
 pub mod record;
 mod run;

@@ -13,7 +13,7 @@ use super::suite::Suite;
 use super::target::{Target, WireRequest, WireResponse};
 use super::template::Scope;
 use super::wire::{self, RequestContext};
-use crate::fake::FakeConfig;
+use crate::control::{BrowserEvents, ClockChange, FakeConfig, Route};
 use crate::secret::{AccessToken, AppSecret};
 
 /// How a run is done.
@@ -327,12 +327,14 @@ impl CaseRunner<'_> {
     /// Puts a clock a case moved back as it was: stopped at `before`, or following the system.
     async fn restore_clock(&self, before: i64) {
         let stopped = self.info.config.as_ref().is_some_and(|c| c.clock_stopped);
-        let body = if stopped {
-            serde_json::json!({ "now": before })
+        let change = if stopped {
+            ClockChange::Now(before)
         } else {
-            serde_json::json!({ "system": true })
+            ClockChange::System(true)
         };
-        let _ = self.control("POST", "/_fake/clock", Some(&body)).await;
+        let _ = self
+            .control("POST", &Route::Clock, json_body(&change))
+            .await;
     }
 
     /// `text` with the token, the app secret and the proofs the runner sends replaced: a target
@@ -412,28 +414,27 @@ impl CaseRunner<'_> {
                 let events = scope
                     .resolve(&Value::Array(events.clone()))
                     .map_err(|e| e.to_string())?;
-                let body = serde_json::json!({ "data": events });
-                let path = format!("/_fake/pixels/{pixel}/browser_events");
-                self.control("POST", &path, Some(&body)).await.map(drop)
+                let data = serde_json::from_value(events)
+                    .map_err(|e| format!("the case's browser events do not read: {e}"))?;
+                let route = Route::BrowserEvents(pixel.into());
+                let body = json_body(&BrowserEvents::Wrapped { data });
+                self.control("POST", &route, body).await.map(drop)
             }
             Step::AdvanceClock { seconds } => {
-                let body = serde_json::json!({ "advance": seconds });
-                self.control("POST", "/_fake/clock", Some(&body))
-                    .await
-                    .map(drop)
+                let body = json_body(&ClockChange::Advance(*seconds));
+                self.control("POST", &Route::Clock, body).await.map(drop)
             }
             Step::Inspect {
                 list,
                 live,
                 duplicates,
             } => {
-                let path = match list {
-                    InspectList::PixelEvents => format!("/_fake/pixels/{pixel}/events"),
-                    InspectList::TestEvents => {
-                        format!("/_fake/test_events/{}", scope.test_event_code())
-                    }
+                let route = match list {
+                    InspectList::PixelEvents => Route::PixelEvents(pixel.into()),
+                    InspectList::TestEvents => Route::TestEvents(scope.test_event_code().into()),
                 };
-                let answer = self.control("GET", &path, None).await?;
+                let answer = self.control("GET", &route, None).await?;
+                let path = route.to_string();
                 let (got_live, got_duplicates) = count_events(&answer, &scope.uniques);
                 if (got_live, got_duplicates) == (*live, *duplicates) {
                     Ok(())
@@ -450,10 +451,10 @@ impl CaseRunner<'_> {
     async fn control(
         &self,
         method: &str,
-        path: &str,
-        body: Option<&Value>,
+        route: &Route<'_>,
+        body: Option<Vec<u8>>,
     ) -> Result<Value, String> {
-        control(self.target, method, path, body).await
+        control(self.target, method, route, body).await
     }
 }
 
@@ -483,14 +484,15 @@ fn count_events(answer: &Value, ids: &[String]) -> (usize, usize) {
 async fn control(
     target: &dyn Target,
     method: &str,
-    path: &str,
-    body: Option<&Value>,
+    route: &Route<'_>,
+    body: Option<Vec<u8>>,
 ) -> Result<Value, String> {
+    let path = route.to_string();
     let request = WireRequest {
         method: method.to_owned(),
-        path_and_query: path.to_owned(),
+        path_and_query: path.clone(),
         headers: vec![("content-type".into(), "application/json".into())],
-        body: body.map(Value::to_string).unwrap_or_default().into_bytes(),
+        body: body.unwrap_or_default(),
     };
     let response = target
         .send(request)
@@ -502,9 +504,14 @@ async fn control(
     serde_json::from_slice(&response.body).map_err(|_| format!("{method} {path}: not JSON"))
 }
 
+/// A control request's JSON body.
+fn json_body(value: &impl serde::Serialize) -> Option<Vec<u8>> {
+    serde_json::to_vec(value).ok()
+}
+
 /// Asks the target what it offers (`GET /_fake/config`) and combines that with the options.
 async fn discover(target: &dyn Target, options: &RunOptions) -> TargetInfo {
-    let config: Option<FakeConfig> = control(target, "GET", "/_fake/config", None)
+    let config: Option<FakeConfig> = control(target, "GET", &Route::Config, None)
         .await
         .ok()
         .and_then(|value| serde_json::from_value(value).ok());
@@ -547,7 +554,7 @@ async fn read_clock(target: &dyn Target, info: &TargetInfo) -> Option<i64> {
     // Any target of the control protocol has a clock to read, even when moving it is not offered
     // (with a fixed test event code, say): times must follow `capi serve --now T`.
     info.config.as_ref()?;
-    control(target, "GET", "/_fake/clock", None)
+    control(target, "GET", &Route::Clock, None)
         .await
         .ok()?
         .get("now")?

@@ -52,7 +52,7 @@ impl Fault {
         Fault::DropAfterProcessing,
     ];
 
-    /// The kind's name as `--faults` and the inspection API spell it, e.g. `service-error`.
+    /// The kind's name as `--faults` and the control protocol spell it, e.g. `service-error`.
     pub fn name(self) -> &'static str {
         match self {
             Fault::UnknownError => "unknown-error",

@@ -16,7 +16,8 @@ use super::faults::{FaultPlan, FaultReport, FaultState};
 use super::held_batch::HeldBatch;
 use super::in_flight::{InFlight, InFlightGuard};
 use super::request::{FakeRequest, FakeResponse};
-use super::store::{BrowserEvent, Snapshot, Store, StoreCounts, StoredEvent};
+use super::store::{Snapshot, Store, StoredEvent};
+use crate::control::{BrowserEvent, FakeConfig, FakeStats, StoreCounts};
 use crate::generated::types::EventRequest;
 use crate::rules::{self, Context, RuleId, Verdict};
 use crate::secret::{AccessToken, AppSecret};
@@ -97,41 +98,6 @@ impl Default for FakeGraph {
     fn default() -> Self {
         FakeGraph::new()
     }
-}
-
-/// What a fake checks, as `GET /_fake/config` answers it: what a conformance runner needs to know
-/// to pick the cases that apply.
-///
-/// Every field has a default when absent (false, `null`, 0), so another implementation of the
-/// control protocol may answer only what it knows.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct FakeConfig {
-    /// True when only configured tokens are accepted (false: any non-empty token).
-    pub checks_token: bool,
-    /// True when every request needs an `appsecret_proof`.
-    pub checks_app_secret: bool,
-    /// The pixels accepted, when configured (`null`: any numeric id).
-    pub pixels: Option<Vec<String>>,
-    /// Largest body accepted, in bytes (0: not said).
-    pub max_body_bytes: usize,
-    /// True when the clock stands still (`--now`, or after `POST /_fake/clock`), false when it
-    /// follows the system clock: a runner that moves the clock puts it back the same way.
-    pub clock_stopped: bool,
-    /// Ids of the rules the fake does not enforce (`capi serve --relax`).
-    pub relaxed: Vec<String>,
-}
-
-/// What `GET /_fake/stats` answers: the store's counts and the requests in flight.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FakeStats {
-    /// Events held, received, marked duplicate and evicted.
-    #[serde(flatten)]
-    pub store: StoreCounts,
-    /// Requests to the events edge being answered now (a slow answer counts while it waits).
-    pub in_flight: usize,
-    /// The most answered at once since the start or the last reset.
-    pub max_in_flight: usize,
 }
 
 /// Configuration of a [`FakeGraph`]; start with [`FakeGraph::builder`].

@@ -1,10 +1,10 @@
 //! The core's front door: each request routed to the events edge (under any fault due) or to the
-//! inspection API.
+//! control protocol.
 
 use super::answers;
+use super::control_api;
 use super::faults;
 use super::graph::FakeGraph;
-use super::inspect;
 use super::request::{FakeRequest, FakeResponse};
 use super::route::{self, Route};
 
@@ -12,7 +12,7 @@ impl FakeGraph {
     /// Answers one request, as Graph would (see the module docs for the order of checks).
     pub fn handle(&self, request: &FakeRequest) -> FakeResponse {
         match route::route(&request.path) {
-            Route::Inspect(rest) => inspect::handle(self, request, rest),
+            Route::Control(path) => control_api::handle(self, request, path),
             Route::Events { version, pixel_id } => {
                 let _in_flight = self.in_flight();
                 if let Some(expired) = version.and_then(|v| self.expired_version(v)) {

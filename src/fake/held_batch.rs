@@ -4,7 +4,7 @@
 //! A parsed `ServerEvent` takes about four times the memory of its JSON (a 2.5 KB struct, and an
 //! allocation for every string). Held for 48 hours or until the count cap, that memory was most of
 //! what a loaded fake touched, and on a virtual machine every fresh page is slow to fault in. So the
-//! store holds JSON: the Rust inspection API parses it again, the HTTP listings write it as is.
+//! store holds JSON: the Rust API parses it again, the HTTP listings write it as is.
 //!
 //! The JSON is written anew rather than cut out of the request body: finding each event's end in
 //! the body again (serde_json's `RawValue`) cost as much as writing it, and a body may carry far

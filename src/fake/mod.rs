@@ -5,8 +5,8 @@
 //! accepted tokens and pixels, stored events) to a [`FakeResponse`] (status, content type, body), in
 //! this order:
 //!
-//! 1. route: `/{version}/{pixel}/events`, `/{pixel}/events`, or the inspection API under `/_fake/`
-//!    (see [below](#inspection-api)); anything else is Graph's unknown-path error (code 2500); a
+//! 1. route: `/{version}/{pixel}/events`, `/{pixel}/events`, or the control protocol under `/_fake/`
+//!    (see [below](#control-protocol)); anything else is Graph's unknown-path error (code 2500); a
 //!    version Graph no longer serves is served, or answered with code 2635 when the fake is built
 //!    with [`ExpiredVersions::Reject`];
 //! 2. fault injection ([`Fault`]): a queued fault, or one drawn by the seeded [`FaultPlan`], replaces
@@ -24,35 +24,18 @@
 //!
 //! Never a panic and never a 5xx for anything a client sends.
 //!
-//! # Inspection API
+//! # Control protocol
 //!
 //! In Rust: [`FakeGraph::events`], [`FakeGraph::test_events`], [`FakeGraph::post_browser_events`],
-//! [`FakeGraph::reset`], [`FakeGraph::queue_faults`], [`FakeGraph::fault_report`]. Over HTTP under
-//! `/_fake/`:
-//!
-//! | route | answer (200) |
-//! |---|---|
-//! | `GET /_fake/ready` | `{"ready": true}` |
-//! | `GET /_fake/pixels/{id}/events` | `{"pixel_id": "…", "events": [StoredEvent…]}`: live server and browser events of the pixel, oldest first |
-//! | `GET /_fake/test_events/{code}` | `{"test_event_code": "…", "events": [StoredEvent…]}`: events sent with that `test_event_code`, any pixel |
-//! | `POST /_fake/pixels/{id}/browser_events` | body `{"data": [{"event_name": "Purchase", "event_id": "o-1", "event_time": 1763800000}]}` (or the bare array; `event_id` and `event_time` optional); answer `{"events_received": N}` |
-//! | `POST /_fake/reset` | `{"reset": true}`: every stored event, count, queued fault and fault count is forgotten (tokens, pixels, fault plan and clock stay) |
-//! | `POST /_fake/faults` | body `{"next": ["service-error", "drop"], "slow_ms": 500}` (`slow_ms` optional, for `slow` entries): the next requests to the events edge get these faults, in order, before the seeded plan draws again; answer `{"queued": N}` |
-//! | `GET /_fake/stats` | [`FakeStats`]: `{"held": 1000, "received": 5000, "duplicates": 4000, "evicted": 0, "in_flight": 0, "max_in_flight": 4}`: events held now, and received, marked duplicates and evicted by the count cap since the start or the last reset; requests to the events edge answered now and the most at once |
-//! | `GET /_fake/config` | [`FakeConfig`]: `{"checks_token": true, "checks_app_secret": false, "pixels": null, "max_body_bytes": 10485760, "clock_stopped": false, "relaxed": []}`: what the fake checks (never a token or secret) |
-//! | `GET /_fake/clock` | `{"now": 1763800000}`: the fake's time (Unix seconds) |
-//! | `POST /_fake/clock` | body `{"now": T}` (stop the clock at T), `{"advance": S}` (move it S seconds on and stop it) or `{"system": true}` (follow the system clock again); answer `{"now": …}` |
-//! | `GET /_fake/faults` | [`FaultReport`]: `{"plan": {"seed": 7, "rates": [["drop", 0.01]]}, "queued": ["drop"], "requests": 12, "injected": {"service-error": 2}}` |
-//!
-//! A `StoredEvent` is `{"seq": 7, "pixel_id": "123", "source": "server" | "browser", "received_at":
-//! 1763800000, "test_event_code": null | "TEST1", "duplicate": false, "duplicate_of": null | 5,
-//! "warnings": ["action_source.website.client_user_agent"], "event": {…as accepted…}}`
-//! ([`StoredEvent`]); `warnings` names the warn-level rules the event broke.
+//! [`FakeGraph::reset`], [`FakeGraph::queue_faults`], [`FakeGraph::fault_report`],
+//! [`FakeGraph::stats`], [`FakeGraph::config`]. Over HTTP under `/_fake/`: the routes and bodies
+//! of [`crate::control`], answered by every fake.
 
 mod answers;
 mod auth;
 mod clock;
 mod compat;
+mod control_api;
 mod decode;
 mod fault;
 mod faults;
@@ -60,7 +43,6 @@ mod graph;
 mod handle;
 mod held_batch;
 mod in_flight;
-mod inspect;
 mod json_fast_path;
 mod request;
 mod route;
@@ -71,16 +53,16 @@ mod wiremock;
 
 #[cfg(feature = "wiremock")]
 pub use self::wiremock::start_mock_server;
+/// The control protocol's bodies the fake's Rust API also returns and takes (one home:
+/// [`crate::control`]).
+pub use crate::control::{BrowserEvent, FakeConfig, FakeStats, StoreCounts};
 pub use fault::{DEFAULT_SLOW_DELAY, Fault, FaultSpecError};
 pub use faults::{FaultPlan, FaultReport};
 pub use graph::{
-    DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_EVENTS, ExpiredVersions, FakeConfig, FakeGraph,
-    FakeGraphBuilder, FakeStats,
+    DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_EVENTS, ExpiredVersions, FakeGraph, FakeGraphBuilder,
 };
 pub use request::{FakeRequest, FakeResponse};
-pub use route::INSPECTION_PREFIX;
 pub use server::{FakeServer, serve};
 pub use store::{
-    BROWSER_WINS_SECONDS, BrowserEvent, DEDUP_WINDOW_SECONDS, EventSource, StoreCounts,
-    StoredEvent, StoredPayload,
+    BROWSER_WINS_SECONDS, DEDUP_WINDOW_SECONDS, EventSource, StoredEvent, StoredPayload,
 };

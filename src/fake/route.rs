@@ -1,10 +1,8 @@
-//! Which part of the fake a path addresses: the events edge (versioned or not), the inspection API
-//! under `/_fake/`, or nothing.
+//! Which part of the fake a path addresses: the events edge (versioned or not), the control
+//! protocol under `/_fake/`, or nothing.
 
+use crate::control;
 use crate::versions;
-
-/// The reserved prefix of the inspection API (no Graph path starts with it).
-pub const INSPECTION_PREFIX: &str = "/_fake/";
 
 /// Where a path leads.
 #[derive(Debug, PartialEq, Eq)]
@@ -16,16 +14,16 @@ pub(crate) enum Route<'a> {
         /// The path's object id.
         pixel_id: &'a str,
     },
-    /// The inspection API: the path after [`INSPECTION_PREFIX`].
-    Inspect(&'a str),
+    /// The control protocol: a path under [`control::PREFIX`], whole.
+    Control(&'a str),
     /// No such edge: the path components Graph would call unknown.
     Unknown(&'a str),
 }
 
 /// Routes a (still percent-encoded) path.
 pub(crate) fn route(path: &str) -> Route<'_> {
-    if let Some(rest) = path.strip_prefix(INSPECTION_PREFIX) {
-        return Route::Inspect(rest.trim_end_matches('/'));
+    if path.starts_with(control::PREFIX) {
+        return Route::Control(path);
     }
     let trimmed = path.trim_matches('/');
     let mut unversioned = trimmed;
@@ -65,7 +63,7 @@ mod tests {
     }
 
     #[test]
-    fn other_paths_are_unknown_or_inspection() {
+    fn other_paths_are_unknown_or_control() {
         for path in [
             "/",
             "/v26.0/123",
@@ -75,6 +73,6 @@ mod tests {
         ] {
             assert_eq!(route(path), Route::Unknown(path), "{path}");
         }
-        assert_eq!(route("/_fake/ready"), Route::Inspect("ready"));
+        assert_eq!(route("/_fake/ready"), Route::Control("/_fake/ready"));
     }
 }

@@ -21,7 +21,6 @@ use tokio::task::JoinHandle;
 use super::fault::Fault;
 use super::graph::FakeGraph;
 use super::request::FakeRequest;
-use super::route::INSPECTION_PREFIX;
 use crate::rules::RuleId;
 
 /// How long a shutdown waits for requests in flight before closing their connections.
@@ -157,7 +156,7 @@ async fn answer(
         headers: parts.headers,
         body,
     };
-    let (answer, request) = if request.path.starts_with(INSPECTION_PREFIX) {
+    let (answer, request) = if request.path.starts_with(crate::control::PREFIX) {
         // A listing may write 100,000 events (half a second or more): off the workers that serve
         // the events edge.
         let handler = fake.clone();

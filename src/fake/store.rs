@@ -25,6 +25,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use super::held_batch::HeldBatch;
+use crate::control::{BrowserEvent, StoreCounts};
 use crate::generated::types::ServerEvent;
 use crate::rules::RuleId;
 
@@ -39,21 +40,8 @@ pub const BROWSER_WINS_SECONDS: i64 = 5 * 60;
 pub enum EventSource {
     /// Posted to the events edge (Conversions API).
     Server,
-    /// Posted as a simulated browser (Pixel) event through the inspection API.
+    /// Posted as a simulated browser (Pixel) event through the control protocol.
     Browser,
-}
-
-/// A simulated browser (Pixel) event: just what deduplication looks at.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BrowserEvent {
-    /// The event name, e.g. `Purchase`.
-    pub event_name: String,
-    /// The Pixel's `eventID`; without it the event deduplicates nothing.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event_id: Option<String>,
-    /// When it happened (Unix seconds), for the record only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event_time: Option<i64>,
 }
 
 /// The event itself, as it was accepted.
@@ -68,12 +56,12 @@ pub enum StoredPayload {
 
 /// One accepted event and what deduplication made of it.
 ///
-/// JSON (in the inspection API): `{"seq": 7, "pixel_id": "123", "source": "server" | "browser",
+/// JSON (in the control protocol): `{"seq": 7, "pixel_id": "123", "source": "server" | "browser",
 /// "received_at": 1763800000, "test_event_code": null | "TEST1", "duplicate": false,
 /// "duplicate_of": null | 5, "warnings": ["rule id", …], "event": {…the event as accepted…}}`.
 ///
 /// `E` is how the event itself is given: parsed ([`StoredPayload`], what the Rust API returns), or,
-/// inside the fake, as its JSON for the inspection API to write as is.
+/// inside the fake, as its JSON for the control protocol to write as is.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct StoredEvent<E = StoredPayload> {
     /// Arrival order across the whole fake, from 1.
@@ -96,7 +84,7 @@ pub struct StoredEvent<E = StoredPayload> {
     pub event: E,
 }
 
-/// How the inspection API writes a held event: a server event's JSON as held (what the event JSON
+/// How the control protocol writes a held event: a server event's JSON as held (what the event JSON
 /// writer wrote of it as accepted), without parsing it again. No `Debug`: it would print the event.
 #[derive(Serialize)]
 #[serde(untagged)]
@@ -125,7 +113,7 @@ impl StoredEvent {
     }
 }
 
-/// One held event: what the inspection API shows of it, with the event itself in its batch. A clone
+/// One held event: what the control protocol shows of it, with the event itself in its batch. A clone
 /// shares the batch.
 #[derive(Clone, Debug)]
 struct Held {
@@ -282,20 +270,6 @@ pub(crate) struct Store {
     max_events: usize,
     /// Running totals since the start or the last reset.
     counts: StoreCounts,
-}
-
-/// Running totals of a fake's store since it started or was last reset, as `GET /_fake/stats` shows
-/// them (with `held`, the number held now).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, Deserialize)]
-pub struct StoreCounts {
-    /// Events held now (live and test, server and browser).
-    pub held: usize,
-    /// Events accepted and stored (server and browser), duplicates included.
-    pub received: u64,
-    /// Of those, events marked duplicates on arrival.
-    pub duplicates: u64,
-    /// Events dropped to stay under the count cap before their 48 hours were up.
-    pub evicted: u64,
 }
 
 impl Store {
@@ -487,7 +461,7 @@ impl Snapshot {
         self.0.iter().filter_map(Held::to_stored).collect()
     }
 
-    /// The events with their JSON as held, for the inspection API to write.
+    /// The events with their JSON as held, for the control protocol to write.
     pub(crate) fn listed(&self) -> Vec<StoredEvent<ListedPayload<'_>>> {
         self.0.iter().filter_map(Held::to_listed).collect()
     }

@@ -1,4 +1,4 @@
-//! The inspection API answers in the documented JSON shapes, over HTTP under `/_fake/` and in Rust:
+//! The control protocol answers in the documented JSON shapes, over HTTP under `/_fake/` and in Rust:
 //! stored events per pixel and per test code, simulated browser events, counts, the clock, reset and
 //! readiness.
 
@@ -125,6 +125,23 @@ async fn test_events_are_listed_per_code() {
     assert_eq!(answer["events"][0]["event"], event("a"));
     let (_, live) = fake.get(&format!("/_fake/pixels/{PIXEL}/events")).await;
     assert_eq!(live["events"], json!([]));
+}
+
+#[tokio::test]
+async fn a_percent_encoded_test_event_code_is_decoded_as_the_runner_encodes_it() {
+    let fake = Fake::start().await;
+    fake.send(json!({"data": [event("a")], "test_event_code": "TEST 1/ü"}))
+        .await;
+    let route = capi_kit::control::Route::TestEvents("TEST 1/ü".into()).to_string();
+    assert_eq!(route, "/_fake/test_events/TEST%201%2F%C3%BC");
+    let (status, answer) = fake.get(&route).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["test_event_code"], "TEST 1/ü");
+    assert_eq!(
+        answer["events"].as_array().map(Vec::len),
+        Some(1),
+        "{answer}"
+    );
 }
 
 #[tokio::test]

@@ -22,11 +22,16 @@ mod cli_serve;
 mod cli_validate;
 #[cfg(feature = "wiremock")]
 mod client_wire;
-#[cfg(feature = "conformance")]
+#[cfg(all(feature = "conformance", feature = "fake"))]
 mod conformance;
-#[cfg(feature = "conformance")]
+#[cfg(all(feature = "conformance", feature = "fake"))]
 mod conformance_bite;
-#[cfg(all(feature = "conformance", feature = "schemars", feature = "report"))]
+#[cfg(all(
+    feature = "conformance",
+    feature = "fake",
+    feature = "schemars",
+    feature = "report"
+))]
 mod evidence;
 #[cfg(feature = "wiremock")]
 mod fake_auth;

@@ -1,85 +1,46 @@
-//! The inspection API over HTTP, under the reserved prefix `/_fake/`: routes, JSON shapes and
-//! methods as documented in the [module docs](super#inspection-api). Other paths under the prefix
-//! get Graph's unknown-path error, other methods Graph's unsupported-method error, an unreadable
-//! browser-events body a 400 Graph envelope.
+//! The fake's side of the control protocol ([`crate::control`]): each route answered from the
+//! fake's state. A route asked with another method gets Graph's unsupported-method error, a path
+//! under the prefix that names no route Graph's unknown-path error, an unreadable body a 400 Graph
+//! envelope.
 
 use http::{Method, StatusCode};
 use serde::ser::SerializeMap;
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Serialize, Serializer};
 use serde_json::json;
 
 use super::answers;
 use super::fault::{DEFAULT_SLOW_DELAY, Fault};
 use super::graph::FakeGraph;
 use super::request::{FakeRequest, FakeResponse};
-use super::store::{BrowserEvent, ListedPayload, Snapshot, StoredEvent};
+use super::store::{ListedPayload, Snapshot, StoredEvent};
+use crate::control::{BrowserEvents, ClockChange, ClockReading, FaultQueue, Route};
 
-/// The body of `POST /_fake/pixels/{id}/browser_events`.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum BrowserEvents {
-    Wrapped { data: Vec<BrowserEvent> },
-    Bare(Vec<BrowserEvent>),
-}
-
-/// The body of `POST /_fake/faults`.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct QueuedFaults {
-    next: Vec<String>,
-    slow_ms: Option<u64>,
-}
-
-/// The body of `POST /_fake/clock`: exactly one of the three.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "snake_case")]
-enum ClockChange {
-    Now(i64),
-    Advance(i64),
-    System(bool),
-}
-
-/// Answers a request whose path was `/_fake/{rest}`.
-pub(crate) fn handle(fake: &FakeGraph, request: &FakeRequest, rest: &str) -> FakeResponse {
-    let segments: Vec<&str> = rest.split('/').collect();
-    let method = &request.method;
-    let expect = |wanted: Method, answer: &dyn Fn() -> FakeResponse| {
-        if *method == wanted {
-            answer()
-        } else {
-            answers::unsupported_method(method.as_str())
-        }
+/// Answers a request whose path starts with [`crate::control::PREFIX`].
+pub(crate) fn handle(fake: &FakeGraph, request: &FakeRequest, path: &str) -> FakeResponse {
+    let Some(route) = Route::parse(path) else {
+        return answers::unknown_path(&request.path);
     };
-    match segments.as_slice() {
-        ["ready"] => expect(Method::GET, &|| {
-            FakeResponse::json(StatusCode::OK, &json!({"ready": true}))
-        }),
-        ["reset"] => expect(Method::POST, &|| {
+    if !route.methods().contains(&request.method.as_str()) {
+        return answers::unsupported_method(request.method.as_str());
+    }
+    let get = request.method == Method::GET;
+    match route {
+        Route::Ready => FakeResponse::json(StatusCode::OK, &json!({"ready": true})),
+        Route::Reset => {
             fake.reset();
             FakeResponse::json(StatusCode::OK, &json!({"reset": true}))
-        }),
-        ["pixels", id, "events"] if !id.is_empty() => expect(Method::GET, &|| {
-            events_answer("pixel_id", id, &fake.pixel_snapshot(id))
-        }),
-        ["test_events", code] if !code.is_empty() => expect(Method::GET, &|| {
-            events_answer("test_event_code", code, &fake.test_snapshot(code))
-        }),
-        ["pixels", id, "browser_events"] if !id.is_empty() => {
-            expect(Method::POST, &|| post_browser_events(fake, request, id))
         }
-        ["stats"] => expect(Method::GET, &|| {
-            FakeResponse::json(StatusCode::OK, &fake.stats())
-        }),
-        ["config"] => expect(Method::GET, &|| {
-            FakeResponse::json(StatusCode::OK, &fake.config())
-        }),
-        ["clock"] if *method == Method::GET => clock_answer(fake),
-        ["clock"] => expect(Method::POST, &|| set_clock(fake, request)),
-        ["faults"] if *method == Method::GET => {
-            FakeResponse::json(StatusCode::OK, &fake.fault_report())
+        Route::PixelEvents(id) => events_answer("pixel_id", &id, &fake.pixel_snapshot(&id)),
+        Route::TestEvents(code) => {
+            events_answer("test_event_code", &code, &fake.test_snapshot(&code))
         }
-        ["faults"] => expect(Method::POST, &|| queue_faults(fake, request)),
-        _ => answers::unknown_path(&request.path),
+        Route::BrowserEvents(id) => post_browser_events(fake, request, &id),
+        Route::Stats => FakeResponse::json(StatusCode::OK, &fake.stats()),
+        Route::Config => FakeResponse::json(StatusCode::OK, &fake.config()),
+        Route::Clock if get => clock_answer(fake),
+        Route::Clock => set_clock(fake, request),
+        Route::Faults if get => FakeResponse::json(StatusCode::OK, &fake.fault_report()),
+        Route::Faults => queue_faults(fake, request),
     }
 }
 
@@ -108,8 +69,8 @@ fn post_browser_events(fake: &FakeGraph, request: &FakeRequest, pixel_id: &str) 
         return too_large;
     }
     match serde_json::from_slice::<BrowserEvents>(&request.body) {
-        Ok(BrowserEvents::Wrapped { data: events } | BrowserEvents::Bare(events)) => {
-            let received = fake.post_browser_events(pixel_id, events);
+        Ok(events) => {
+            let received = fake.post_browser_events(pixel_id, events.into_events());
             FakeResponse::json(StatusCode::OK, &json!({ "events_received": received }))
         }
         Err(_) => answers::malformed_body(
@@ -119,7 +80,7 @@ fn post_browser_events(fake: &FakeGraph, request: &FakeRequest, pixel_id: &str) 
 }
 
 fn queue_faults(fake: &FakeGraph, request: &FakeRequest) -> FakeResponse {
-    let Ok(queued) = serde_json::from_slice::<QueuedFaults>(&request.body) else {
+    let Ok(queued) = serde_json::from_slice::<FaultQueue>(&request.body) else {
         return answers::malformed_body(
             "The body must be {\"next\": [\"service-error\", …], \"slow_ms\": 500} (slow_ms optional).",
         );
@@ -143,7 +104,7 @@ fn queue_faults(fake: &FakeGraph, request: &FakeRequest) -> FakeResponse {
 }
 
 fn clock_answer(fake: &FakeGraph) -> FakeResponse {
-    FakeResponse::json(StatusCode::OK, &json!({ "now": fake.now() }))
+    FakeResponse::json(StatusCode::OK, &ClockReading { now: fake.now() })
 }
 
 fn set_clock(fake: &FakeGraph, request: &FakeRequest) -> FakeResponse {
