@@ -59,14 +59,9 @@ pub(crate) struct ServeArgs {
     /// this edge today is unknown.
     #[arg(long, value_enum, value_name = "ANSWER", default_value_t = ExpiredVersionsArg::Serve)]
     expired_versions: ExpiredVersionsArg,
-    /// Inject faults on the events edge: KIND=RATE[,KIND=RATE…], rates per request from 0 to 1.
-    /// Kinds: unknown-error (code 1, HTTP 500), service-error (code 2, 500), app-throttle (code 4,
-    /// 403), user-throttle (code 17, 403), app-limit (code 341, 403), call-limit (code 613, 403),
-    /// all with is_transient true;
-    /// html-502 (an HTML page);
-    /// slow (the real answer after --slow-ms); drop (connection closed, nothing stored);
-    /// drop-after (events stored, then the connection closed).
-    #[arg(long, value_name = "SPEC", default_value = "")]
+    /// Inject faults on the events edge: KIND=RATE[,KIND=RATE…], rates per request from 0 to 1
+    /// (`--help` lists the kinds).
+    #[arg(long, value_name = "SPEC", default_value = "", long_help = faults_long_help())]
     faults: String,
     /// Seed of the fault plan: the same seed and request sequence give the same faults.
     #[arg(long, value_name = "N", default_value_t = 0)]
@@ -133,6 +128,15 @@ pub(crate) fn run(args: ServeArgs) -> ExitCode {
         }
     };
     runtime.block_on(serve_until_signal(fake, args.addr))
+}
+
+/// `--faults`' long help, its kinds from the fault catalog.
+fn faults_long_help() -> String {
+    format!(
+        "Inject faults on the events edge: KIND=RATE[,KIND=RATE…], rates per request from 0 to 1, \
+         for example service-error=0.05,drop=0.01. Kinds:\n{}",
+        capi_kit::fake::fault_help_lines()
+    )
 }
 
 fn build_fake(args: &ServeArgs) -> Result<FakeGraph, String> {

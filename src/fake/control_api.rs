@@ -9,7 +9,7 @@ use serde::{Serialize, Serializer};
 use serde_json::json;
 
 use super::answers;
-use super::fault::{DEFAULT_SLOW_DELAY, Fault};
+use super::fault_kinds::{DEFAULT_SLOW_DELAY, Fault};
 use super::graph::FakeGraph;
 use super::request::{FakeRequest, FakeResponse};
 use super::store::{ListedPayload, Snapshot, StoredEvent};

@@ -3,7 +3,6 @@
 
 use super::answers;
 use super::control_api;
-use super::faults;
 use super::graph::FakeGraph;
 use super::request::{FakeRequest, FakeResponse};
 use super::route::{self, Route};
@@ -19,7 +18,7 @@ impl FakeGraph {
                     return expired;
                 }
                 match self.next_fault() {
-                    Some(fault) => faults::answer(fault, || self.events_edge(request, pixel_id)),
+                    Some(fault) => fault.answer(|| self.events_edge(request, pixel_id)),
                     None => self.events_edge(request, pixel_id),
                 }
             }

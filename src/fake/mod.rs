@@ -37,8 +37,8 @@ mod clock;
 mod compat;
 mod control_api;
 mod decode;
-mod fault;
-mod faults;
+mod fault_kinds;
+mod fault_plan;
 mod graph;
 mod handle;
 mod held_batch;
@@ -56,8 +56,11 @@ pub use self::wiremock::start_mock_server;
 /// The control protocol's bodies the fake's Rust API also returns and takes (one home:
 /// [`crate::control`]).
 pub use crate::control::{BrowserEvent, FakeConfig, FakeStats, StoreCounts};
-pub use fault::{DEFAULT_SLOW_DELAY, Fault, FaultSpecError};
-pub use faults::{FaultPlan, FaultReport};
+pub use fault_kinds::{
+    DEFAULT_SLOW_DELAY, FAULT_KINDS, Fault, FaultAnswer, FaultKind, FaultSpecError,
+    fault_help_lines, fault_table_markdown,
+};
+pub use fault_plan::{FaultPlan, FaultReport};
 pub use graph::{
     DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_EVENTS, ExpiredVersions, FakeGraph, FakeGraphBuilder,
 };

@@ -18,7 +18,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use super::fault::Fault;
+use super::fault_kinds::Fault;
 use super::graph::FakeGraph;
 use super::request::FakeRequest;
 use crate::rules::RuleId;

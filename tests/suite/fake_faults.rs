@@ -7,7 +7,10 @@ use std::time::{Duration, Instant};
 use crate::support::{NOW, PIXEL, TOKEN};
 use capi_kit::Client;
 use capi_kit::client::{ClientOptions, SendError, SendEventsExt};
-use capi_kit::fake::{FakeGraph, FakeRequest, FakeServer, Fault, FaultPlan, start_mock_server};
+use capi_kit::fake::{
+    FAULT_KINDS, FakeGraph, FakeRequest, FakeServer, Fault, FaultAnswer, FaultPlan,
+    fault_table_markdown, start_mock_server,
+};
 use capi_kit::types::EventRequest;
 use serde_json::{Value, json};
 
@@ -192,6 +195,72 @@ fn a_seeded_plan_gives_the_same_faults_in_the_same_order_at_its_rates() {
     ] {
         assert!(first.contains(&Some(kind)), "{kind} never drawn");
     }
+}
+
+/// Each fault's answer through the core is its catalog row: status, code, subcode, `is_transient`,
+/// an answer or none, events stored or not.
+#[test]
+fn every_fault_answers_as_its_catalog_row_says() {
+    for fault in Fault::ALL {
+        let kind = fault.kind();
+        let fake = fake();
+        fake.queue_faults([fault]);
+        let request = FakeRequest::post(&format!("/v26.0/{PIXEL}/events?access_token={TOKEN}"))
+            .header("content-type", "application/json")
+            .body(body("e").to_string());
+        let answer = fake.handle(&request);
+        assert_eq!(answer.fault, Some(fault), "{fault}");
+        let stored = !fake.events(PIXEL).is_empty();
+        assert_eq!(stored, kind.processes_request, "{fault}: events stored");
+        assert_eq!(stored, fault.processes_request(), "{fault}");
+        match kind.answer {
+            FaultAnswer::GraphError { code, subcode, .. } => {
+                let body: Value = serde_json::from_slice(&answer.body).unwrap();
+                assert_eq!(Some(answer.status.as_u16()), kind.status(), "{fault}");
+                assert_eq!(body["error"]["code"], code, "{fault}");
+                assert_eq!(body["error"]["error_subcode"].as_i64(), subcode, "{fault}");
+                assert_eq!(body["error"]["is_transient"], true, "{fault}");
+                assert!(kind.is_transient(), "{fault}");
+                assert!(!answer.drop_connection, "{fault}");
+            }
+            FaultAnswer::HtmlBadGateway => {
+                assert_eq!(answer.status.as_u16(), 502);
+                assert!(answer.content_type.starts_with("text/html"));
+            }
+            FaultAnswer::Delayed => {
+                assert_eq!(answer.status.as_u16(), 200, "{fault}");
+                assert!(answer.delay.is_some(), "{fault}");
+            }
+            FaultAnswer::NoAnswer => assert!(answer.drop_connection, "{fault}"),
+            other => panic!("{fault}: a new kind of answer, {other:?}: test it here"),
+        }
+    }
+    assert_eq!(Fault::ALL.len(), FAULT_KINDS.len());
+}
+
+/// The README's fault table is the catalog's. Regenerate with
+/// `CAPI_BLESS=1 cargo test --all-features --test suite fake_faults`.
+#[test]
+fn the_readme_fault_table_is_the_catalog() {
+    let block = format!(
+        "<!-- faults -->\n{}<!-- /faults -->",
+        fault_table_markdown()
+    );
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
+    let text = std::fs::read_to_string(path).unwrap();
+    let (Some(start), Some(end)) = (text.find("<!-- faults -->"), text.find("<!-- /faults -->"))
+    else {
+        panic!("README.md has no <!-- faults --> block");
+    };
+    let current = &text[start..end + "<!-- /faults -->".len()];
+    if std::env::var_os("CAPI_BLESS").is_some() && current != block {
+        std::fs::write(path, text.replace(current, &block)).unwrap();
+        return;
+    }
+    assert_eq!(
+        current, block,
+        "README.md's fault table is out of date; run `CAPI_BLESS=1 cargo test --all-features --test suite fake_faults`"
+    );
 }
 
 #[test]

@@ -1,5 +1,5 @@
-//! Faults on demand: transient Graph errors, throttling, an HTML 5xx, slow answers and dropped
-//! connections, injected on the events edge by a seeded plan (rates) or a queue (the next N requests).
+//! When faults happen: a seeded plan (rates per kind) or a queue (the next N requests) picks the
+//! [fault kind](super::fault_kinds) each request to the events edge gets, and counts them.
 //!
 //! A client's retry logic is tested against exactly these. For a given seed and the same sequence of
 //! requests the plan picks the same faults: each request to the events edge draws one number from a
@@ -8,86 +8,11 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::time::Duration;
 
-use http::StatusCode;
 use serde::Serialize;
 
-use super::answers::error_response;
 #[cfg(test)]
-use super::fault::DEFAULT_SLOW_DELAY;
-use super::fault::{Fault, FaultSpecError};
-use super::request::FakeResponse;
-use crate::generated::types::GraphErrorEnvelope;
-use crate::graph_codes;
-use crate::graph_error::{Transience, envelope};
-
-/// The answer under `fault`; `real` gives the fake's real answer when the fault keeps it.
-pub(crate) fn answer(fault: Fault, real: impl FnOnce() -> FakeResponse) -> FakeResponse {
-    let response = match fault {
-        Fault::UnknownError => error_response(&transient(
-            graph_codes::UNKNOWN_ERROR,
-            "An unknown error has occurred.",
-        )),
-        Fault::ServiceError => error_response(&transient(
-            graph_codes::SERVICE_ERROR,
-            "An unexpected error has occurred. Please retry your request later.",
-        )),
-        Fault::AppThrottle => error_response(&transient(
-            graph_codes::APP_THROTTLE,
-            "(#4) Application request limit reached",
-        )),
-        Fault::UserThrottle => error_response(&with_subcode(
-            transient(
-                graph_codes::USER_THROTTLE,
-                "(#17) User request limit reached",
-            ),
-            2_446_079,
-        )),
-        Fault::AppLimit => error_response(&transient(
-            graph_codes::APP_LIMIT,
-            "(#341) Application limit reached",
-        )),
-        Fault::CallLimit => error_response(&with_subcode(
-            transient(
-                graph_codes::CALL_LIMIT,
-                "There have been too many calls from this ad-account. Please wait a bit and try again.",
-            ),
-            1_487_742,
-        )),
-        Fault::HtmlBadGateway => FakeResponse::raw(
-            StatusCode::BAD_GATEWAY,
-            "text/html; charset=utf-8",
-            BAD_GATEWAY,
-        ),
-        Fault::Slow(delay) => real().delayed(delay),
-        Fault::Drop => FakeResponse::dropped(),
-        Fault::DropAfterProcessing => {
-            drop(real());
-            FakeResponse::dropped()
-        }
-    };
-    FakeResponse {
-        fault: Some(fault),
-        ..response
-    }
-}
-
-/// A transient Graph error (`OAuthException`, `is_transient: true`) with the status
-/// [`status_for_code`](super::answers::status_for_code) gives its code. The texts of codes 1, 2, 4
-/// and 17 are Graph's as captured or reported (the evidence ledger); 341's `(#341)` form follows
-/// them and is capi-kit's.
-fn transient(code: i64, message: &str) -> GraphErrorEnvelope {
-    envelope("OAuthException", code, message, Transience::Transient)
-}
-
-/// `error` with the subcode Meta's rate-limiting page gives its code, as the answer.
-fn with_subcode(mut error: GraphErrorEnvelope, subcode: i64) -> GraphErrorEnvelope {
-    error.error.error_subcode = Some(subcode);
-    error
-}
-
-/// The HTML page of a [`Fault::HtmlBadGateway`].
-const BAD_GATEWAY: &str = "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\
-<body><h1>Bad Gateway</h1><p>The server returned an invalid or incomplete response.</p></body></html>\n";
+use super::fault_kinds::DEFAULT_SLOW_DELAY;
+use super::fault_kinds::{Fault, FaultSpecError};
 
 /// A seeded fault plan: each request to the events edge gets fault `k` with probability `rate_k`
 /// (the rates add up to at most 1), decided by a generator seeded with `seed`.
