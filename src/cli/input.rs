@@ -1,6 +1,70 @@
-//! Naming an input file or standard input (`-`), for subcommands that take one.
+//! One home for reading the events `capi send` and `capi validate` take: a file or `-`, whether it
+//! is one request body or NDJSON events, and the input's line numbers.
+//!
+//! The rule, the same for every command: a document with `data`, or one JSON object that is not an
+//! event, is a request body; one event per line is NDJSON; a top-level array is an error that says
+//! to wrap it in `{"data": …}`; one event spread over several lines is an error that says to put it
+//! on one line or wrap it.
 
+use std::collections::BTreeMap;
+use std::io::{self, BufRead, BufReader, Cursor, Read};
 use std::path::Path;
+
+use capi_kit::rules;
+use serde::de::IgnoredAny;
+use serde_json::Value;
+
+/// What the input holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Shape {
+    /// One request body, `{"data": [...], …}` (or a document that is meant as one).
+    Body,
+    /// One event per line.
+    Ndjson,
+}
+
+/// Why an input cannot be read as events.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum InputError {
+    /// The file cannot be opened or read.
+    #[error("cannot read {name}: {source}")]
+    Io {
+        /// The input's name ([`input_name`]).
+        name: String,
+        /// What went wrong.
+        source: io::Error,
+    },
+    /// The document is a JSON array.
+    #[error(
+        "{name} is a JSON array; a request body is an object: wrap the events in {{\"data\": [...]}}, or write one event per line (NDJSON)"
+    )]
+    TopLevelArray {
+        /// The input's name.
+        name: String,
+    },
+    /// The document is one event written over several lines.
+    #[error(
+        "{name} is one event over several lines; write it on one line (NDJSON) or wrap it in {{\"data\": [...]}}"
+    )]
+    SpreadEvent {
+        /// The input's name.
+        name: String,
+    },
+}
+
+/// The input, buffered: a `BufReader` (not any `BufRead`) so a reader can see when its buffer is
+/// empty, that is when the next read may wait for a pipe.
+pub(crate) type Input = BufReader<Box<dyn Read + Send>>;
+
+/// An input opened, its shape decided.
+pub(crate) struct Opened {
+    /// How to name it in messages.
+    pub(crate) name: String,
+    /// Body or NDJSON.
+    pub(crate) shape: Shape,
+    /// The whole input, from its first byte (what deciding read is read again).
+    pub(crate) reader: Input,
+}
 
 /// How to name `path` in messages: "standard input" for `-`.
 pub(crate) fn input_name(path: &Path) -> String {
@@ -8,5 +72,257 @@ pub(crate) fn input_name(path: &Path) -> String {
         "standard input".to_owned()
     } else {
         path.display().to_string()
+    }
+}
+
+/// Opens `path` (`-`: standard input) and decides its shape by the module's rule, or takes
+/// `forced`. Deciding reads as little as it takes: NDJSON is known from its first two lines, so a
+/// large NDJSON file is never held in memory.
+pub(crate) fn open(path: &Path, forced: Option<Shape>) -> Result<Opened, InputError> {
+    let name = input_name(path);
+    let io_error = |source| InputError::Io {
+        name: name.clone(),
+        source,
+    };
+    let source: Box<dyn Read + Send> = if path == Path::new("-") {
+        Box::new(io::stdin())
+    } else {
+        Box::new(std::fs::File::open(path).map_err(io_error)?)
+    };
+    let mut raw = BufReader::with_capacity(1 << 16, source);
+    let (shape, start) = match forced {
+        Some(shape) => (shape, Vec::new()),
+        None => {
+            let (decided, start) = decide_start(&mut raw).map_err(io_error)?;
+            (decided.map_err(|error| error.named(&name))?, start)
+        }
+    };
+    let reader: Box<dyn Read + Send> = Box::new(Cursor::new(start).chain(raw));
+    Ok(Opened {
+        name,
+        shape,
+        reader: BufReader::with_capacity(1 << 16, reader),
+    })
+}
+
+/// A shape error before the input's name is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NotEvents {
+    TopLevelArray,
+    SpreadEvent,
+}
+
+impl NotEvents {
+    fn named(self, name: &str) -> InputError {
+        let name = name.to_owned();
+        match self {
+            NotEvents::TopLevelArray => InputError::TopLevelArray { name },
+            NotEvents::SpreadEvent => InputError::SpreadEvent { name },
+        }
+    }
+}
+
+/// The shape of a whole input by the module's rule.
+fn decide(bytes: &[u8]) -> Result<Shape, NotEvents> {
+    let mut lines = bytes
+        .split(|&b| b == b'\n')
+        .map(<[u8]>::trim_ascii)
+        .filter(|line| !line.is_empty());
+    let (Some(first), second) = (lines.next(), lines.next()) else {
+        return Ok(Shape::Body);
+    };
+    match serde_json::from_slice::<Value>(first) {
+        Ok(Value::Array(_)) => Err(NotEvents::TopLevelArray),
+        Ok(Value::Object(object)) if object.contains_key("data") => Ok(Shape::Body),
+        Ok(Value::Object(object)) if object.keys().any(|k| rules::is_event_key(k)) => {
+            Ok(Shape::Ndjson)
+        }
+        // A line of JSON followed by more lines: NDJSON, whose lines say what they are not.
+        Ok(_) if second.is_some() => Ok(Shape::Ndjson),
+        Ok(_) => Ok(Shape::Body),
+        // Not JSON on its own line: the whole input may be one document over several lines.
+        Err(_) => match serde_json::from_slice::<BTreeMap<String, IgnoredAny>>(bytes) {
+            Ok(keys)
+                if !keys.contains_key("data") && keys.keys().any(|k| rules::is_event_key(k)) =>
+            {
+                Err(NotEvents::SpreadEvent)
+            }
+            Ok(_) => Ok(Shape::Body),
+            Err(_) if serde_json::from_slice::<Vec<IgnoredAny>>(bytes).is_ok() => {
+                Err(NotEvents::TopLevelArray)
+            }
+            // Not JSON at all: a body, whose reading reports the syntax error with its place.
+            Err(_) => Ok(Shape::Body),
+        },
+    }
+}
+
+/// Decides the shape from as little of the input as it takes (the decision [`decide`] makes on the
+/// whole input): a first non-blank line that is JSON on its own decides at once (with the next
+/// line when it is neither a body nor an event); otherwise the whole input is read. Returns the
+/// decision and the bytes read so far.
+fn decide_start(input: &mut impl BufRead) -> io::Result<(Result<Shape, NotEvents>, Vec<u8>)> {
+    let mut start = Vec::new();
+    let mut first_line_is_json = false;
+    loop {
+        let from = start.len();
+        if input.read_until(b'\n', &mut start)? == 0 {
+            // All of the input is here.
+            return Ok((decide(&start), start));
+        }
+        let line = start[from..].trim_ascii();
+        if line.is_empty() {
+            continue;
+        }
+        if first_line_is_json {
+            return Ok((decide(&start), start));
+        }
+        match serde_json::from_slice::<Value>(line) {
+            Ok(Value::Array(_)) => return Ok((Err(NotEvents::TopLevelArray), start)),
+            Ok(Value::Object(object))
+                if object.contains_key("data") || object.keys().any(|k| rules::is_event_key(k)) =>
+            {
+                return Ok((decide(&start), start));
+            }
+            Ok(_) => first_line_is_json = true,
+            Err(_) => {
+                // Maybe one document over several lines: only all of it tells.
+                input.read_to_end(&mut start)?;
+                return Ok((decide(&start), start));
+            }
+        }
+    }
+}
+
+/// The non-blank lines of an input, each with its 1-based number in the input.
+pub(crate) struct NumberedLines {
+    reader: Input,
+    number: usize,
+}
+
+impl NumberedLines {
+    /// The lines of `reader`, from its start.
+    pub(crate) fn new(reader: Input) -> Self {
+        NumberedLines { reader, number: 0 }
+    }
+
+    /// Reads the next non-blank line into `line` (cleared first, its end of line kept) and returns
+    /// its number; `None` at the end. An error is the number of the line that could not be read.
+    pub(crate) fn next_line(
+        &mut self,
+        line: &mut Vec<u8>,
+    ) -> Option<Result<usize, (usize, io::Error)>> {
+        loop {
+            line.clear();
+            match self.reader.read_until(b'\n', line) {
+                Ok(0) => return None,
+                Ok(_) => {}
+                Err(error) => {
+                    self.number += 1;
+                    return Some(Err((self.number, error)));
+                }
+            }
+            self.number += 1;
+            if !line.trim_ascii().is_empty() {
+                return Some(Ok(self.number));
+            }
+        }
+    }
+
+    /// True when nothing is buffered: the next read may wait for more input (a pipe).
+    pub(crate) fn would_wait(&self) -> bool {
+        self.reader.buffer().is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EVENT: &str = r#"{"event_name":"Purchase","event_time":1}"#;
+
+    fn shape(input: &str) -> Result<Shape, NotEvents> {
+        decide(input.as_bytes())
+    }
+
+    #[test]
+    fn bodies_events_arrays_and_spread_events_by_the_rule() {
+        use NotEvents::*;
+        use Shape::*;
+        let cases: &[(&str, Result<Shape, NotEvents>)] = &[
+            ("", Ok(Body)),
+            (r#"{"data":[]}"#, Ok(Body)),
+            ("{\n  \"data\": []\n}\n", Ok(Body)),
+            ("{}", Ok(Body)),
+            ("{}\n", Ok(Body)),
+            (r#"{"test_event_code":"T"}"#, Ok(Body)),
+            (EVENT, Ok(Ndjson)),
+            (&format!("{EVENT}\n{EVENT}\n"), Ok(Ndjson)),
+            ("{}\n{}\n", Ok(Ndjson)),
+            ("[1,2]\n", Err(TopLevelArray)),
+            (&format!("[\n{EVENT}\n]"), Err(TopLevelArray)),
+            ("{\n  \"event_name\": \"Purchase\"\n}", Err(SpreadEvent)),
+            ("not json\n{}\n", Ok(Body)),
+            (&format!("{EVENT}\nnot json"), Ok(Ndjson)),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(shape(input), *expected, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn the_start_of_a_stream_decides_as_the_whole_input_does_and_loses_nothing() {
+        let inputs = [
+            String::new(),
+            "\n \r\n\t\n".to_owned(),
+            EVENT.to_owned(),
+            format!("{EVENT}\n"),
+            format!("\n\n{EVENT}\r\n{EVENT}"),
+            format!("{EVENT}\n\x0c\n"),
+            format!("{EVENT}\n{EVENT}\n"),
+            r#"{"data":[]}"#.to_owned(),
+            "{\n  \"data\": []\n}\n".to_owned(),
+            "{\n  \"event_name\": \"Purchase\"\n}".to_owned(),
+            "{}\n".to_owned(),
+            "{}\n{}\n".to_owned(),
+            "5\n".to_owned(),
+            "not json\n{}\n".to_owned(),
+            format!("{EVENT}\nnot json"),
+            "[1,2]\n".to_owned(),
+        ];
+        for input in inputs {
+            let mut reader = Cursor::new(input.as_bytes());
+            let (decided, mut start) = decide_start(&mut reader).expect("in memory");
+            assert_eq!(decided, decide(input.as_bytes()), "{input:?}");
+            reader.read_to_end(&mut start).expect("in memory");
+            assert_eq!(start, input.as_bytes(), "nothing lost: {input:?}");
+        }
+    }
+
+    #[test]
+    fn lines_are_numbered_as_in_the_input_blank_ones_skipped() {
+        let text = format!("\n{EVENT}\n  \n{EVENT}\r\n{EVENT}");
+        let boxed: Box<dyn Read + Send> = Box::new(Cursor::new(text.into_bytes()));
+        let mut lines = NumberedLines::new(BufReader::new(boxed));
+        let mut line = Vec::new();
+        let mut numbers = Vec::new();
+        while let Some(number) = lines.next_line(&mut line) {
+            numbers.push(number.expect("in memory"));
+            assert_eq!(line.trim_ascii(), EVENT.as_bytes());
+        }
+        assert_eq!(numbers, [2, 4, 5]);
+    }
+
+    #[test]
+    fn a_missing_file_is_named_in_the_error() {
+        let Err(error) = open(Path::new("/no/such/file.ndjson"), None) else {
+            panic!("opened a missing file");
+        };
+        assert!(
+            error
+                .to_string()
+                .starts_with("cannot read /no/such/file.ndjson: "),
+            "{error}"
+        );
     }
 }

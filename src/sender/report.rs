@@ -1,5 +1,6 @@
 //! What became of every event a sender was given: accepted, rejected or not delivered.
 
+use std::fmt;
 use std::ops::Range;
 
 use crate::rules::{Violation, Warning};
@@ -171,6 +172,102 @@ pub struct UndeliveredEvent {
     pub last_error: String,
 }
 
+/// One line: `3 accepted, 1 rejected, 0 not delivered, of 4 events`. The alternate form (`{:#}`)
+/// adds one line per event not accepted and per warning, in input order.
+impl fmt::Display for DeliveryReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} accepted, {} rejected, {} not delivered, of {} events",
+            self.accepted(),
+            self.rejected.len(),
+            self.not_delivered.len(),
+            self.submitted
+        )?;
+        if f.alternate() {
+            for rejected in &self.rejected {
+                write!(f, "\n{rejected}")?;
+            }
+            for undelivered in &self.not_delivered {
+                write!(f, "\n{undelivered}")?;
+            }
+            for warning in &self.warnings {
+                write!(f, "\n{warning}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `event 3 (event_id o-1)`: an event by its input position and id.
+struct EventName<'a>(usize, Option<&'a str>);
+
+impl fmt::Display for EventName<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "event {}", self.0)?;
+        match self.1 {
+            Some(id) => write!(f, " (event_id {id})"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// `event 3 (event_id o-1) rejected: …`, the reason as [`Rejection`] prints it.
+impl fmt::Display for RejectedEvent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = EventName(self.index, self.event_id.as_deref());
+        write!(f, "{name} rejected: {}", self.reason)
+    }
+}
+
+/// A rule's message with its id and blame path (`… [custom_data.currency.iso4217] at
+/// $['data'][3]['custom_data']['currency']`), Graph's refusal with its stable parts, or the
+/// serializer's reason.
+impl fmt::Display for Rejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Rejection::Rule(violation) => write!(f, "{violation} at {}", violation.path),
+            Rejection::Graph(refusal) => write!(f, "Graph refused the batch: {refusal}"),
+            Rejection::Unserializable(reason) => write!(f, "cannot be written as JSON: {reason}"),
+        }
+    }
+}
+
+/// `HTTP 400, code 100, subcode 2804019: <message>` (no subcode part when Graph sent none).
+impl fmt::Display for GraphRefusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "HTTP {}, code {}", self.status, self.code)?;
+        if let Some(subcode) = self.error_subcode {
+            write!(f, ", subcode {subcode}")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// `event 3 not delivered after 5 attempts: <last failure>`.
+impl fmt::Display for UndeliveredEvent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = EventName(self.index, self.event_id.as_deref());
+        write!(
+            f,
+            "{name} not delivered after {} attempts: {}",
+            self.attempts, self.last_error
+        )
+    }
+}
+
+/// `event 3 warning: <message> [rule id] at <path>` (sent all the same).
+impl fmt::Display for EventWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = EventName(self.index, self.event_id.as_deref());
+        write!(f, "{name} warning: {}", self.warning.message)?;
+        if let Some(rule) = self.warning.rule {
+            write!(f, " [{}]", rule.as_str())?;
+        }
+        write!(f, " at {}", self.warning.path)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,5 +276,59 @@ mod tests {
     fn positions_compress_into_ranges() {
         assert_eq!(ranges([0, 1, 2, 5, 6, 9]), vec![0..3, 5..7, 9..10]);
         assert_eq!(ranges([]), Vec::<Range<usize>>::new());
+    }
+
+    #[test]
+    fn reports_print_rule_ids_and_blame_paths_not_rust_names() {
+        use crate::rules::{BlamePath, RuleId};
+        // Rule `custom_data.currency.iso4217`.
+        let violation = Violation::new(
+            RuleId::CurrencyIso4217,
+            BlamePath::event(3).key("custom_data").key("currency"),
+            "The currency is not an ISO 4217 code.",
+        );
+        let report = DeliveryReport {
+            submitted: 5,
+            rejected: vec![
+                RejectedEvent {
+                    index: 3,
+                    event_id: Some("o-1".into()),
+                    reason: Rejection::Rule(violation),
+                },
+                RejectedEvent {
+                    index: 4,
+                    event_id: None,
+                    reason: Rejection::Graph(GraphRefusal {
+                        status: 400,
+                        code: 100,
+                        error_subcode: Some(2_804_019),
+                        blame: None,
+                        message: "Invalid parameter".into(),
+                        fbtrace_id: None,
+                    }),
+                },
+            ],
+            ..DeliveryReport::default()
+        };
+        assert_eq!(
+            report.to_string(),
+            "0 accepted, 2 rejected, 0 not delivered, of 5 events"
+        );
+        let full = format!("{report:#}");
+        let lines: Vec<&str> = full.lines().collect();
+        assert_eq!(lines.len(), 3, "{full}");
+        assert_eq!(
+            lines[1],
+            "event 3 (event_id o-1) rejected: The currency is not an ISO 4217 code. \
+             [custom_data.currency.iso4217] at $['data'][3]['custom_data']['currency']"
+        );
+        assert_eq!(
+            lines[2],
+            "event 4 rejected: Graph refused the batch: HTTP 400, code 100, subcode 2804019: Invalid parameter"
+        );
+        assert!(
+            !full.contains("Violation") && !full.contains("RuleId"),
+            "{full}"
+        );
     }
 }

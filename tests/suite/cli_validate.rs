@@ -419,14 +419,43 @@ fn a_big_file_keeps_its_batches_lines_and_order_while_it_streams() {
 }
 
 #[test]
-fn one_event_printed_over_several_lines_is_still_read_whole_to_decide() {
-    // The whole input is one event object (no `data`): NDJSON, each of its lines not JSON alone.
+fn one_event_printed_over_several_lines_is_refused_with_what_to_do() {
+    // The whole input is one event object (no `data`), its lines not JSON alone.
     let pretty = serde_json::to_vec_pretty(&website_event("order-0")).unwrap();
-    let out = capi_stdin(
-        &["validate", "-", "--now", &now(), "--format", "json"],
-        &pretty,
-    );
+    let out = capi_stdin(&["validate", "-", "--now", &now()], &pretty);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("one event over several lines"), "{stderr}");
+    assert!(stderr.contains("{\"data\": [...]}"), "{stderr}");
+}
+
+/// `capi send` and `capi validate` read an input the same way (`cli::input`): a top-level array is
+/// refused with the wrapping to use, and a lone object that is not an event is a request body.
+#[test]
+fn send_and_validate_decide_the_input_alike() {
+    let array = format!("[{}]", website_event("order-0"));
+    for command in [
+        &["validate", "-"][..],
+        &["send", "-", "--pixel", "1", "--dry-run"],
+    ] {
+        let out = capi_stdin(command, array.as_bytes());
+        assert_eq!(out.status.code(), Some(2), "{command:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("is a JSON array"), "{command:?}: {stderr}");
+        assert!(
+            stderr.contains("wrap the events in {\"data\": [...]}"),
+            "{stderr}"
+        );
+    }
+    // `{}` alone: a body without `data`, which both name as such.
+    let out = capi_stdin(&["validate", "-", "--format", "json"], b"{}");
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(doc["input"], "ndjson", "{doc}");
-    assert_eq!(doc["accepted"], false);
+    assert_eq!(doc["input"], "request", "{doc}");
+    let out = capi_stdin(&["send", "-", "--pixel", "1", "--dry-run"], b"{}");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("is not a JSON request body with a data array"),
+        "{stderr}"
+    );
 }

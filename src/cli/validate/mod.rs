@@ -3,9 +3,8 @@
 
 mod ndjson;
 
-use std::collections::BTreeMap;
-use std::io::{self, BufRead, BufReader, BufWriter, Cursor, Read, Write};
-use std::path::{Path, PathBuf};
+use std::io::{self, BufWriter, Read, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use capi_kit::conformance::{evidence, standing};
@@ -13,10 +12,9 @@ use capi_kit::rules::{self, BlamePath, Context, Report, RuleId};
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 use serde::de::IgnoredAny;
-use serde_json::Value;
 
 use super::exit::EXIT_USAGE;
-use super::input::input_name;
+use super::input::{self, NumberedLines, Opened, Shape};
 
 /// Check a request body, or a file of events, against every rule of the events edge.
 ///
@@ -54,9 +52,11 @@ Input formats (--input):
            within the batch ($['data'][k] of batch b is the k-th event line of that batch). A line
            that is not JSON is reported on its own (its content is not shown) and left out of its
            batch; it makes the result rejected.
-  auto     (default) A single JSON object with a \"data\" key, or with no event key at all, is a
-           request; input whose first non-blank line is JSON on its own is NDJSON; anything else
-           is read as a request (so a broken body is reported with its line and column).
+  auto     (default; capi send decides the same way) A document with a \"data\" key, or one JSON
+           object that is not an event, is a request; one event per line is NDJSON; a top-level
+           array, or one event written over several lines, is refused with a hint (exit 2).
+           Input that is not JSON is read as a request, so a broken body is reported with its
+           line and column.
 
 Output (--format):
   table    One row per violation and warning (LINE and BATCH columns for NDJSON), then one summary
@@ -106,8 +106,20 @@ pub(crate) fn run(args: ValidateArgs) -> ExitCode {
         .now
         .map_or_else(Context::now, Context::at)
         .strict(args.strict);
-    let name = input_name(&args.file);
-    let outcome = match validate_input(&args, &ctx) {
+    let forced = match args.input {
+        InputFormat::Auto => None,
+        InputFormat::Request => Some(Shape::Body),
+        InputFormat::Ndjson => Some(Shape::Ndjson),
+    };
+    let input = match input::open(&args.file, forced) {
+        Ok(input) => input,
+        Err(error) => {
+            eprintln!("capi validate: {error}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let name = input.name.clone();
+    let outcome = match validate_input(input, &ctx) {
         Ok(outcome) => outcome,
         Err(err) => {
             eprintln!("capi validate: cannot read {name}: {err}");
@@ -128,33 +140,6 @@ pub(crate) fn run(args: ValidateArgs) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-enum InputShape {
-    Request,
-    Ndjson,
-}
-
-/// Decides whether `bytes` are one request body or NDJSON events.
-fn detect(bytes: &[u8]) -> InputShape {
-    if let Ok(keys) = serde_json::from_slice::<BTreeMap<String, IgnoredAny>>(bytes) {
-        let is_event = !keys.contains_key("data") && keys.keys().any(|k| rules::is_event_key(k));
-        return if is_event {
-            InputShape::Ndjson
-        } else {
-            InputShape::Request
-        };
-    }
-    let first_line = bytes
-        .split(|&b| b == b'\n')
-        .map(<[u8]>::trim_ascii)
-        .find(|line| !line.is_empty());
-    match first_line {
-        Some(line) if serde_json::from_slice::<IgnoredAny>(line).is_ok() => InputShape::Ndjson,
-        _ => InputShape::Request,
     }
 }
 
@@ -200,7 +185,7 @@ struct BadLine {
 }
 
 struct Outcome {
-    kind: InputShape,
+    kind: Shape,
     batches: Vec<Batch>,
     bad_lines: Vec<BadLine>,
 }
@@ -230,67 +215,23 @@ impl Outcome {
     }
 }
 
-/// Reads the input as its format asks: a request body whole, NDJSON as it streams in (so a big
-/// NDJSON file is never held in memory; input whose first line is not JSON on its own is read
-/// whole to decide, as before).
-fn validate_input(args: &ValidateArgs, ctx: &Context) -> io::Result<Outcome> {
-    let mut input: Box<dyn BufRead + Send> = if args.file == Path::new("-") {
-        Box::new(BufReader::with_capacity(1 << 20, io::stdin()))
-    } else {
-        Box::new(BufReader::with_capacity(
-            1 << 20,
-            std::fs::File::open(&args.file)?,
-        ))
-    };
-    let (kind, start) = match args.input {
-        InputFormat::Request => (InputShape::Request, Vec::new()),
-        InputFormat::Ndjson => (InputShape::Ndjson, Vec::new()),
-        InputFormat::Auto => detect_start(&mut input)?,
-    };
-    match kind {
-        InputShape::Request => {
-            let mut bytes = start;
-            input.read_to_end(&mut bytes)?;
+/// Reads the input as its shape asks: a request body whole, NDJSON as it streams in (so a big
+/// NDJSON file is never held in memory).
+fn validate_input(input: Opened, ctx: &Context) -> io::Result<Outcome> {
+    match input.shape {
+        Shape::Body => {
+            let mut bytes = Vec::new();
+            let mut reader = input.reader;
+            reader.read_to_end(&mut bytes)?;
             Ok(validate_request(&bytes, ctx))
         }
-        InputShape::Ndjson => {
-            ndjson::validate(&mut BufReader::new(Cursor::new(start).chain(input)), ctx)
-        }
-    }
-}
-
-/// Decides the input's format from as little of it as it takes (the same decision [`detect`]
-/// makes on the whole input): input whose first non-blank line is JSON on its own, followed by
-/// another non-blank line, is NDJSON; otherwise the whole input is read and [`detect`] decides.
-/// Returns the format and the bytes read so far.
-fn detect_start(input: &mut impl BufRead) -> io::Result<(InputShape, Vec<u8>)> {
-    let mut start = Vec::new();
-    let mut first_line_is_json = false;
-    loop {
-        let from = start.len();
-        if input.read_until(b'\n', &mut start)? == 0 {
-            // All of the input is here.
-            return Ok((detect(&start), start));
-        }
-        let line = start[from..].trim_ascii();
-        if line.is_empty() {
-            continue;
-        }
-        if first_line_is_json {
-            return Ok((InputShape::Ndjson, start));
-        }
-        if serde_json::from_slice::<IgnoredAny>(line).is_err() {
-            // Maybe one body over several lines: only all of it tells.
-            input.read_to_end(&mut start)?;
-            return Ok((detect(&start), start));
-        }
-        first_line_is_json = true;
+        Shape::Ndjson => ndjson::validate(&mut NumberedLines::new(input.reader), ctx),
     }
 }
 
 fn validate_request(bytes: &[u8], ctx: &Context) -> Outcome {
     Outcome {
-        kind: InputShape::Request,
+        kind: Shape::Body,
         batches: vec![Batch::new(Vec::new(), rules::report_bytes(bytes, ctx))],
         bad_lines: Vec::new(),
     }
@@ -329,7 +270,7 @@ struct Row<'a> {
 fn rows(outcome: &Outcome) -> Vec<Row<'_>> {
     let mut rows = Vec::new();
     for (b, batch) in outcome.batches.iter().enumerate() {
-        let batch_number = (outcome.kind == InputShape::Ndjson).then_some(b + 1);
+        let batch_number = (outcome.kind == Shape::Ndjson).then_some(b + 1);
         let first_line = batch.first_line.unwrap_or(0);
         for violation in &batch.report.violations {
             let line = batch.line_of(&violation.path);
@@ -410,7 +351,7 @@ fn standing_of(id: &str) -> Option<standing::RuleStanding> {
 
 fn write_table(out: &mut impl Write, name: &str, outcome: &Outcome) -> io::Result<()> {
     let rows = rows(outcome);
-    let ndjson = outcome.kind == InputShape::Ndjson;
+    let ndjson = outcome.kind == Shape::Ndjson;
     let opt = |n: Option<usize>| n.map_or_else(|| "-".to_owned(), |n| n.to_string());
     if !rows.is_empty() {
         let mut table: Vec<Vec<String>> = Vec::with_capacity(rows.len() + 1);
@@ -473,11 +414,11 @@ fn summary(name: &str, outcome: &Outcome) -> String {
     };
     let mut text = format!("{verdict}: {name}: ");
     match outcome.kind {
-        InputShape::Request => text.push_str(&format!(
+        Shape::Body => text.push_str(&format!(
             "request ({})",
             plural(outcome.events(), "event", "events")
         )),
-        InputShape::Ndjson => text.push_str(&format!(
+        Shape::Ndjson => text.push_str(&format!(
             "NDJSON, {} in {} ({} rejected)",
             plural(outcome.events(), "event", "events"),
             plural(outcome.batches.len(), "batch", "batches"),
@@ -499,19 +440,28 @@ fn summary(name: &str, outcome: &Outcome) -> String {
     text
 }
 
+/// How the JSON output names the input's shape: `request` or `ndjson`.
+fn shape_name<S: serde::Serializer>(shape: &Shape, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(match shape {
+        Shape::Body => "request",
+        Shape::Ndjson => "ndjson",
+    })
+}
+
 #[derive(Serialize)]
 struct JsonOutput<'a> {
-    input: InputShape,
+    #[serde(serialize_with = "shape_name")]
+    input: Shape,
     now: i64,
     accepted: bool,
-    requests: Vec<JsonBatch>,
+    requests: Vec<JsonBatch<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     invalid_lines: Option<&'a [BadLine]>,
     totals: Totals,
 }
 
 #[derive(Serialize)]
-struct JsonBatch {
+struct JsonBatch<'a> {
     /// 1-based batch number (the request body is batch 1).
     batch: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -519,8 +469,50 @@ struct JsonBatch {
     #[serde(skip_serializing_if = "Option::is_none")]
     last_line: Option<usize>,
     accepted: bool,
-    /// The library's `Report`; for NDJSON each violation and warning also has its `line`.
-    report: Value,
+    /// The library's `Report`, each finding with its line (NDJSON) and its rule's authorities.
+    report: JsonReport<'a>,
+}
+
+/// A `rules::Report` as JSON: its own fields, each finding with more beside it.
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    events: usize,
+    violations: Vec<JsonFinding<'a, rules::Violation>>,
+    warnings: Vec<JsonFinding<'a, rules::Warning>>,
+}
+
+/// A violation or warning as the library writes it, then its input line and its rule's standing.
+#[derive(Serialize)]
+struct JsonFinding<'a, F> {
+    #[serde(flatten)]
+    finding: &'a F,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    authority: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    answer_authority: Option<&'static str>,
+}
+
+impl<'a, F> JsonFinding<'a, F> {
+    /// `finding` of `rule` at `path`, in `batch` of an input of `shape`.
+    fn new(
+        finding: &'a F,
+        rule: Option<RuleId>,
+        path: &BlamePath,
+        batch: &Batch,
+        shape: Shape,
+    ) -> Self {
+        let standing = rule.and_then(|rule| standing_of(rule.as_str()));
+        JsonFinding {
+            finding,
+            line: (shape == Shape::Ndjson)
+                .then(|| batch.line_of(path))
+                .flatten(),
+            authority: standing.as_ref().map(|s| s.requirement.name()),
+            answer_authority: standing.as_ref().map(|s| s.answer.name()),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -535,34 +527,36 @@ struct Totals {
 }
 
 fn write_json(out: &mut impl Write, ctx: &Context, outcome: &Outcome) -> io::Result<()> {
-    let requests = outcome
+    let requests: Vec<JsonBatch<'_>> = outcome
         .batches
         .iter()
         .enumerate()
         .map(|(b, batch)| {
-            let mut report = serde_json::to_value(&batch.report).map_err(io::Error::other)?;
-            add_authorities(&mut report);
-            if outcome.kind == InputShape::Ndjson {
-                let violations = batch.report.violations.iter().map(|v| &v.path);
-                add_lines(&mut report, "violations", violations, batch);
-                let warnings = batch.report.warnings.iter().map(|w| &w.path);
-                add_lines(&mut report, "warnings", warnings, batch);
-            }
-            Ok(JsonBatch {
+            let shape = outcome.kind;
+            let report = &batch.report;
+            JsonBatch {
                 batch: b + 1,
                 first_line: batch.first_line,
                 last_line: batch.last_line,
-                accepted: batch.report.is_accepted(),
-                report,
-            })
+                accepted: report.is_accepted(),
+                report: JsonReport {
+                    events: report.events,
+                    violations: (report.violations.iter())
+                        .map(|v| JsonFinding::new(v, Some(v.rule), &v.path, batch, shape))
+                        .collect(),
+                    warnings: (report.warnings.iter())
+                        .map(|w| JsonFinding::new(w, w.rule, &w.path, batch, shape))
+                        .collect(),
+                },
+            }
         })
-        .collect::<io::Result<Vec<_>>>()?;
+        .collect();
     let document = JsonOutput {
         input: outcome.kind,
         now: ctx.now,
         accepted: outcome.is_accepted(),
         requests,
-        invalid_lines: (outcome.kind == InputShape::Ndjson).then_some(&outcome.bad_lines[..]),
+        invalid_lines: (outcome.kind == Shape::Ndjson).then_some(&outcome.bad_lines[..]),
         totals: Totals {
             requests: outcome.batches.len(),
             accepted_requests: outcome.batches.len() - outcome.rejected(),
@@ -575,74 +569,4 @@ fn write_json(out: &mut impl Write, ctx: &Context, outcome: &Outcome) -> io::Res
     };
     serde_json::to_writer_pretty(&mut *out, &document).map_err(io::Error::other)?;
     writeln!(out)
-}
-
-/// Adds `"authority"` and `"answer_authority"` to each violation and warning of `report` that
-/// names a catalog rule.
-fn add_authorities(report: &mut Value) {
-    for key in ["violations", "warnings"] {
-        let Some(items) = report.get_mut(key).and_then(Value::as_array_mut) else {
-            continue;
-        };
-        for object in items.iter_mut().filter_map(Value::as_object_mut) {
-            let standing = match object.get("rule") {
-                Some(Value::String(rule)) => standing_of(rule),
-                _ => None,
-            };
-            if let Some(standing) = standing {
-                object.insert("authority".into(), standing.requirement.name().into());
-                object.insert("answer_authority".into(), standing.answer.name().into());
-            }
-        }
-    }
-}
-
-/// Adds `"line"` to each item of `report[key]` whose path points into an event of the batch.
-fn add_lines<'p>(
-    report: &mut Value,
-    key: &str,
-    paths: impl Iterator<Item = &'p BlamePath>,
-    batch: &Batch,
-) {
-    let Some(items) = report.get_mut(key).and_then(Value::as_array_mut) else {
-        return;
-    };
-    for (item, path) in items.iter_mut().zip(paths) {
-        if let (Some(object), Some(line)) = (item.as_object_mut(), batch.line_of(path)) {
-            object.insert("line".to_owned(), line.into());
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_start_of_a_stream_decides_as_the_whole_input_does() {
-        let event = r#"{"event_name":"Purchase","event_time":1}"#;
-        let inputs = [
-            String::new(),
-            "\n \r\n\t\n".to_owned(),
-            event.to_owned(),
-            format!("{event}\n"),
-            format!("\n\n{event}\r\n{event}"),
-            format!("{event}\n\x0c\n"),
-            format!("{event}\n{event}\n"),
-            r#"{"data":[]}"#.to_owned(),
-            "{\n  \"data\": []\n}\n".to_owned(),
-            "{\n  \"event_name\": \"Purchase\"\n}".to_owned(),
-            "{}\n".to_owned(),
-            "not json\n{}\n".to_owned(),
-            format!("{event}\nnot json"),
-            "[1,2]\n".to_owned(),
-        ];
-        for input in inputs {
-            let mut reader = std::io::Cursor::new(input.as_bytes());
-            let (shape, mut start) = detect_start(&mut reader).expect("in memory");
-            assert_eq!(shape, detect(input.as_bytes()), "{input:?}");
-            reader.read_to_end(&mut start).expect("in memory");
-            assert_eq!(start, input.as_bytes(), "nothing lost: {input:?}");
-        }
-    }
 }

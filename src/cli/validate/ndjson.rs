@@ -2,14 +2,15 @@
 //! 1,000 validated on every core, their reports kept in input order.
 
 use std::collections::BTreeMap;
-use std::io::{self, BufRead};
+use std::io;
 use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
 
 use capi_kit::rules::{self, Context, MAX_EVENTS, Report, RuleId};
 
-use super::{BadLine, Batch, InputShape, Outcome, check_line};
+use super::{BadLine, Batch, Outcome, check_line};
+use crate::cli::input::{NumberedLines, Shape};
 
 /// One batch of good lines on its way to a worker: the request body built from them.
 struct Job {
@@ -30,7 +31,7 @@ const WORKER_STACK: usize = 8 << 20;
 /// Validates NDJSON events read from `input`. Memory holds at most the batches waiting for a worker
 /// (two per core), those being validated (one per core) and the one being filled, each about 2 MB
 /// of body, whatever the input's size.
-pub(super) fn validate(input: &mut (impl BufRead + Send), ctx: &Context) -> io::Result<Outcome> {
+pub(super) fn validate(input: &mut NumberedLines, ctx: &Context) -> io::Result<Outcome> {
     let workers = thread::available_parallelism().map_or(1, |n| n.get());
     let (jobs, job_queue) = mpsc::sync_channel::<Job>(workers * 2);
     // Shared by the workers alone: should they all stop, the queue closes and the reader stops too.
@@ -63,7 +64,7 @@ pub(super) fn validate(input: &mut (impl BufRead + Send), ctx: &Context) -> io::
         batches.push(Batch::new(Vec::new(), report));
     }
     Ok(Outcome {
-        kind: InputShape::Ndjson,
+        kind: Shape::Ndjson,
         batches,
         bad_lines,
     })
@@ -104,24 +105,16 @@ fn in_order(results: Receiver<Done>) -> Vec<Batch> {
 /// good lines become the body of one batch, sent to the workers. Returns the bad lines and the
 /// number of batches sent.
 fn read_batches(
-    input: &mut impl BufRead,
+    input: &mut NumberedLines,
     jobs: SyncSender<Job>,
 ) -> io::Result<(Vec<BadLine>, usize)> {
     let mut bad_lines = Vec::new();
     let mut sent = 0;
     let mut line = Vec::new();
-    let mut number = 0;
     let mut job = Job::new(0);
-    loop {
-        line.clear();
-        if input.read_until(b'\n', &mut line)? == 0 {
-            break;
-        }
-        number += 1;
+    while let Some(read) = input.next_line(&mut line) {
+        let number = read.map_err(|(_, error)| error)?;
         let text = line.trim_ascii();
-        if text.is_empty() {
-            continue;
-        }
         if let Err(problem) = check_line(text) {
             bad_lines.push(BadLine {
                 line: number,
