@@ -38,7 +38,7 @@ fn bench(c: &mut Criterion) {
         .expect("a valid sender");
     let mut normalizer = Normalizer::new();
     let custom = custom_data();
-    let now = capi_kit::rules::Context::now().now;
+    let now = capi_kit::rules::unix_now();
     let cases = [
         ("website_purchase", true),
         ("website_purchase_derived_id", false),

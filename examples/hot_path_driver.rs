@@ -84,7 +84,7 @@ fn prepare(batches: usize) {
     let mut normalizer = capi_kit::pii::Normalizer::new();
     let custom = prepare_workload::custom_data();
     // The dry run checks event times against the clock.
-    let now = capi_kit::rules::Context::now().now;
+    let now = capi_kit::rules::unix_now();
     // One batch more than asked, so that one-time initialisation falls in both counted runs.
     for _ in 0..=batches {
         prepare_workload::prepare_batch(&sender, &mut normalizer, &custom, now, true);

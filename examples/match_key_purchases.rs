@@ -15,10 +15,9 @@ use capi_kit::pii::sha256_hex;
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     let events = args.next().map_or(Ok(100_000), |a| a.parse::<usize>());
-    let now = args.next().map_or_else(
-        || Ok(capi_kit::rules::Context::now().now),
-        |a| a.parse::<i64>(),
-    );
+    let now = args
+        .next()
+        .map_or_else(|| Ok(capi_kit::rules::unix_now()), |a| a.parse::<i64>());
     let (Ok(events), Ok(now)) = (events, now) else {
         eprintln!("usage: match_key_purchases [EVENTS] [NOW_UNIX_SECONDS]");
         return ExitCode::from(2);

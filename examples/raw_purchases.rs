@@ -19,7 +19,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let now = capi_kit::rules::Context::now().now;
+    let now = capi_kit::rules::unix_now();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for n in 0..events {
         let line = serde_json::json!({

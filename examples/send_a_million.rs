@@ -15,7 +15,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .build()?;
 
     // The events are made as the sender reads them: a million are never in memory at once.
-    let now = capi_kit::rules::Context::now().now;
+    let now = capi_kit::rules::unix_now();
     let events = (0..1_000_000).map(|i| purchase(i, now));
     let started = std::time::Instant::now();
     let report = sender.send_all(events).await;

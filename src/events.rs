@@ -5,7 +5,7 @@
 //! use capi_kit::events::{AppDevice, EventDraft, EventName, Platform};
 //! use capi_kit::pii::Customer;
 //!
-//! let now = capi_kit::rules::Context::now().now;
+//! let now = capi_kit::rules::unix_now();
 //! // A Purchase is made with its value and currency: Graph refuses one without (2804009, 2804010).
 //! let purchase = EventDraft::website(EventName::purchase(49.9, "EUR"), now - 60, "https://shop.example.com/cart", "Mozilla/5.0")
 //!     .customer(&Customer::new().email("John_Smith@gmail.com").phone("+1 650 555 1212"))

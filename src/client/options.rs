@@ -14,7 +14,8 @@ pub const DEFAULT_API_VERSION: &str = versions::NEWEST;
 /// How to reach Graph (or a fake of it) and how long to wait.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ClientOptions {
-    /// Base URL without a trailing slash, e.g. [`GRAPH_BASE_URL`] or `http://127.0.0.1:4010`.
+    /// Base URL without the API version and without a trailing slash, e.g. [`GRAPH_BASE_URL`] or
+    /// `http://127.0.0.1:4010` (`capi serve`): the client adds `/{api_version}/{pixel_id}/events`.
     pub base_url: String,
     /// Longest time to establish a connection (TCP and TLS).
     pub connect_timeout: Duration,

@@ -26,9 +26,13 @@ impl Context {
 
     /// A context for a request arriving now, by the system clock.
     pub fn now() -> Self {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
-        Context::at(now)
+        Context::at(unix_now())
     }
+}
+
+/// The system clock's time in Unix seconds: what `event_time` holds for an event happening now.
+pub fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }

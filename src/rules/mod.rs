@@ -34,7 +34,7 @@ mod user_data;
 
 pub use catalog::{GraphAnswer, Level, Rule, RuleId};
 pub use check::{check_bytes, check_event, check_event_time, check_request, report_request};
-pub use context::Context;
+pub use context::{Context, unix_now};
 pub use currency::is_iso4217_currency;
 #[cfg(feature = "report")]
 pub use full_report::report_bytes;

@@ -1,21 +1,43 @@
 //! The sender services use: validate every event locally, give it an `event_id`, batch, send with
 //! bounded concurrency, retry what is transient, and account for every event.
 //!
+//! A service's `Cargo.toml` needs capi-kit without its default features (the `capi` command and
+//! the fake) and a tokio runtime:
+//!
+//! ```toml
+//! [package]
+//! name = "my-service"
+//! version = "0.1.0"
+//! edition = "2024"
+//!
+//! [dependencies]
+//! capi-kit = { path = "../capi-kit", default-features = false }   # or a git = "…" of this repository
+//! tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
+//! ```
+//!
 //! ```no_run
-//! # async fn example(events: Vec<capi_kit::types::ServerEvent>) -> Result<(), Box<dyn std::error::Error>> {
 //! use capi_kit::AccessToken;
+//! use capi_kit::events::{EventDraft, EventName};
+//! use capi_kit::pii::Customer;
 //! use capi_kit::sender::EventSender;
 //!
-//! let sender = EventSender::builder("1234567890", AccessToken::new(std::env::var("CAPI_ACCESS_TOKEN")?))
-//!     .concurrency(4)
-//!     .build()?;
-//! let report = sender.send(events).await;
-//! for rejected in &report.rejected {
-//!     eprintln!("event {} rejected: {:?}", rejected.index, rejected.reason);
+//! #[tokio::main]
+//! async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let token = AccessToken::new(std::env::var("CAPI_ACCESS_TOKEN")?);
+//!     let sender = EventSender::builder("1234567890", token).concurrency(4).build()?;
+//!     let now = capi_kit::rules::unix_now();
+//!     let url = "https://shop.example/checkout";
+//!     let event = EventDraft::website(EventName::purchase(42.5, "EUR"), now, url, "Mozilla/5.0")
+//!         .customer(&Customer::new().email("shopper@example.com"))?
+//!         .event_id("order-1001")
+//!         .build()?;
+//!     let report = sender.send(vec![event]).await;
+//!     // `3 accepted, 1 rejected, 0 not delivered, of 4 events`; `{:#}` adds a line per event
+//!     // not accepted, with its rule id and blame path.
+//!     println!("{report:#}");
+//!     assert!(report.accounts_for_every_event());
+//!     Ok(())
 //! }
-//! assert!(report.accounts_for_every_event());
-//! # Ok(())
-//! # }
 //! ```
 //!
 //! For each event, in input order: it is checked with the same [`rules`] Graph

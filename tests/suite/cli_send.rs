@@ -13,7 +13,7 @@ use crate::support::{PIXEL, TOKEN, capi_with_token, text};
 const HASHED: &str = "62a14e44f765419d10fea99367361a727c12365e2520f32218d505ed9aa0f62f";
 
 fn now() -> i64 {
-    capi_kit::rules::Context::now().now
+    capi_kit::rules::unix_now()
 }
 
 fn event(i: usize, age: i64) -> Value {
@@ -192,6 +192,58 @@ fn hash_pii_hashes_raw_values_and_refuses_what_cannot_be_normalized_without_echo
         "{}",
         text(&out.stderr)
     );
+}
+
+/// A fake that requires `appsecret_proof` refuses the events without the secret and takes them
+/// with it, read from the variable `--app-secret-env` names, never from the command line.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_app_secret_comes_from_the_environment_and_signs_every_request() {
+    let fake = FakeGraph::builder()
+        .token(TOKEN)
+        .app_secret(capi_kit::AppSecret::new("s3cret"))
+        .build();
+    let server = FakeServer::start(fake.clone(), ([127, 0, 0, 1], 0).into())
+        .await
+        .unwrap();
+    let path = file("signed.ndjson", &ndjson(&[event(0, 60), event(1, 60)]));
+    let url = server.uri();
+    let run = move |secret: Option<&'static str>| {
+        let (path, url) = (path.clone(), url.clone());
+        move || {
+            let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_capi"));
+            command
+                .args([
+                    "send",
+                    path.to_str().unwrap(),
+                    "--pixel",
+                    PIXEL,
+                    "--base-url",
+                    &url,
+                ])
+                .args(["--app-secret-env", "MY_APP_SECRET"])
+                .env("CAPI_ACCESS_TOKEN", TOKEN)
+                .env_remove("CAPI_APP_SECRET")
+                .env_remove("MY_APP_SECRET");
+            if let Some(secret) = secret {
+                command.env("MY_APP_SECRET", secret);
+            }
+            command.output().unwrap()
+        }
+    };
+    let unsigned = tokio::task::spawn_blocking(run(None)).await.unwrap();
+    assert_eq!(
+        unsigned.status.code(),
+        Some(1),
+        "{}",
+        text(&unsigned.stderr)
+    );
+    assert!(fake.events(PIXEL).is_empty());
+    let signed = tokio::task::spawn_blocking(run(Some("s3cret")))
+        .await
+        .unwrap();
+    assert_eq!(signed.status.code(), Some(0), "{}", text(&signed.stderr));
+    assert_eq!(fake.events(PIXEL).len(), 2);
+    assert!(!text(&signed.stderr).contains("s3cret"));
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -14,7 +14,7 @@ use crate::support::{PIXEL, Served, TOKEN, capi, capi_with_token, text};
 const RULE: RuleId = RuleId::WebsiteClientUserAgent;
 
 fn now() -> i64 {
-    capi_kit::rules::Context::now().now
+    capi_kit::rules::unix_now()
 }
 
 /// A website Purchase of a minute ago without `client_user_agent`.

@@ -13,7 +13,7 @@ use serde_json::json;
 use crate::support::{PIXEL, TOKEN};
 
 fn now() -> i64 {
-    capi_kit::rules::Context::now().now
+    capi_kit::rules::unix_now()
 }
 
 fn event(i: usize) -> ServerEvent {
@@ -505,7 +505,7 @@ mod body_bytes {
     /// Generated events (valid at [`NOW`]), moved to the present so the sender's clock accepts them,
     /// and a minute away from the window's edges (the sender reads its clock a moment later).
     fn typed_now(events: Vec<Value>) -> Vec<ServerEvent> {
-        let now = capi_kit::rules::Context::now().now;
+        let now = capi_kit::rules::unix_now();
         let window = (now - MAX_AGE + 60)..=(now + MAX_FUTURE - 60);
         events
             .into_iter()

@@ -3,9 +3,9 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use capi_kit::AccessToken;
 use capi_kit::client::{ClientOptions, DEFAULT_API_VERSION, GRAPH_BASE_URL};
 use capi_kit::sender::{EventSender, RetryPolicy, SenderBuilder};
+use capi_kit::{AccessToken, AppSecret};
 use clap::Args;
 
 /// Send a request body or NDJSON events to the events edge: checked, batched, retried, accounted.
@@ -33,6 +33,10 @@ pub(crate) struct SendArgs {
     /// Environment variable holding the access token.
     #[arg(long, value_name = "VAR", default_value = "CAPI_ACCESS_TOKEN")]
     pub(super) token_env: String,
+    /// Environment variable holding the app secret: when it is set, every request carries its
+    /// `appsecret_proof` (for an app that requires one, or `capi serve --app-secret`).
+    #[arg(long, value_name = "VAR", default_value = "CAPI_APP_SECRET")]
+    pub(super) app_secret_env: String,
     /// Graph API version.
     #[arg(long, value_name = "VERSION", default_value = DEFAULT_API_VERSION)]
     pub(super) api_version: String,
@@ -99,11 +103,29 @@ impl SendArgs {
             })
     }
 
+    /// The app secret, when `--app-secret-env`'s variable is set and not empty.
+    pub(super) fn app_secret(
+        &self,
+        read_env: impl Fn(&str) -> Option<String>,
+    ) -> Option<AppSecret> {
+        read_env(&self.app_secret_env)
+            .filter(|s| !s.is_empty())
+            .map(AppSecret::new)
+    }
+
     /// The sender as the options configure it (the body's own fields and progress come later).
-    pub(super) fn sender_builder(&self, token: AccessToken) -> Result<SenderBuilder, String> {
+    pub(super) fn sender_builder(
+        &self,
+        token: AccessToken,
+        app_secret: Option<AppSecret>,
+    ) -> Result<SenderBuilder, String> {
         let timeout = seconds("--timeout", self.timeout)?;
         let deadline = seconds("--deadline", self.deadline)?;
-        Ok(EventSender::builder(self.pixel.as_str(), token)
+        let mut builder = EventSender::builder(self.pixel.as_str(), token);
+        if let Some(secret) = app_secret {
+            builder = builder.app_secret(secret);
+        }
+        Ok(builder
             .api_version(self.api_version.as_str())
             .connection(ClientOptions {
                 base_url: self.base_url.clone(),

@@ -39,8 +39,9 @@ pub(crate) fn run(args: SendArgs) -> ExitCode {
 }
 
 fn send(args: SendArgs) -> Result<ExitCode, String> {
-    let token = args.token(|name| std::env::var(name).ok())?;
-    let mut builder = args.sender_builder(token)?;
+    let read_env = |name: &str| std::env::var(name).ok();
+    let token = args.token(read_env)?;
+    let mut builder = args.sender_builder(token, args.app_secret(read_env))?;
     let input = input::open(&args.file, None).map_err(|e| e.to_string())?;
     let lines = RefCell::new(Lines::default());
     let progress = progress_bar();

@@ -19,6 +19,7 @@ pub fn capi_with_token(args: &[&str], token: Option<&str>) -> Output {
     command
         .args(args)
         .env_remove("CAPI_ACCESS_TOKEN")
+        .env_remove("CAPI_APP_SECRET")
         .stdin(Stdio::null());
     if let Some(token) = token {
         command.env("CAPI_ACCESS_TOKEN", token);
@@ -31,6 +32,7 @@ pub fn capi_stdin(args: &[&str], input: &[u8]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_capi"))
         .args(args)
         .env_remove("CAPI_ACCESS_TOKEN")
+        .env_remove("CAPI_APP_SECRET")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
