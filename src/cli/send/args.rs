@@ -179,7 +179,7 @@ mod tests {
             );
         }
         let error = args(&["--timeout", "0"])
-            .sender_builder(AccessToken::new("t"))
+            .sender_builder(AccessToken::new("t"), None)
             .err();
         assert!(error.is_some_and(|e| e.starts_with("--timeout")));
     }
