@@ -91,6 +91,15 @@ pub(crate) fn decode(request: &FakeRequest) -> Result<Decoded, Malformed> {
     })
 }
 
+/// True when `request` is read as a form and its body looks like JSON.
+pub(crate) fn json_read_as_form(request: &FakeRequest) -> bool {
+    let looks_like_json = matches!(
+        request.body.iter().find(|b| !b.is_ascii_whitespace()),
+        Some(b'{' | b'[')
+    );
+    looks_like_json && matches!(encoding(request), Ok(Encoding::Form))
+}
+
 fn encoding(request: &FakeRequest) -> Result<Encoding, Malformed> {
     let content_type = request.header_str(CONTENT_TYPE).unwrap_or("");
     let essence = content_type

@@ -15,7 +15,7 @@ use super::fault_kinds::Fault;
 use super::fault_plan::{FaultPlan, FaultReport, FaultState};
 use super::held_batch::HeldBatch;
 use super::in_flight::{InFlight, InFlightGuard};
-use super::request::{FakeRequest, FakeResponse};
+use super::request::{FakeRequest, FakeResponse, Hint};
 use super::store::{Snapshot, Store, StoredEvent};
 use crate::control::{BrowserEvent, FakeConfig, FakeStats, StoreCounts};
 use crate::generated::types::EventRequest;
@@ -283,6 +283,16 @@ impl FakeGraph {
         }
         let events_request = match decoded.request {
             Ok(events_request) => events_request,
+            // Rule `request.data.required`: Graph's own answer, with a hint for the log when the
+            // body was JSON sent as a form.
+            Err(violation)
+                if violation.rule == RuleId::DataRequired && decode::json_read_as_form(request) =>
+            {
+                return FakeResponse {
+                    hint: Some(Hint::JsonReadAsForm),
+                    ..answers::rejected(&violation)
+                };
+            }
             Err(violation) => return answers::rejected(&violation),
         };
         let now = self.now();

@@ -64,7 +64,7 @@ pub use fault_plan::{FaultPlan, FaultReport};
 pub use graph::{
     DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_EVENTS, ExpiredVersions, FakeGraph, FakeGraphBuilder,
 };
-pub use request::{FakeRequest, FakeResponse};
+pub use request::{FakeRequest, FakeResponse, Hint};
 pub use server::{FakeServer, serve};
 pub use store::{
     BROWSER_WINS_SECONDS, DEDUP_WINDOW_SECONDS, EventSource, StoredEvent, StoredPayload,

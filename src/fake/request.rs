@@ -113,6 +113,29 @@ pub struct FakeResponse {
     pub www_authenticate: Option<Box<str>>,
     /// The warn-level rules an accepted request broke (for logs: Graph accepts them).
     pub warnings: Box<[RuleId]>,
+    /// For logs: what the client most likely got wrong, where Graph's answer does not say it
+    /// (JSON sent as a form, say). Never in the answer itself.
+    pub hint: Option<Hint>,
+}
+
+/// What a client most likely got wrong, for the fake's log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Hint {
+    /// A body read as a form that looks like JSON (`curl -d @body.json` sends
+    /// `application/x-www-form-urlencoded`), so `data` was not found in it.
+    JsonReadAsForm,
+}
+
+impl Hint {
+    /// The hint in words.
+    pub fn text(self) -> &'static str {
+        match self {
+            Hint::JsonReadAsForm => {
+                "the body looks like JSON but its Content-Type is application/x-www-form-urlencoded, so it was read as form fields (curl -d sets that type): send it with Content-Type: application/json"
+            }
+        }
+    }
 }
 
 impl FakeResponse {
@@ -135,6 +158,7 @@ impl FakeResponse {
             rule: None,
             www_authenticate: None,
             warnings: Box::default(),
+            hint: None,
         }
     }
 

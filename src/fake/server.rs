@@ -20,7 +20,7 @@ use tokio::task::JoinHandle;
 
 use super::fault_kinds::Fault;
 use super::graph::FakeGraph;
-use super::request::FakeRequest;
+use super::request::{FakeRequest, Hint};
 use crate::rules::RuleId;
 
 /// How long a shutdown waits for requests in flight before closing their connections.
@@ -176,6 +176,7 @@ async fn answer(
         warnings = warnings.as_deref(),
         body_bytes = request.body.len(),
         fault = answer.fault.map(Fault::name),
+        hint = answer.hint.map(Hint::text),
         micros = started.elapsed().as_micros(),
         "request"
     );

@@ -40,8 +40,34 @@ pub(crate) fn required_for_action_source(
 pub(crate) fn invalid_value(path: BlamePath, expected: Option<&str>) -> Violation {
     // Rule `structure.invalid_value`.
     at(RuleId::InvalidValue, path, |p| match expected {
-        Some(expected) => format!("The parameter {p} has an invalid value: expected {expected}."),
+        Some(expected) => format!(
+            "The parameter {p} has an invalid value: expected {}.",
+            plain_expected(expected)
+        ),
         None => format!("The parameter {p} has an invalid value."),
+    })
+}
+
+/// serde's name for what it expected, in JSON's words: `an event object`, not `struct ServerEvent`.
+fn plain_expected(expected: &str) -> &str {
+    match expected {
+        "struct ServerEvent" => "an event object",
+        e if e.starts_with("struct ") || e == "a map" => "an object",
+        "a sequence" => "an array",
+        "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" | "usize" => "an integer",
+        "f32" | "f64" => "a number",
+        "a borrowed string" => "a string",
+        other => other,
+    }
+}
+
+/// A request body that is JSON but not an object (`found`: `a JSON array`, `a JSON string`…).
+pub(crate) fn body_not_an_object(found: &str) -> Violation {
+    // Rule `structure.invalid_value`.
+    at(RuleId::InvalidValue, BlamePath::root(), |_| {
+        format!(
+            "The request body is {found}; it must be a JSON object: {{\"data\": [events]}}, the events wrapped in data."
+        )
     })
 }
 

@@ -51,6 +51,12 @@ pub(crate) fn locate_refused(text: &str, is_json: impl FnOnce() -> bool) -> Viol
         // Rule `request.json.malformed`.
         return messages::not_json(error.line(), error.column());
     }
+    // A JSON body that is no object at all: say so, not where serde's struct-as-array reading of
+    // it stopped (`$[0]` for an array of events).
+    if is_json && let Some(found) = not_an_object(text) {
+        // Rule `structure.invalid_value`.
+        return messages::body_not_an_object(found);
+    }
     let is_json = || is_json;
     let mut deserializer = serde_json::Deserializer::from_str(text);
     match serde_path_to_error::deserialize::<_, EventRequest>(&mut deserializer) {
@@ -61,6 +67,18 @@ pub(crate) fn locate_refused(text: &str, is_json: impl FnOnce() -> bool) -> Viol
             Ok(()) => messages::malformed_body("The request body could not be read."),
         },
         Err(err) => classify(blame_path(err.path()), err.inner(), is_json),
+    }
+}
+
+/// What a JSON text is when it is not an object, by its first character.
+fn not_an_object(text: &str) -> Option<&'static str> {
+    match text.trim_start().bytes().next()? {
+        b'{' => None,
+        b'[' => Some("a JSON array"),
+        b'"' => Some("a JSON string"),
+        b't' | b'f' => Some("a JSON boolean"),
+        b'n' => Some("JSON null"),
+        _ => Some("a JSON number"),
     }
 }
 

@@ -384,3 +384,23 @@ async fn a_form_without_data_is_told_data_is_required() {
         "(#100) The parameter data is required."
     );
 }
+
+/// JSON posted as a form (`curl -d @body.json`) gets Graph's answer for a body without `data`, and
+/// the log gets a hint naming the content type; JSON without any content type is read as JSON.
+#[test]
+fn json_sent_as_a_form_is_refused_as_graph_does_with_a_hint_for_the_log() {
+    let fake = FakeGraph::builder().token(TOKEN).now(NOW).build();
+    let body = json!({"data": [website_event("a")]}).to_string();
+    let path = format!("/v26.0/{PIXEL}/events?access_token={TOKEN}");
+    let as_form = capi_kit::fake::FakeRequest::post(&path)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body.clone());
+    let answer = fake.handle(&as_form);
+    assert_eq!(answer.status, 400);
+    assert_eq!(answer.rule, Some(capi_kit::rules::RuleId::DataRequired));
+    let hint = answer.hint.expect("a hint").text();
+    assert!(hint.contains("Content-Type: application/json"), "{hint}");
+    assert!(!String::from_utf8_lossy(&answer.body).contains("Content-Type"));
+    let untyped = capi_kit::fake::FakeRequest::post(&path).body(body);
+    assert_eq!(fake.handle(&untyped).status, 200);
+}

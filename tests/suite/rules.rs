@@ -550,3 +550,45 @@ fn a_syntax_error_wins_over_a_shape_error_met_before_it() {
         assert_eq!(report.violations[0].rule, RuleId::MalformedJson);
     }
 }
+
+/// A body that is JSON but no object is blamed at `$` with what to write, never at serde's
+/// struct-as-array position (`$[0]`), and no message names a Rust type.
+#[test]
+fn a_body_that_is_no_object_says_to_wrap_its_events_in_data() {
+    for (body, found) in [
+        (json!([website_event("a")]), "a JSON array"),
+        (json!("data"), "a JSON string"),
+        (json!(5), "a JSON number"),
+        (Value::Null, "JSON null"),
+    ] {
+        // Rule `structure.invalid_value`.
+        let message = rejected(&body, RuleId::InvalidValue, "$");
+        assert!(message.contains(found), "{message}");
+        assert!(message.contains(r#"{"data": [events]}"#), "{message}");
+    }
+}
+
+#[test]
+fn messages_say_what_was_expected_in_json_words_not_rust_types() {
+    let cases = [
+        (
+            json!({"data": [5]}),
+            "$['data'][0]",
+            "expected an event object",
+        ),
+        (json!({"data": {}}), "$['data']", "expected an array"),
+    ];
+    for (body, path, expected) in cases {
+        // Rule `structure.invalid_value`.
+        let message = rejected(&body, RuleId::InvalidValue, path);
+        assert!(message.contains(expected), "{message}");
+    }
+    let mut user_data_not_an_object = json!({"data": [website_event("a")]});
+    user_data_not_an_object["data"][0]["user_data"] = json!([1]);
+    for body in [json!({"data": [5]}), user_data_not_an_object] {
+        let bytes = serde_json::to_vec(&body).unwrap();
+        for finding in rules::report_bytes(&bytes, &ctx()).violations {
+            assert!(!finding.message.contains("struct "), "{}", finding.message);
+        }
+    }
+}
