@@ -28,8 +28,8 @@ if ! command -v valgrind >/dev/null; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq valgrind >/dev/null
 fi
 if [ -z "${DRIVER:-}" ]; then
-  cargo build --release --quiet --example hot_path_driver
-  DRIVER=target/release/examples/hot_path_driver
+  cargo build --profile dist --quiet --example hot_path_driver
+  DRIVER=target/dist/examples/hot_path_driver
 fi
 
 count() {

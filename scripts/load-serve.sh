@@ -6,7 +6,7 @@
 # wrk (Debian's package) is installed if missing. wrk and the server share this machine's cores: say so
 # next to any figure. Knobs (environment): DURATION (20s), CONNECTIONS (4), WRK_THREADS (1),
 # SERVER_THREADS (2), MAX_EVENTS (the fake's count cap, 100000), CAPI (the `capi` binary to load,
-# default this checkout's release build; set it to compare two builds in alternating runs),
+# default this checkout's `dist` build; set it to compare two builds in alternating runs),
 # WORKLOAD (`purchase`, the default: the benchmarks' ~1.19 KB events; `match-keys`: ~1.5 KB events
 # with every match key, from examples/match_key_purchases, the workload of issue 15).
 set -euo pipefail
@@ -17,7 +17,7 @@ CONNECTIONS=${CONNECTIONS:-4}
 WRK_THREADS=${WRK_THREADS:-1}
 SERVER_THREADS=${SERVER_THREADS:-2}
 MAX_EVENTS=${MAX_EVENTS:-100000}
-CAPI=${CAPI:-target/release/capi}
+CAPI=${CAPI:-target/dist/capi}
 NOW=1763800000
 PIXEL=1234567890
 EVENTS_PER_BATCH=1000
@@ -30,7 +30,7 @@ if ! command -v wrk >/dev/null; then
 fi
 
 WORKLOAD=${WORKLOAD:-purchase}
-cargo build --release --quiet --bin capi --example purchase_batch --example match_key_purchases
+cargo build --profile dist --quiet --bin capi --example purchase_batch --example match_key_purchases
 work=$(mktemp -d)
 server=""
 cleanup() {
@@ -40,10 +40,10 @@ cleanup() {
 trap cleanup EXIT
 
 case "$WORKLOAD" in
-  purchase) target/release/examples/purchase_batch "$EVENTS_PER_BATCH" "$NOW" >"$work/body.json" ;;
+  purchase) target/dist/examples/purchase_batch "$EVENTS_PER_BATCH" "$NOW" >"$work/body.json" ;;
   match-keys)
     { printf '{"data":['
-      target/release/examples/match_key_purchases "$EVENTS_PER_BATCH" "$NOW" | paste -sd, -
+      target/dist/examples/match_key_purchases "$EVENTS_PER_BATCH" "$NOW" | paste -sd, -
       printf ']}'; } >"$work/body.json" ;;
   *) echo "WORKLOAD must be purchase or match-keys" >&2; exit 2 ;;
 esac

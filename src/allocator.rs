@@ -1,4 +1,5 @@
-//! mimalloc settings for programs that allocate with it, as `capi` and the benchmarks do.
+//! mimalloc settings for programs that allocate with it, as `capi` and the benchmarks do (feature
+//! `mimalloc`).
 //!
 //! One more setting is made at build time: Cargo.toml builds mimalloc with `no_thp`, so it never
 //! asks for transparent huge pages (a fresh one was slow to fault in on a VM).

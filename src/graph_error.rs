@@ -18,7 +18,7 @@ pub use crate::rules::catalog::INVALID_PARAMETER_MESSAGE;
 pub fn rejection(violation: &Violation) -> GraphErrorEnvelope {
     let answer = &violation.rule.rule().answer;
     if answer.is_generic() {
-        return envelope(
+        return error_envelope(
             "OAuthException",
             answer.code,
             answer.message,
@@ -58,7 +58,7 @@ pub enum Transience {
 
 /// A Graph error envelope of `type_` (`OAuthException`, `GraphMethodException`, ...) with no subcode
 /// or user texts (token errors, throttling, server errors).
-pub fn envelope(
+pub fn error_envelope(
     type_: &str,
     code: i64,
     message: impl Into<String>,

@@ -69,7 +69,7 @@
 //! |---|---|---|
 //! | `report` | `rules::report_bytes`: every violation of a body, structural ones through the spec's JSON Schema (`jsonschema`), and unknown-key warnings | through `cli` |
 //! | `fake` | `fake`: the fake Graph API's core and its HTTP server | through `cli` |
-//! | `conformance` | `conformance`: the case files and their runner (`fake` included) | through `cli` |
+//! | `conformance` | `conformance`: the case files and their runner, against any URL (with `fake` too, against `FakeGraph` in-process); `control` | through `cli` |
 //! | `wiremock` | `fake::start_mock_server`: the fake behind a wiremock `MockServer`, for Rust tests | no |
 //! | `cli` | the `capi` binary (`fake`, `report` and `conformance` included) | yes |
 //! | `mimalloc` | `allocator::tune_mimalloc`, and mimalloc as the `capi` binary's allocator; the library never sets a global allocator | yes |

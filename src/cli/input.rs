@@ -129,7 +129,8 @@ fn decide(bytes: &[u8]) -> Result<Shape, NotEvents> {
         .map(<[u8]>::trim_ascii)
         .filter(|line| !line.is_empty());
     let (Some(first), second) = (lines.next(), lines.next()) else {
-        return Ok(Shape::Body);
+        // Nothing at all: no events (`grep … | capi send -` that matched nothing).
+        return Ok(Shape::Ndjson);
     };
     match serde_json::from_slice::<Value>(first) {
         Ok(Value::Array(_)) => Err(NotEvents::TopLevelArray),
@@ -151,10 +152,23 @@ fn decide(bytes: &[u8]) -> Result<Shape, NotEvents> {
             Err(_) if serde_json::from_slice::<Vec<IgnoredAny>>(bytes).is_ok() => {
                 Err(NotEvents::TopLevelArray)
             }
-            // Not JSON at all: a body, whose reading reports the syntax error with its place.
-            Err(_) => Ok(Shape::Body),
+            // Not one document: NDJSON whose first line is broken, when another line is an event;
+            // else a broken body, whose reading reports the syntax error with its place.
+            Err(_) => {
+                if second.into_iter().chain(lines).any(is_event_line) {
+                    Ok(Shape::Ndjson)
+                } else {
+                    Ok(Shape::Body)
+                }
+            }
         },
     }
+}
+
+/// True for a line that is one JSON object with an event key.
+fn is_event_line(line: &[u8]) -> bool {
+    serde_json::from_slice::<BTreeMap<String, IgnoredAny>>(line)
+        .is_ok_and(|keys| !keys.contains_key("data") && keys.keys().any(|k| rules::is_event_key(k)))
 }
 
 /// Decides the shape from as little of the input as it takes (the decision [`decide`] makes on the
@@ -208,11 +222,17 @@ impl NumberedLines {
 
     /// Reads the next non-blank line into `line` (cleared first, its end of line kept) and returns
     /// its number; `None` at the end. An error is the number of the line that could not be read.
+    /// `before_wait` runs before any read that may wait for more input (a pipe with nothing
+    /// buffered), so a reader can hand on what it has first.
     pub(crate) fn next_line(
         &mut self,
         line: &mut Vec<u8>,
+        mut before_wait: impl FnMut(),
     ) -> Option<Result<usize, (usize, io::Error)>> {
         loop {
+            if self.reader.buffer().is_empty() {
+                before_wait();
+            }
             line.clear();
             match self.reader.read_until(b'\n', line) {
                 Ok(0) => return None,
@@ -227,11 +247,6 @@ impl NumberedLines {
                 return Some(Ok(self.number));
             }
         }
-    }
-
-    /// True when nothing is buffered: the next read may wait for more input (a pipe).
-    pub(crate) fn would_wait(&self) -> bool {
-        self.reader.buffer().is_empty()
     }
 }
 
@@ -250,7 +265,8 @@ mod tests {
         use NotEvents::*;
         use Shape::*;
         let cases: &[(&str, Result<Shape, NotEvents>)] = &[
-            ("", Ok(Body)),
+            ("", Ok(Ndjson)),
+            ("\n \n", Ok(Ndjson)),
             (r#"{"data":[]}"#, Ok(Body)),
             ("{\n  \"data\": []\n}\n", Ok(Body)),
             ("{}", Ok(Body)),
@@ -263,6 +279,8 @@ mod tests {
             (&format!("[\n{EVENT}\n]"), Err(TopLevelArray)),
             ("{\n  \"event_name\": \"Purchase\"\n}", Err(SpreadEvent)),
             ("not json\n{}\n", Ok(Body)),
+            (&format!("not json\n{EVENT}\n"), Ok(Ndjson)),
+            ("{\"data\": [\n", Ok(Body)),
             (&format!("{EVENT}\nnot json"), Ok(Ndjson)),
         ];
         for (input, expected) in cases {
@@ -306,7 +324,7 @@ mod tests {
         let mut lines = NumberedLines::new(BufReader::new(boxed));
         let mut line = Vec::new();
         let mut numbers = Vec::new();
-        while let Some(number) = lines.next_line(&mut line) {
+        while let Some(number) = lines.next_line(&mut line, || {}) {
             numbers.push(number.expect("in memory"));
             assert_eq!(line.trim_ascii(), EVENT.as_bytes());
         }

@@ -9,4 +9,4 @@ mod send;
 pub use error::{SendError, error_chain};
 pub use options::{ClientOptions, DEFAULT_API_VERSION, GRAPH_BASE_URL};
 pub use send::SendEventsExt;
-pub(crate) use send::envelope;
+pub(crate) use send::empty_request;

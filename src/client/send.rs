@@ -29,7 +29,7 @@ impl SendEventsExt for SendEvents<'_> {
 
     async fn send_prepared(self, body: Bytes) -> Result<ResponseValue<EventResponse>, SendError> {
         // The builder needs a body; the hook replaces its (small) serialization with `body`.
-        checked(self.body(envelope(None, None)), Some(body)).await
+        checked(self.body(empty_request(None, None)), Some(body)).await
     }
 }
 
@@ -50,7 +50,7 @@ async fn checked(
 }
 
 /// A request without events, with the two request-level fields a sender sets.
-pub(crate) fn envelope(
+pub(crate) fn empty_request(
     test_event_code: Option<String>,
     partner_agent: Option<String>,
 ) -> EventRequest {

@@ -8,7 +8,7 @@ use http::StatusCode;
 
 use crate::generated::types::{EventResponse, GraphErrorEnvelope};
 use crate::graph_codes;
-use crate::graph_error::{Transience, envelope, fbtrace_id, rejection};
+use crate::graph_error::{Transience, error_envelope, fbtrace_id, rejection};
 use crate::rules::{Violation, messages};
 
 use super::request::FakeResponse;
@@ -59,7 +59,7 @@ pub(crate) fn malformed_body(message: &str) -> FakeResponse {
 /// code 104, as Graph answers on every edge where it was captured (no `is_transient`). An empty
 /// token counts as none (a decision: one weak report has 100/33 for an empty field).
 pub(crate) fn missing_token() -> FakeResponse {
-    error_response(&envelope(
+    error_response(&error_envelope(
         "OAuthException",
         graph_codes::TOKEN_REQUIRED,
         "An access token is required to request this resource.",
@@ -78,7 +78,7 @@ pub(crate) fn invalid_token() -> FakeResponse {
             "invalid_token",
             "Invalid OAuth access token.",
         )),
-        ..error_response(&envelope(
+        ..error_response(&error_envelope(
             "OAuthException",
             graph_codes::INVALID_TOKEN,
             MESSAGE,
@@ -90,7 +90,7 @@ pub(crate) fn invalid_token() -> FakeResponse {
 /// No `appsecret_proof` while the fake has an app secret. Graph's wording as reported in public
 /// issues (code 100, `GraphMethodException`); not in our facts file, so treat it as ours.
 pub(crate) fn missing_proof() -> FakeResponse {
-    error_response(&envelope(
+    error_response(&error_envelope(
         "GraphMethodException",
         graph_codes::INVALID_PARAMETER,
         "API calls from the server require an appsecret_proof argument",
@@ -102,7 +102,7 @@ pub(crate) fn missing_proof() -> FakeResponse {
 /// public issues (e.g. facebook-python-business-sdk #528: HTTP 400, code 100,
 /// `GraphMethodException`); not in our facts file, so treat it as ours.
 pub(crate) fn wrong_proof() -> FakeResponse {
-    error_response(&envelope(
+    error_response(&error_envelope(
         "GraphMethodException",
         graph_codes::INVALID_PARAMETER,
         "Invalid appsecret_proof provided in the API argument",
@@ -113,7 +113,7 @@ pub(crate) fn wrong_proof() -> FakeResponse {
 /// A pixel the fake does not know (or an id that is not a pixel id): code 100, subcode 33, the body
 /// quoted in facts §5.2.
 pub(crate) fn unknown_object(method: &str, id: &str) -> FakeResponse {
-    let mut body = envelope(
+    let mut body = error_envelope(
         "GraphMethodException",
         graph_codes::INVALID_PARAMETER,
         format!(
@@ -131,7 +131,7 @@ pub(crate) fn unknown_object(method: &str, id: &str) -> FakeResponse {
 /// A path with no edge here. Graph answers unknown paths with code 2500 `Unknown path components`
 /// (HTTP 400), as reported in public issues (e.g. arsduo/koala #611); not in our facts file.
 pub(crate) fn unknown_path(path: &str) -> FakeResponse {
-    error_response(&envelope(
+    error_response(&error_envelope(
         "OAuthException",
         graph_codes::UNKNOWN_PATH,
         format!("Unknown path components: {path}"),
@@ -148,7 +148,7 @@ pub(crate) fn deprecated_version(newest: &str) -> FakeResponse {
     );
     FakeResponse {
         www_authenticate: Some(www_authenticate("invalid_request", &message)),
-        ..error_response(&envelope(
+        ..error_response(&error_envelope(
             "OAuthException",
             graph_codes::DEPRECATED_VERSION,
             message,
@@ -160,7 +160,7 @@ pub(crate) fn deprecated_version(newest: &str) -> FakeResponse {
 /// A method the edge does not take (anything but `POST` on `/events`). Ours, modelled on the
 /// subcode-33 message.
 pub(crate) fn unsupported_method(method: &str) -> FakeResponse {
-    error_response(&envelope(
+    error_response(&error_envelope(
         "GraphMethodException",
         graph_codes::INVALID_PARAMETER,
         format!(
@@ -174,7 +174,7 @@ pub(crate) fn unsupported_method(method: &str) -> FakeResponse {
 
 /// A body over the configured cap. Ours: Graph's answer to oversized bodies is not documented.
 pub(crate) fn body_too_large(size: usize, limit: usize) -> FakeResponse {
-    let mut body = envelope(
+    let mut body = error_envelope(
         "OAuthException",
         graph_codes::INVALID_PARAMETER,
         "Invalid parameter",

@@ -11,7 +11,7 @@ use super::answers::error_response;
 use super::request::FakeResponse;
 use crate::generated::types::GraphErrorEnvelope;
 use crate::graph_codes;
-use crate::graph_error::{Transience, envelope};
+use crate::graph_error::{Transience, error_envelope};
 
 /// Delay of a [`Fault::Slow`] answer when none is given: 3 seconds.
 pub const DEFAULT_SLOW_DELAY: Duration = Duration::from_secs(3);
@@ -267,7 +267,7 @@ impl Fault {
                 _,
             ) => {
                 let mut error: GraphErrorEnvelope =
-                    envelope("OAuthException", code, message, Transience::Transient);
+                    error_envelope("OAuthException", code, message, Transience::Transient);
                 error.error.error_subcode = subcode;
                 error_response(&error)
             }

@@ -1,5 +1,6 @@
-//! A fake of Graph's events edge: a transport-free core ([`FakeGraph::handle`]) plus adapters (a
-//! wiremock `Respond` here; the `capi serve` HTTP server puts the same core behind a real socket).
+//! A fake of Graph's events edge (feature `fake`): a transport-free core ([`FakeGraph::handle`])
+//! plus adapters (a wiremock `Respond` with feature `wiremock`; the `capi serve` HTTP server puts
+//! the same core behind a real socket).
 //!
 //! The core maps a [`FakeRequest`] (method, path, query, headers, body bytes) and its state (clock,
 //! accepted tokens and pixels, stored events) to a [`FakeResponse`] (status, content type, body), in
@@ -40,7 +41,6 @@ mod decode;
 mod fault_kinds;
 mod fault_plan;
 mod graph;
-mod handle;
 mod held_batch;
 mod in_flight;
 mod json_fast_path;

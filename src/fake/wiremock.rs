@@ -42,6 +42,7 @@ impl Respond for FakeGraph {
 
 /// Starts a wiremock `MockServer` that answers every request with `fake` (request recording off, so
 /// memory does not grow with traffic): `let server = start_mock_server(fake.clone()).await;`.
+/// Needs feature `wiremock`.
 ///
 /// Faults behave as in [`FakeServer`](super::FakeServer) except the dropped connections, which wiremock
 /// cannot produce: they are answered with an HTML 502 (after processing the request for

@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use bytes::Bytes;
 
 use super::event_id::event_id_of_json;
-use crate::client::envelope;
+use crate::client::empty_request;
 use crate::event_json::write_event;
 use crate::generated::types::{ActionSource, ServerEvent};
 
@@ -39,7 +39,7 @@ pub(crate) fn body_tail(test_event_code: Option<String>, partner_agent: Option<S
     // Serialized through the generated type, so the member names are the spec's; `data` is
     // written by the batch itself. Both steps cannot fail: every key is a string.
     if let Ok(serde_json::Value::Object(mut members)) =
-        serde_json::to_value(envelope(test_event_code, partner_agent))
+        serde_json::to_value(empty_request(test_event_code, partner_agent))
     {
         members.remove("data");
         if !members.is_empty() {

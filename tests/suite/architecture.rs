@@ -125,3 +125,134 @@ fn nothing_imports_upward() {
     }
     assert!(upward.is_empty(), "{}", upward.join("\n"));
 }
+
+/// The features a `#[cfg(...)]` line names, if it is one.
+fn cfg_features(line: &str) -> Option<Vec<String>> {
+    let inner = line.trim().strip_prefix("#[cfg(")?;
+    let features: Vec<String> = inner
+        .split("feature = \"")
+        .skip(1)
+        .filter_map(|rest| rest.split_once('"'))
+        .map(|(feature, _)| feature.to_owned())
+        .collect();
+    (!features.is_empty() && !inner.starts_with("test")).then_some(features)
+}
+
+/// The doc comment (`///` lines) right above line `at` of `lines`, attributes skipped.
+fn doc_above(lines: &[&str], at: usize) -> String {
+    let mut doc = Vec::new();
+    for line in lines[..at].iter().rev() {
+        let line = line.trim();
+        if let Some(text) = line.strip_prefix("///") {
+            doc.push(text.trim());
+        } else if !line.starts_with("#[") {
+            break;
+        }
+    }
+    doc.reverse();
+    doc.join(" ")
+}
+
+/// The docs of the public item a gated `pub` line names: the module's `//!` page for a `pub mod`,
+/// the original item's `///` for a `pub use` (rustdoc shows those), else the lines above.
+fn docs_of(file: &Path, lines: &[&str], at: usize, src: &BTreeSet<String>) -> (String, String) {
+    let item = lines[at].trim();
+    let name = item
+        .trim_end_matches(';')
+        .rsplit([' ', ':'])
+        .next()
+        .unwrap_or_default()
+        .split(['(', '<', '{'])
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    if let Some(module) = item.strip_prefix("pub mod ") {
+        let module = module.trim_end_matches(';');
+        let dir = file.parent().unwrap();
+        let page = [
+            dir.join(format!("{module}.rs")),
+            dir.join(module).join("mod.rs"),
+        ]
+        .into_iter()
+        .find_map(|path| std::fs::read_to_string(path).ok())
+        .unwrap_or_default();
+        let doc = page
+            .lines()
+            .take_while(|line| line.starts_with("//!"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        return (format!("module {module}"), doc);
+    }
+    if item.starts_with("pub use ") {
+        for path in src {
+            let text = std::fs::read_to_string(Path::new(ROOT).join(path)).unwrap();
+            let lines: Vec<&str> = text.lines().collect();
+            let defined = lines.iter().position(|line| {
+                let line = line.trim_start();
+                [
+                    "pub fn ",
+                    "pub async fn ",
+                    "pub struct ",
+                    "pub enum ",
+                    "pub const ",
+                ]
+                .iter()
+                .any(|kind| {
+                    line.strip_prefix(kind).is_some_and(|rest| {
+                        rest.starts_with(&name)
+                            && !rest[name.len()..]
+                                .starts_with(|c: char| c == '_' || c.is_alphanumeric())
+                    })
+                })
+            });
+            if let Some(defined) = defined {
+                return (name, doc_above(&lines, defined));
+            }
+        }
+    }
+    (name, doc_above(lines, at))
+}
+
+/// Each feature-gated public item says in its docs which feature it needs (`doc(cfg)` is unstable
+/// and the crate is not on docs.rs): the words "feature" and the feature's name in backticks.
+#[test]
+fn every_feature_gated_public_item_names_its_feature_in_its_docs() {
+    let mut files = BTreeSet::new();
+    rust_files(&Path::new(ROOT).join("src"), &mut files);
+    let mut silent = Vec::new();
+    let mut checked = 0;
+    for path in &files {
+        let file = Path::new(ROOT).join(path);
+        let text = std::fs::read_to_string(&file).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        for (at, line) in lines.iter().enumerate() {
+            let Some(features) = cfg_features(line) else {
+                continue;
+            };
+            // The item the attribute is on: the next line that is not an attribute or a doc.
+            let Some(item_at) = (at + 1..lines.len()).find(|&i| {
+                let next = lines[i].trim();
+                !next.starts_with("#[") && !next.starts_with("///")
+            }) else {
+                continue;
+            };
+            if !lines[item_at].trim_start().starts_with("pub ") {
+                continue;
+            }
+            checked += 1;
+            let (name, doc) = docs_of(&file, &lines, item_at, &files);
+            let names_all = features.iter().all(|f| doc.contains(&format!("`{f}`")));
+            if !doc.contains("feature") || !names_all {
+                silent.push(format!("{path}: {name} (feature {})", features.join(", ")));
+            }
+        }
+    }
+    assert!(
+        checked >= 7,
+        "only {checked} gated public items found: is the scan broken?"
+    );
+    assert!(
+        silent.is_empty(),
+        "say the feature in the docs of: {silent:#?}"
+    );
+}

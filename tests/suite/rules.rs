@@ -583,6 +583,12 @@ fn messages_say_what_was_expected_in_json_words_not_rust_types() {
         let message = rejected(&body, RuleId::InvalidValue, path);
         assert!(message.contains(expected), "{message}");
     }
+}
+
+/// The full report's structural findings, through the JSON Schema too, name no Rust type either.
+#[cfg(feature = "report")]
+#[test]
+fn the_full_report_names_no_rust_type() {
     let mut user_data_not_an_object = json!({"data": [website_event("a")]});
     user_data_not_an_object["data"][0]["user_data"] = json!([1]);
     for body in [json!({"data": [5]}), user_data_not_an_object] {

@@ -86,9 +86,17 @@ impl EventLines {
                     test_event_code: Option<String>,
                     partner_agent: Option<String>,
                 }
+                // serde's own message may quote a value (customer information): only its kind
+                // and place are told.
                 let body: Body<'_> = serde_json::from_slice(&text).map_err(|e| {
+                    let what = match e.classify() {
+                        serde_json::error::Category::Data => "a value of the wrong type",
+                        _ => "not valid JSON",
+                    };
                     format!(
-                        "{name} is not a JSON request body with a data array (and string test_event_code and partner_agent): {e}"
+                        "{name} is not a JSON request body with a data array (and string test_event_code and partner_agent): {what} at line {}, column {}",
+                        e.line(),
+                        e.column()
                     )
                 })?;
                 let events: Vec<String> =
@@ -133,11 +141,12 @@ impl EventLines {
                 Some((*position, Ok(())))
             }
             Source::Ndjson(lines) => {
-                if lines.would_wait() {
-                    // The next read may wait for more input: hand on what is ready.
-                    Self::flush(&self.out, &mut self.chunk);
-                }
-                match lines.next_line(&mut self.text)? {
+                // Before a read that may wait for more input, hand on what is ready.
+                let (out, chunk) = (&self.out, &mut self.chunk);
+                match lines.next_line(&mut self.text, || {
+                    // A closed channel: the sender stopped reading, and the next hand-on says so.
+                    let _ = Self::flush(out, chunk);
+                })? {
                     Ok(line) => Some((line, Ok(()))),
                     Err((line, error)) => {
                         Some((line, Err(format!("cannot read the line: {error}"))))
@@ -327,12 +336,17 @@ mod tests {
     }
 
     #[test]
-    fn a_body_that_does_not_read_is_an_error_naming_the_input() {
-        let (fields, _) = read(br#"{"data": 5}"#, Shape::Body);
+    fn a_body_that_does_not_read_is_an_error_naming_the_input_never_a_value() {
+        let (fields, _) = read(br#"{"data": "john@example.com"}"#, Shape::Body);
         let error = fields.expect_err("not a body");
         assert!(
             error.starts_with("input is not a JSON request body"),
             "{error}"
         );
+        assert!(
+            error.contains("a value of the wrong type at line 1"),
+            "{error}"
+        );
+        assert!(!error.contains("john"), "{error}");
     }
 }

@@ -112,7 +112,7 @@ fn read_batches(
     let mut sent = 0;
     let mut line = Vec::new();
     let mut job = Job::new(0);
-    while let Some(read) = input.next_line(&mut line) {
+    while let Some(read) = input.next_line(&mut line, || {}) {
         let number = read.map_err(|(_, error)| error)?;
         let text = line.trim_ascii();
         if let Err(problem) = check_line(text) {

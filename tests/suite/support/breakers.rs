@@ -1,6 +1,18 @@
 //! For every rule of the catalog, a generator of a valid batch (1 to 20 events) in which exactly that
 //! rule is broken: in one random event, or in the request itself for request-level rules. Nothing that
 //! comes earlier in catalog order is broken, so the rule is the one Graph reports.
+//!
+//! [`breaker`] sends each rule to its area's module (`breakers/request.rs`, `event.rs`,
+//! `action_source.rs`, `user_data.rs`, `extinfo.rs`, `ldu.rs`, `custom_data.rs`); the helpers they
+//! share are here.
+
+mod action_source;
+mod custom_data;
+mod event;
+mod extinfo;
+mod ldu;
+mod request;
+mod user_data;
 
 use std::fmt;
 
@@ -155,27 +167,6 @@ pub fn set(root: &mut Value, pointer: &str, value: Value) {
     }
 }
 
-/// A valid batch of 1 to 20 events, then `apply` to the request object.
-fn in_request<A>(
-    rule: RuleId,
-    arg: A,
-    apply: fn(&mut Map<String, Value>, A::Value),
-) -> BoxedStrategy<Broken>
-where
-    A: Strategy + 'static,
-{
-    (batch(1..=OTHERS + 1), arg)
-        .prop_map(move |(mut body, arg)| {
-            apply(body.as_object_mut().expect("a request object"), arg);
-            Broken {
-                rule,
-                event: None,
-                body: Body::Json(body),
-            }
-        })
-        .boxed()
-}
-
 /// A valid batch of 1 to 20 events in which one, drawn from `target` and then passed to `apply`, sits
 /// at a random index.
 fn in_event<A>(
@@ -217,25 +208,6 @@ fn neither_website_nor_messaging() -> BoxedStrategy<Value> {
         .filter(|source| !matches!(*source, "website" | "business_messaging"))
         .collect();
     event_of(&sources)
-}
-
-/// Every `action_source` but `physical_store` (which has its own age limit).
-fn not_physical_store() -> BoxedStrategy<Value> {
-    let sources: Vec<&'static str> = ACTION_SOURCES
-        .iter()
-        .copied()
-        .filter(|source| *source != "physical_store")
-        .collect();
-    event_of(&sources)
-}
-
-/// Replaces the event's `extinfo` with `extinfo` (creating `app_data` if needed) and returns it.
-fn put_extinfo(event: &mut Value, extinfo: Value) -> &mut Vec<Value> {
-    let slot = object_at(event, "app_data")
-        .entry("extinfo")
-        .or_insert(Value::Null);
-    *slot = extinfo;
-    slot.as_array_mut().expect("extinfo is an array")
 }
 
 /// Values that are not a valid SHA-256 hex digest (with or without appendix), never empty.
@@ -339,613 +311,59 @@ pub fn bad_cookie() -> BoxedStrategy<String> {
 }
 
 /// A valid batch in which exactly `rule` is broken (see the module documentation). The `match` has
-/// no catch-all arm: a rule added to the catalog does not compile without a breaker.
+/// no catch-all arm: a rule added to the catalog does not compile until it is given an area, whose
+/// module then needs its breaker.
 pub fn breaker(rule: RuleId) -> BoxedStrategy<Broken> {
     match rule {
-        // Rule `request.json.malformed`.
-        RuleId::MalformedJson => malformed_json(),
-        // Rule `request.data.required`.
-        RuleId::DataRequired => in_request(
-            rule,
-            select(vec![None, Some("Data"), Some("events")]),
-            |request, renamed| {
-                let data = request.remove("data").expect("data");
-                if let Some(key) = renamed {
-                    request.insert(key.to_owned(), data);
-                }
-            },
-        ),
-        // Rule `request.data.empty`.
-        RuleId::DataEmpty => request_options()
-            .prop_map(move |options| Broken {
-                rule,
-                event: None,
-                body: Body::Json(with_events(options, Vec::new())),
-            })
-            .boxed(),
-        // Rule `request.data.too_many`.
-        RuleId::DataTooMany => (
-            vec(any_event(), 1..=5),
-            1_001..=1_010usize,
-            request_options(),
-        )
-            .prop_map(move |(events, len, options)| Broken {
-                rule,
-                event: None,
-                body: Body::Json(with_events(
-                    options,
-                    events.iter().cycle().take(len).cloned().collect(),
-                )),
-            })
-            .boxed(),
-        // Rule `request.trace.range`.
-        RuleId::TraceRange => in_request(
-            rule,
-            prop_oneof![Just(-1i64), i64::MIN..0],
-            |request, trace| {
-                request.insert("trace".to_owned(), json!(trace));
-            },
-        ),
-        // Rule `event.unknown_key`.
-        RuleId::EventUnknownKey => {
-            let key = prop_oneof![
-                select(vec![
-                    "advertiser_tracking_enabled",
-                    "eventName",
-                    "Event_Name",
-                    "user_data ",
-                    "",
-                    "em",
-                    "fbc",
-                    "app_user_id",
-                    "test_event_code",
-                    "data",
-                ])
-                .prop_map(str::to_owned),
-                "[a-z_]{1,24}",
-                ".{1,12}",
-            ]
-            .prop_filter("unknown", |key| !EVENT_KEYS.contains(&key.as_str()));
-            in_event(
-                rule,
-                any_event(),
-                (key, json_value()),
-                |event, (key, value)| {
-                    event[key.as_str()] = value;
-                },
-            )
-        }
-        // Rule `event.event_name.required`.
-        RuleId::EventNameRequired => in_event(rule, any_event(), any::<bool>(), |event, remove| {
-            if remove {
-                event.as_object_mut().expect("event").remove("event_name");
-            } else {
-                event["event_name"] = json!("");
-            }
-        }),
-        // Rule `event.event_time.required`.
-        RuleId::EventTimeRequired => remove_key(rule, "event_time"),
-        // Rule `event.user_data.required`.
-        RuleId::UserDataRequired => remove_key(rule, "user_data"),
-        // Rule `event.action_source.required`.
-        RuleId::ActionSourceRequired => remove_key(rule, "action_source"),
-        // Rule `structure.invalid_value`.
-        RuleId::InvalidValue => invalid_value(),
-        // Rule `event_time.too_old`.
-        RuleId::EventTimeTooOld => in_event(
-            rule,
-            not_physical_store(),
-            prop_oneof![
-                Just(NOW - MAX_AGE - 1),
-                (1..=60 * DAY).prop_map(|d| NOW - MAX_AGE - d),
-                i64::MIN..=NOW - MAX_AGE - 1,
-            ],
-            |event, time| event["event_time"] = json!(time),
-        ),
-        // Rule `event_time.physical_store_too_old`.
-        RuleId::EventTimePhysicalStoreTooOld => in_event(
-            rule,
-            event_for("physical_store"),
-            prop_oneof![
-                Just(NOW - MAX_AGE_PHYSICAL_STORE - 1),
-                (1..=60 * DAY).prop_map(|d| NOW - MAX_AGE_PHYSICAL_STORE - d),
-                i64::MIN..=NOW - MAX_AGE_PHYSICAL_STORE - 1,
-            ],
-            |event, time| event["event_time"] = json!(time),
-        ),
-        // Rule `event_time.in_future`.
-        RuleId::EventTimeInFuture => in_event(
-            rule,
-            any_event(),
-            prop_oneof![
-                Just(NOW + MAX_FUTURE + 1),
-                Just(NOW * 1_000),
-                (1..=60 * DAY).prop_map(|d| NOW + MAX_FUTURE + d),
-                NOW + MAX_FUTURE + 1..=i64::MAX,
-            ],
-            |event, time| event["event_time"] = json!(time),
-        ),
-        // Rule `action_source.website.event_source_url`.
-        RuleId::WebsiteEventSourceUrl => in_event(
-            rule,
-            event_for("website"),
-            absent_or_empty(),
-            |event, how| {
-                how.apply(event.as_object_mut().expect("event"), "event_source_url");
-            },
-        ),
-        // Rule `action_source.website.client_user_agent`.
-        RuleId::WebsiteClientUserAgent => in_event(
-            rule,
-            event_for("website"),
-            absent_or_empty(),
-            |event, how| how.apply(object_at(event, "user_data"), "client_user_agent"),
-        ),
-        // Rule `action_source.app.app_data`.
-        RuleId::AppAppData => in_event(rule, event_for("app"), absent(), |event, how| {
-            how.apply(event.as_object_mut().expect("event"), "app_data");
-        }),
-        // Rule `action_source.app.extinfo`.
-        RuleId::AppExtinfo => in_event(rule, event_for("app"), absent(), |event, how| {
-            how.apply(object_at(event, "app_data"), "extinfo");
-        }),
-        // Rule `action_source.app.advertiser_tracking_enabled`.
-        RuleId::AppAdvertiserTrackingEnabled => {
-            in_event(rule, event_for("app"), absent(), |event, how| {
-                how.apply(object_at(event, "app_data"), "advertiser_tracking_enabled");
-            })
-        }
-        // Rule `action_source.business_messaging.event_name`.
-        RuleId::MessagingEventName => {
-            let name = prop_oneof![
-                select(vec![
-                    "Lead",
-                    "CompleteRegistration",
-                    "purchase",
-                    "PURCHASE",
-                    "Subscribe"
-                ])
-                .prop_map(str::to_owned),
-                "[A-Za-z]{1,12}",
-            ]
-            .prop_filter("not a messaging event", |name| {
-                !MESSAGING_EVENT_NAMES.contains(&name.as_str())
-            });
-            in_event(
-                rule,
-                event_for("business_messaging"),
-                name,
-                |event, name| event["event_name"] = json!(name),
-            )
-        }
-        // Rule `action_source.business_messaging.channel_ids`.
-        RuleId::MessagingChannelIds => in_event(
-            rule,
-            event_for("business_messaging"),
-            select(vec![
-                ("messenger", ["page_id", "page_scoped_user_id"]),
-                ("whatsapp", ["whatsapp_business_account_id", "ctwa_clid"]),
-                ("instagram", ["instagram_business_account_id", "ig_sid"]),
-            ]),
-            |event, (channel, ids)| {
-                event["messaging_channel"] = json!(channel);
-                let user = object_at(event, "user_data");
-                for key in [
-                    "page_id",
-                    "page_scoped_user_id",
-                    "whatsapp_business_account_id",
-                    "ctwa_clid",
-                    "instagram_business_account_id",
-                    "ig_sid",
-                ] {
-                    user.insert(key.to_owned(), json!("1234"));
-                }
-                user.remove(ids[0]);
-            },
-        ),
-        // Rule `event_source_url.scheme`.
-        RuleId::UrlScheme => {
-            let url = prop_oneof![
-                select(vec![
-                    "ftp://shop.example.com",
-                    "//shop.example.com/a",
-                    "shop.example.com/checkout",
-                    "http:/shop.example.com",
-                    "htp://shop.example.com",
-                    "https:shop.example.com",
-                    " https://shop.example.com",
-                    "javascript:alert(1)",
-                    "httpss://x",
-                    "file:///etc/passwd",
-                    "hxxps://x",
-                ])
-                .prop_map(str::to_owned),
-                ".{1,16}",
-            ]
-            .prop_filter("not http(s)", |url| !is_http_url(url));
-            in_event(
-                rule,
-                any_event(),
-                (any::<bool>(), url),
-                |event, (referrer, url)| {
-                    let key = if referrer {
-                        "referrer_url"
-                    } else {
-                        "event_source_url"
-                    };
-                    event[key] = json!(url);
-                },
-            )
-        }
-        // Rule `user_data.no_identifier`.
-        RuleId::NoCustomerIdentifier => no_customer_identifier(),
-        // Rule `user_data.weak_combination`.
-        RuleId::WeakCustomerInformation => weak_customer_information(),
-        // Rule `user_data.unknown_key`.
-        RuleId::UserDataUnknownKey => in_event(
-            rule,
-            any_event(),
-            prop_oneof![
-                select(vec!["click_id", "name", "email", "Em", "userAgent"])
-                    .prop_map(str::to_owned),
-                "x_[a-z]{1,8}",
-            ],
-            |event, key| {
-                object_at(event, "user_data").insert(key, json!("value"));
-            },
-        ),
-        // Rule `user_data.hash_format`.
-        RuleId::HashFormat => {
-            let key = prop_oneof![
-                select(HASHED_MULTI_KEYS.to_vec()).prop_map(|k| (k, true)),
-                select(HASHED_SINGLE_KEYS.to_vec()).prop_map(|k| (k, false)),
-            ];
-            let list = proptest::option::of((vec(sha256_hex(), 0..=2), any::<Index>()));
-            in_event(
-                rule,
-                any_event(),
-                (key, bad_hash(), list),
-                |event, ((key, multi), bad, list)| {
-                    let value = match list {
-                        Some((mut hashes, at)) if multi => {
-                            hashes.insert(at.index(hashes.len() + 1), bad);
-                            json!(hashes)
-                        }
-                        _ => json!(bad),
-                    };
-                    object_at(event, "user_data").insert(key.to_owned(), value);
-                },
-            )
-        }
-        // Rule `user_data.client_ip_address.invalid`.
-        RuleId::ClientIpAddress => in_event(rule, any_event(), bad_ip(), |event, ip| {
-            object_at(event, "user_data").insert("client_ip_address".to_owned(), json!(ip));
-        }),
-        // Rule `user_data.fbc.format`.
-        RuleId::FbcFormat => in_event(rule, any_event(), bad_cookie(), |event, fbc| {
-            object_at(event, "user_data").insert("fbc".to_owned(), json!(fbc));
-        }),
-        // Rule `user_data.fbp.format`.
-        RuleId::FbpFormat => in_event(rule, any_event(), bad_cookie(), |event, fbp| {
-            object_at(event, "user_data").insert("fbp".to_owned(), json!(fbp));
-        }),
-        // Rule `extinfo.length`.
-        RuleId::ExtinfoLength => in_event(
-            rule,
-            any_event(),
-            extinfo_of_length(0..=30usize),
-            |event, values| {
-                put_extinfo(event, values);
-            },
-        ),
-        // Rule `extinfo.version`.
-        RuleId::ExtinfoVersion => in_event(
-            rule,
-            any_event(),
-            (extinfo(), bad_extinfo_version()),
-            |event, (extinfo, version)| put_extinfo(event, extinfo)[0] = version,
-        ),
-        // Rule `extinfo.os_version.required`.
-        RuleId::ExtinfoOsVersion => in_event(rule, any_event(), extinfo(), |event, extinfo| {
-            put_extinfo(event, extinfo)[4] = json!("");
-        }),
-        // Rule `extinfo.integer_position`.
-        RuleId::ExtinfoIntegerPosition => in_event(
-            rule,
-            any_event(),
-            (
-                extinfo(),
-                select(EXTINFO_INTEGER_POSITIONS.to_vec()),
-                non_digit_string(),
-            ),
-            |event, (extinfo, position, value)| {
-                put_extinfo(event, extinfo)[position] = json!(value);
-            },
-        ),
-        // Rule `extinfo.string_position`.
-        RuleId::ExtinfoStringPosition => in_event(
-            rule,
-            any_event(),
-            (
-                extinfo(),
-                select(vec![1usize, 3, 4, 5, 6, 7, 8, 11, 15]),
-                prop_oneof![0..=10_000i64, any::<i64>()],
-            ),
-            |event, (extinfo, position, value)| {
-                put_extinfo(event, extinfo)[position] = json!(value);
-            },
-        ),
-        // Rule `ldu.option`.
-        RuleId::LduOption => {
-            let options = prop_oneof![
-                (2..=4usize).prop_map(|n| json!(vec!["LDU"; n])),
-                (
-                    prop_oneof![
-                        select(vec!["GDPR", "ldu", "Ldu", "CCPA", "", " LDU", "LDU "])
-                            .prop_map(str::to_owned),
-                        ".{0,8}",
-                    ]
-                    .prop_filter("not LDU", |option| option != "LDU"),
-                    any::<bool>(),
-                )
-                    .prop_map(|(option, after_ldu)| if after_ldu {
-                        json!(["LDU", option])
-                    } else {
-                        json!([option])
-                    }),
-            ];
-            in_event(rule, any_event(), options, |event, options| {
-                event["data_processing_options"] = options;
-            })
-        }
-        // Rule `ldu.country.required`.
-        RuleId::LduCountryRequired => in_event(rule, any_event(), absent(), |event, how| {
-            event["data_processing_options"] = json!(["LDU"]);
-            how.apply(
-                event.as_object_mut().expect("event"),
-                "data_processing_options_country",
-            );
-        }),
-        // Rule `ldu.country.value`.
-        RuleId::LduCountryValue => in_event(
-            rule,
-            any_event(),
-            prop_oneof![
-                select(vec![2i64, -1, 840, 1000, 1001]),
-                any::<i64>().prop_filter("not 0 or 1", |c| *c != 0 && *c != 1),
-            ],
-            |event, country| event["data_processing_options_country"] = json!(country),
-        ),
-        // Rule `ldu.state.required`.
-        RuleId::LduStateRequired => in_event(
-            rule,
-            any_event(),
-            (select(vec![0i64, 1]), absent(), absent(), sha256_hex()),
-            |event, (country, no_state, no_ip, email)| {
-                event["data_processing_options"] = json!(["LDU"]);
-                event["data_processing_options_country"] = json!(country);
-                no_state.apply(
-                    event.as_object_mut().expect("event"),
-                    "data_processing_options_state",
-                );
-                let user = object_at(event, "user_data");
-                no_ip.apply(user, "client_ip_address");
-                // Keep a customer identifier, in case the IP address was the only one.
-                user.insert("em".to_owned(), json!(email));
-            },
-        ),
-        // Rule `ldu.state.value`.
-        RuleId::LduStateValue => in_event(
-            rule,
-            any_event(),
-            prop_oneof![
-                select(vec![1i64, 6, 999, 1014, -1000]),
-                any::<i64>().prop_filter("not 0 or 1000-1013", |s| *s != 0
-                    && !(1000..=1013).contains(s)),
-            ],
-            |event, state| event["data_processing_options_state"] = json!(state),
-        ),
-        // Rule `custom_data.value.number`.
-        RuleId::CustomDataNumber => in_event(
-            rule,
-            any_event(),
-            (
-                select(vec!["value", "net_revenue", "predicted_ltv"]),
-                prop_oneof![
-                    select(vec![
-                        json!("12.50"),
-                        json!(true),
-                        json!([]),
-                        json!([1.5]),
-                        json!({}),
-                        json!("NaN"),
-                        json!("Infinity"),
-                        json!(""),
-                    ]),
-                    text().prop_map(Value::String),
-                ],
-            ),
-            |event, (key, value)| {
-                object_at(event, "custom_data").insert(key.to_owned(), value);
-            },
-        ),
-        // Rule `custom_data.currency.format`.
-        RuleId::CurrencyFormat => {
-            let currency = prop_oneof![
-                select(vec![
-                    "US$", "usdd", "US", "", "12a", "€", "EURO", " US", "ÜSD", "U S", "usd ",
-                ])
-                .prop_map(str::to_owned),
-                ".{0,6}",
-            ]
-            .prop_filter("not three ASCII letters", |c| {
-                !(c.len() == 3 && c.bytes().all(|b| b.is_ascii_alphabetic()))
-            });
-            in_event(rule, any_event(), currency, |event, currency| {
-                // An empty currency counts as absent: on a Purchase that is rule
-                // `custom_data.currency.purchase_required`, so it breaks this rule elsewhere.
-                if currency.is_empty() && event["event_name"] == "Purchase" {
-                    object_at(event, "custom_data").insert("currency".to_owned(), json!("US$"));
-                    return;
-                }
-                object_at(event, "custom_data").insert("currency".to_owned(), json!(currency));
-            })
-        }
-        // Rule `custom_data.currency.iso4217`.
-        RuleId::CurrencyIso4217 => {
-            let currency = prop_oneof![
-                select(vec!["ABC", "XYZ", "QQQ", "ZZZ", "BTC", "RMB", "ntd", "abc"])
-                    .prop_map(str::to_owned),
-                "[A-Za-z]{3}",
-            ]
-            .prop_filter("not ISO 4217", |c| {
-                iso_currency::Currency::from_code(&c.to_ascii_uppercase()).is_none()
-            });
-            in_event(rule, any_event(), currency, |event, currency| {
-                object_at(event, "custom_data").insert("currency".to_owned(), json!(currency));
-            })
-        }
-        // Rule `custom_data.content_type.value`.
-        RuleId::ContentType => {
-            let content_type = prop_oneof![
-                select(vec![
-                    "Product",
-                    "products",
-                    "product_group ",
-                    "PRODUCT",
-                    "product-group",
-                    "hotel",
-                    "flight",
-                    "",
-                ])
-                .prop_map(str::to_owned),
-                ".{0,12}",
-            ]
-            .prop_filter("not a content type", |t| {
-                t != "product" && t != "product_group"
-            });
-            in_event(rule, any_event(), content_type, |event, content_type| {
-                object_at(event, "custom_data")
-                    .insert("content_type".to_owned(), json!(content_type));
-            })
-        }
-        // Rule `custom_data.contents.item`.
-        RuleId::ContentsItem => {
-            let bad_item = prop_oneof![
-                (content(), absent_or_empty()).prop_map(|(mut item, how)| {
-                    how.apply(item.as_object_mut().expect("item"), "id");
-                    item
-                }),
-                (content(), prop_oneof![Just(0i64), i64::MIN..=0]).prop_map(
-                    |(mut item, quantity)| {
-                        item["quantity"] = json!(quantity);
-                        item
-                    }
-                ),
-            ];
-            in_event(
-                rule,
-                any_event(),
-                (vec(content(), 0..=3), bad_item, any::<Index>()),
-                |event, (mut items, bad, at)| {
-                    items.insert(at.index(items.len() + 1), bad);
-                    object_at(event, "custom_data").insert("contents".to_owned(), json!(items));
-                },
-            )
-        }
-        // Rule `custom_data.contents.unknown_key`.
-        RuleId::ContentsUnknownKey => in_event(
-            rule,
-            any_event(),
-            (
-                content(),
-                prop_oneof![
-                    select(vec!["name", "price", "sku", "Quantity"]).prop_map(str::to_owned),
-                    "x_[a-z]{1,8}",
-                ],
-            ),
-            |event, (mut item, key)| {
-                item[key.as_str()] = json!("value");
-                object_at(event, "custom_data").insert("contents".to_owned(), json!([item]));
-            },
-        ),
-        // Rule `custom_data.value.purchase_required`.
-        RuleId::PurchaseValue => in_event(rule, any_event(), absent(), |event, how| {
-            event["event_name"] = json!("Purchase");
-            how.apply(object_at(event, "custom_data"), "value");
-        }),
-        // Rule `custom_data.currency.purchase_required`.
-        RuleId::PurchaseCurrency => in_event(rule, any_event(), absent_or_empty(), |event, how| {
-            event["event_name"] = json!("Purchase");
-            let custom = object_at(event, "custom_data");
-            custom.insert("value".to_owned(), json!(12.5));
-            how.apply(custom, "currency");
-        }),
-        // Rule `attribution_data.attribution_share.range`.
-        RuleId::AttributionShareRange => {
-            let share = prop_oneof![
-                select(vec![-0.0001, 1.0001, 2.0, -1.0, 100.0, 1e300]),
-                -1e12..-1e-9f64,
-                (1.0 + 1e-9)..1e12f64,
-            ];
-            in_event(rule, any_event(), share, |event, share| {
-                object_at(event, "attribution_data")
-                    .insert("attribution_share".to_owned(), json!(share));
-            })
-        }
+        RuleId::MalformedJson
+        | RuleId::DataRequired
+        | RuleId::DataEmpty
+        | RuleId::DataTooMany
+        | RuleId::TraceRange
+        | RuleId::InvalidValue => request::breaker(rule),
+        RuleId::EventUnknownKey
+        | RuleId::EventNameRequired
+        | RuleId::EventTimeRequired
+        | RuleId::UserDataRequired
+        | RuleId::ActionSourceRequired
+        | RuleId::EventTimeTooOld
+        | RuleId::EventTimePhysicalStoreTooOld
+        | RuleId::EventTimeInFuture
+        | RuleId::UrlScheme => event::breaker(rule),
+        RuleId::WebsiteEventSourceUrl
+        | RuleId::WebsiteClientUserAgent
+        | RuleId::AppAppData
+        | RuleId::AppExtinfo
+        | RuleId::AppAdvertiserTrackingEnabled
+        | RuleId::MessagingEventName
+        | RuleId::MessagingChannelIds => action_source::breaker(rule),
+        RuleId::NoCustomerIdentifier
+        | RuleId::WeakCustomerInformation
+        | RuleId::UserDataUnknownKey
+        | RuleId::HashFormat
+        | RuleId::ClientIpAddress
+        | RuleId::FbcFormat
+        | RuleId::FbpFormat => user_data::breaker(rule),
+        RuleId::ExtinfoLength
+        | RuleId::ExtinfoVersion
+        | RuleId::ExtinfoOsVersion
+        | RuleId::ExtinfoIntegerPosition
+        | RuleId::ExtinfoStringPosition => extinfo::breaker(rule),
+        RuleId::LduOption
+        | RuleId::LduCountryRequired
+        | RuleId::LduCountryValue
+        | RuleId::LduStateRequired
+        | RuleId::LduStateValue => ldu::breaker(rule),
+        RuleId::CustomDataNumber
+        | RuleId::CurrencyFormat
+        | RuleId::CurrencyIso4217
+        | RuleId::ContentType
+        | RuleId::ContentsItem
+        | RuleId::ContentsUnknownKey
+        | RuleId::PurchaseValue
+        | RuleId::PurchaseCurrency
+        | RuleId::AttributionShareRange => custom_data::breaker(rule),
     }
-}
-
-fn remove_key(rule: RuleId, key: &'static str) -> BoxedStrategy<Broken> {
-    in_event(rule, any_event(), Just(key), |event, key| {
-        event.as_object_mut().expect("event").remove(key);
-    })
-}
-
-/// How a valid body is made unreadable.
-#[derive(Clone, Debug)]
-enum Corruption {
-    /// Cut short.
-    Truncate(Index),
-    /// Bytes that are never valid JSON, inserted outside strings.
-    Insert(Index, &'static [u8]),
-    /// Bytes that are never valid UTF-8 (or raw control characters), inserted into an `event_name`.
-    InsertInName(Index, &'static [u8]),
-    /// Data after the JSON value.
-    Append(&'static [u8]),
-}
-
-/// Insertion points (byte offsets) of `json` that are outside every string.
-fn outside_strings(json: &[u8]) -> Vec<usize> {
-    let mut points = vec![0];
-    let (mut in_string, mut escaped) = (false, false);
-    for (i, &byte) in json.iter().enumerate() {
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if byte == b'\\' {
-                escaped = true;
-            } else if byte == b'"' {
-                in_string = false;
-            }
-        } else if byte == b'"' {
-            in_string = true;
-        }
-        if !in_string {
-            points.push(i + 1);
-        }
-    }
-    points
-}
-
-/// Insertion points just inside the value of every `event_name` key (events and original events).
-fn inside_event_names(json: &[u8]) -> Vec<usize> {
-    let key = b"\"event_name\":\"";
-    json.windows(key.len())
-        .enumerate()
-        .filter(|(_, window)| *window == key)
-        .map(|(i, _)| i + key.len())
-        .collect()
 }
 
 /// Never valid UTF-8 wherever they go, and never valid JSON outside a string. (Inside a string of
@@ -959,57 +377,6 @@ const JUNK: [&[u8]; 6] = [
     b"\x00",
     b"\x01",
 ];
-
-fn malformed_json() -> BoxedStrategy<Broken> {
-    let corruption = prop_oneof![
-        any::<Index>().prop_map(Corruption::Truncate),
-        (any::<Index>(), select(JUNK.to_vec()))
-            .prop_map(|(at, bytes)| Corruption::Insert(at, bytes)),
-        (any::<Index>(), select(JUNK.to_vec()))
-            .prop_map(|(at, bytes)| Corruption::InsertInName(at, bytes)),
-        select(vec![
-            &b"x"[..],
-            b"}",
-            b",",
-            b"{}",
-            b"[]",
-            b"\xff",
-            b" 1",
-            b"\"\"",
-        ])
-        .prop_map(Corruption::Append),
-    ];
-    (batch(1..=OTHERS + 1), corruption)
-        .prop_map(|(body, corruption)| {
-            let mut bytes = to_bytes(&body);
-            let insert = |bytes: &mut Vec<u8>, points: Vec<usize>, at: Index, junk: &[u8]| {
-                let at = points[at.index(points.len())];
-                bytes.splice(at..at, junk.iter().copied());
-            };
-            match corruption {
-                Corruption::Truncate(at) => {
-                    let len = at.index(bytes.len());
-                    bytes.truncate(len);
-                }
-                Corruption::Insert(at, junk) => {
-                    let points = outside_strings(&bytes);
-                    insert(&mut bytes, points, at, junk);
-                }
-                Corruption::InsertInName(at, junk) => {
-                    let points = inside_event_names(&bytes);
-                    insert(&mut bytes, points, at, junk);
-                }
-                Corruption::Append(junk) => bytes.extend_from_slice(junk),
-            }
-            Broken {
-                // Rule `request.json.malformed`.
-                rule: RuleId::MalformedJson,
-                event: None,
-                body: Body::Bytes(bytes),
-            }
-        })
-        .boxed()
-}
 
 /// Not a breaker of its own: `request.json.malformed` for invalid UTF-8 inside the string value of
 /// an unknown key that the typed parse skips (in `user_data`, `app_data`, `original_event_data`,
@@ -1198,101 +565,6 @@ pub fn enum_as_object() -> BoxedStrategy<Broken> {
     )
 }
 
-/// `user_data` with no customer identifier: empty, or every key present only as `null`, `""`, `[]`
-/// or `[""]`, next to unknown keys.
-fn no_customer_identifier() -> BoxedStrategy<Broken> {
-    let keys: Vec<(&'static str, bool)> = HASHED_MULTI_KEYS
-        .iter()
-        .map(|k| (*k, true))
-        .chain(["external_id", "anon_id", "madid"].map(|k| (k, true)))
-        .chain(HASHED_SINGLE_KEYS.iter().map(|k| (*k, false)))
-        .chain(
-            [
-                "client_ip_address",
-                "client_user_agent",
-                "fbc",
-                "fbp",
-                "subscription_id",
-                "page_id",
-                "page_scoped_user_id",
-                "ctwa_clid",
-                "ig_account_id",
-                "ig_sid",
-                "app_user_id",
-                "fb_login_id",
-                "lead_id",
-            ]
-            .map(|k| (k, false)),
-        )
-        .collect();
-    let empty = vec((select(keys), 0..4u8), 0..=8).prop_map(|entries| {
-        entries
-            .into_iter()
-            .map(|((key, multi), how)| {
-                let value = match (how, multi) {
-                    (0, _) => Value::Null,
-                    (2, true) => json!([]),
-                    (3, true) => json!([""]),
-                    _ => json!(""),
-                };
-                (key.to_owned(), value)
-            })
-            .collect::<Map<String, Value>>()
-    });
-    in_event(
-        // Rule `user_data.no_identifier`.
-        RuleId::NoCustomerIdentifier,
-        neither_website_nor_messaging(),
-        empty,
-        |event, user| {
-            event["user_data"] = Value::Object(user);
-        },
-    )
-}
-
-/// `user_data` holding only keys of one of Meta's weak combinations (all of them, or some),
-/// with values that count; never on a website event, which needs its user agent first.
-fn weak_customer_information() -> BoxedStrategy<Broken> {
-    const COMBINATIONS: [&[&str]; 4] = [
-        &["ct", "country", "st", "zp", "ge", "client_user_agent"],
-        &["db", "client_user_agent"],
-        &["fn", "ge"],
-        &["ln", "ge"],
-    ];
-    let keys = (select(COMBINATIONS.to_vec()), any::<u8>()).prop_map(|(combination, mask)| {
-        let mut keys: Vec<&'static str> = combination
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| mask & (1 << i) != 0)
-            .map(|(_, key)| *key)
-            .collect();
-        if keys.is_empty() {
-            keys.push(combination[0]);
-        }
-        keys
-    });
-    in_event(
-        // Rule `user_data.weak_combination`.
-        RuleId::WeakCustomerInformation,
-        neither_website_nor_messaging(),
-        (keys, sha256_hex()),
-        |event, (keys, hash)| {
-            let user: Map<String, Value> = keys
-                .into_iter()
-                .map(|key| {
-                    let value = if key == "client_user_agent" {
-                        json!("Mozilla/5.0")
-                    } else {
-                        json!(hash.clone())
-                    };
-                    (key.to_owned(), value)
-                })
-                .collect();
-            event["user_data"] = Value::Object(user);
-        },
-    )
-}
-
 /// A string `extinfo` position value that is not a string of digits (and not the empty placeholder).
 pub fn non_digit_string() -> BoxedStrategy<String> {
     prop_oneof![
@@ -1343,4 +615,13 @@ pub fn extinfo_of_length(lengths: impl Strategy<Value = usize> + 'static) -> Box
             Value::Array(values)
         })
         .boxed()
+}
+
+/// Replaces the event's `extinfo` with `extinfo` (creating `app_data` if needed) and returns it.
+fn put_extinfo(event: &mut Value, extinfo: Value) -> &mut Vec<Value> {
+    let slot = object_at(event, "app_data")
+        .entry("extinfo")
+        .or_insert(Value::Null);
+    *slot = extinfo;
+    slot.as_array_mut().expect("extinfo is an array")
 }
