@@ -208,9 +208,14 @@ impl EventLines {
                 continue;
             }
             // The typed read straight from the text; only a line that fails is looked at again.
-            let event = match serde_json::from_slice::<ServerEvent>(&self.text) {
-                Ok(event) => Box::new(event),
-                Err(_) => {
+            // UTF-8 is checked once for the whole line: reading from a `str` then skips the check
+            // serde_json makes on every string it reads from bytes.
+            let typed = std::str::from_utf8(&self.text)
+                .ok()
+                .and_then(|text| serde_json::from_str::<ServerEvent>(text).ok());
+            let event = match typed {
+                Some(event) => Box::new(event),
+                None => {
                     let text = std::mem::take(&mut self.text);
                     self.refused(line, &text);
                     continue;
