@@ -12,7 +12,6 @@ use std::path::Path;
 
 use capi_kit::rules;
 use serde::de::IgnoredAny;
-use serde_json::Value;
 
 /// What the input holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -122,6 +121,38 @@ impl NotEvents {
     }
 }
 
+/// What one JSON text is, for the module's rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Text {
+    /// A JSON array.
+    Array,
+    /// An object with `data`: a request body.
+    Body,
+    /// An object with an event key and no `data`.
+    Event,
+    /// Any other JSON value.
+    OtherJson,
+    /// Not JSON.
+    NotJson,
+}
+
+fn classify(text: &[u8]) -> Text {
+    if let Ok(keys) = serde_json::from_slice::<BTreeMap<String, IgnoredAny>>(text) {
+        return if keys.contains_key("data") {
+            Text::Body
+        } else if keys.keys().any(|k| rules::is_event_key(k)) {
+            Text::Event
+        } else {
+            Text::OtherJson
+        };
+    }
+    match serde_json::from_slice::<IgnoredAny>(text) {
+        Err(_) => Text::NotJson,
+        Ok(_) if text.trim_ascii_start().starts_with(b"[") => Text::Array,
+        Ok(_) => Text::OtherJson,
+    }
+}
+
 /// The shape of a whole input by the module's rule.
 fn decide(bytes: &[u8]) -> Result<Shape, NotEvents> {
     let mut lines = bytes
@@ -132,30 +163,26 @@ fn decide(bytes: &[u8]) -> Result<Shape, NotEvents> {
         // Nothing at all: no events (`grep … | capi send -` that matched nothing).
         return Ok(Shape::Ndjson);
     };
-    match serde_json::from_slice::<Value>(first) {
-        Ok(Value::Array(_)) => Err(NotEvents::TopLevelArray),
-        Ok(Value::Object(object)) if object.contains_key("data") => Ok(Shape::Body),
-        Ok(Value::Object(object)) if object.keys().any(|k| rules::is_event_key(k)) => {
-            Ok(Shape::Ndjson)
-        }
+    match classify(first) {
+        Text::Array => Err(NotEvents::TopLevelArray),
+        Text::Body => Ok(Shape::Body),
+        Text::Event => Ok(Shape::Ndjson),
         // A line of JSON followed by more lines: NDJSON, whose lines say what they are not.
-        Ok(_) if second.is_some() => Ok(Shape::Ndjson),
-        Ok(_) => Ok(Shape::Body),
+        Text::OtherJson if second.is_some() => Ok(Shape::Ndjson),
+        Text::OtherJson => Ok(Shape::Body),
         // Not JSON on its own line: the whole input may be one document over several lines.
-        Err(_) => match serde_json::from_slice::<BTreeMap<String, IgnoredAny>>(bytes) {
-            Ok(keys)
-                if !keys.contains_key("data") && keys.keys().any(|k| rules::is_event_key(k)) =>
-            {
-                Err(NotEvents::SpreadEvent)
-            }
-            Ok(_) => Ok(Shape::Body),
-            Err(_) if serde_json::from_slice::<Vec<IgnoredAny>>(bytes).is_ok() => {
-                Err(NotEvents::TopLevelArray)
-            }
+        Text::NotJson => match classify(bytes) {
+            Text::Event => Err(NotEvents::SpreadEvent),
+            Text::Array => Err(NotEvents::TopLevelArray),
+            Text::Body | Text::OtherJson => Ok(Shape::Body),
             // Not one document: NDJSON whose first line is broken, when another line is an event;
             // else a broken body, whose reading reports the syntax error with its place.
-            Err(_) => {
-                if second.into_iter().chain(lines).any(is_event_line) {
+            Text::NotJson => {
+                if second
+                    .into_iter()
+                    .chain(lines)
+                    .any(|l| classify(l) == Text::Event)
+                {
                     Ok(Shape::Ndjson)
                 } else {
                     Ok(Shape::Body)
@@ -165,16 +192,10 @@ fn decide(bytes: &[u8]) -> Result<Shape, NotEvents> {
     }
 }
 
-/// True for a line that is one JSON object with an event key.
-fn is_event_line(line: &[u8]) -> bool {
-    serde_json::from_slice::<BTreeMap<String, IgnoredAny>>(line)
-        .is_ok_and(|keys| !keys.contains_key("data") && keys.keys().any(|k| rules::is_event_key(k)))
-}
-
 /// Decides the shape from as little of the input as it takes (the decision [`decide`] makes on the
 /// whole input): a first non-blank line that is JSON on its own decides at once (with the next
-/// line when it is neither a body nor an event); otherwise the whole input is read. Returns the
-/// decision and the bytes read so far.
+/// line when it is neither a body, an event nor an array); otherwise the whole input is read.
+/// Returns the decision and the bytes read so far.
 fn decide_start(input: &mut impl BufRead) -> io::Result<(Result<Shape, NotEvents>, Vec<u8>)> {
     let mut start = Vec::new();
     let mut first_line_is_json = false;
@@ -191,15 +212,10 @@ fn decide_start(input: &mut impl BufRead) -> io::Result<(Result<Shape, NotEvents
         if first_line_is_json {
             return Ok((decide(&start), start));
         }
-        match serde_json::from_slice::<Value>(line) {
-            Ok(Value::Array(_)) => return Ok((Err(NotEvents::TopLevelArray), start)),
-            Ok(Value::Object(object))
-                if object.contains_key("data") || object.keys().any(|k| rules::is_event_key(k)) =>
-            {
-                return Ok((decide(&start), start));
-            }
-            Ok(_) => first_line_is_json = true,
-            Err(_) => {
+        match classify(line) {
+            Text::Array | Text::Body | Text::Event => return Ok((decide(&start), start)),
+            Text::OtherJson => first_line_is_json = true,
+            Text::NotJson => {
                 // Maybe one document over several lines: only all of it tells.
                 input.read_to_end(&mut start)?;
                 return Ok((decide(&start), start));

@@ -62,6 +62,8 @@ fn plain_expected(expected: &str) -> &str {
 }
 
 /// A request body that is JSON but not an object (`found`: `a JSON array`, `a JSON string`…).
+/// What Graph answers such a body is not on record (no ledger entry): the rule's code and subcode,
+/// like the blame at `$`, are capi-kit's policy; the message is for people.
 pub(crate) fn body_not_an_object(found: &str) -> Violation {
     // Rule `structure.invalid_value`.
     at(RuleId::InvalidValue, BlamePath::root(), |_| {
