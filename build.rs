@@ -73,6 +73,16 @@ fn main() {
     let mut file: syn::File = syn::parse2(tokens).expect("progenitor emitted invalid Rust");
     read_wider_forms(&mut file, &wider);
     let code = prettyplease::unparse(&file);
+    // The generated `Client::new` builds its reqwest client from `reqwest::ClientBuilder::new()`,
+    // which panics when no rustls provider is installed (the crate builds rustls on ring with none
+    // installed by default): start it from capi-kit's builder, which installs ring and follows no
+    // redirects.
+    let builder = "reqwest::ClientBuilder::new()";
+    assert!(
+        code.contains(builder),
+        "progenitor's Client::new no longer calls {builder}: update build.rs"
+    );
+    let code = code.replace(builder, "crate::client::http_builder()");
     let out = out_dir.join("capi_codegen.rs");
     fs::write(&out, code).unwrap_or_else(|e| panic!("cannot write {}: {e}", out.display()));
 }

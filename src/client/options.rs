@@ -47,9 +47,10 @@ impl ClientOptions {
         }
     }
 
-    /// Builds the generated client. Fails only if the TLS backend cannot be initialised.
+    /// Builds the generated client on [`http_builder`](super::http_builder) (rustls on ring, no
+    /// redirects). Fails only if the TLS backend cannot be initialised.
     pub fn build(&self) -> Result<Client, reqwest::Error> {
-        let http = reqwest::Client::builder()
+        let http = super::http_builder()
             .connect_timeout(self.connect_timeout)
             .timeout(self.request_timeout)
             .user_agent(self.user_agent.as_str())

@@ -98,10 +98,9 @@ impl HttpTarget {
     /// A target at `base_url` (`http://127.0.0.1:4010`, no trailing path), with `timeout` per
     /// request.
     pub fn new(base_url: &str, timeout: Duration) -> Result<Self, reqwest::Error> {
-        let client = reqwest::Client::builder()
+        let client = crate::client::http_builder()
             .timeout(timeout)
             .connect_timeout(timeout)
-            .redirect(reqwest::redirect::Policy::none())
             .build()?;
         Ok(HttpTarget {
             base_url: base_url.trim_end_matches('/').to_owned(),

@@ -45,7 +45,7 @@ fn harness() -> Harness {
         fake,
         server,
         client,
-        http: reqwest::Client::new(),
+        http: capi_kit::client::http_builder().build().unwrap(),
     }
 }
 

@@ -280,7 +280,7 @@ fn faults_touch_only_the_events_edge() {
 async fn faults_are_queued_and_reported_over_http() {
     let fake = fake();
     let server = real_server(&fake).await;
-    let http = reqwest::Client::new();
+    let http = capi_kit::client::http_builder().build().unwrap();
     let base = server.uri();
     let queued: Value = http
         .post(format!("{base}/_fake/faults"))

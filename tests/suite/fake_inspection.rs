@@ -31,7 +31,7 @@ impl Fake {
         Fake {
             fake,
             server,
-            http: reqwest::Client::new(),
+            http: capi_kit::client::http_builder().build().unwrap(),
         }
     }
 

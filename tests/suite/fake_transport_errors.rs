@@ -46,7 +46,7 @@ fn assert_graph_400(response: &FakeResponse, code: i64) -> Value {
 #[tokio::test]
 async fn only_post_is_accepted_on_the_events_edge() {
     let server = start_mock_server(fake()).await;
-    let http = reqwest::Client::new();
+    let http = capi_kit::client::http_builder().build().unwrap();
     for method in ["GET", "PUT", "DELETE", "PATCH"] {
         let response = http
             .request(
@@ -75,7 +75,7 @@ async fn only_post_is_accepted_on_the_events_edge() {
 #[tokio::test]
 async fn unknown_paths_are_graph_s_unknown_path_components_error() {
     let server = start_mock_server(fake()).await;
-    let http = reqwest::Client::new();
+    let http = capi_kit::client::http_builder().build().unwrap();
     for path in [
         "/",
         "/v26.0/1234/event",
@@ -104,7 +104,7 @@ async fn unknown_paths_are_graph_s_unknown_path_components_error() {
 async fn a_body_over_the_default_10_mib_cap_is_refused_and_one_at_the_cap_is_read() {
     let fake = fake();
     let server = start_mock_server(fake.clone()).await;
-    let http = reqwest::Client::new();
+    let http = capi_kit::client::http_builder().build().unwrap();
     let mut at_cap = serde_json::to_vec(&body()).unwrap();
     at_cap.resize(DEFAULT_MAX_BODY_BYTES, b' ');
     let mut over_cap = at_cap.clone();

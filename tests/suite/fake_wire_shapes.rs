@@ -65,7 +65,7 @@ impl Fake {
         Fake {
             fake,
             server,
-            http: reqwest::Client::new(),
+            http: capi_kit::client::http_builder().build().unwrap(),
         }
     }
 

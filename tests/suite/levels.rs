@@ -62,7 +62,7 @@ fn capi_serve_accepts_with_a_warning_and_with_strict_rejects_with_the_rule_s_ans
     for strict in [false, true] {
         let served = Served::start_live(if strict { &["--strict"] } else { &[] });
         let (status, answer, listed) = runtime().block_on(async {
-            let http = reqwest::Client::new();
+            let http = capi_kit::client::http_builder().build().unwrap();
             let response = http
                 .post(format!(
                     "{}/v27.0/{PIXEL}/events?access_token=T",

@@ -38,7 +38,7 @@ pub fn text(bytes: &[u8]) -> String {
 
 /// POSTs `body` as JSON to `url`: the status and the answer parsed as JSON.
 pub async fn post_json(url: &str, body: &Value) -> (u16, Value) {
-    let response = reqwest::Client::new()
+    let response = capi_kit::client::http_builder().build().unwrap()
         .post(url)
         .json(body)
         .send()
