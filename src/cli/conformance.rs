@@ -8,6 +8,7 @@ use capi_kit::client::DEFAULT_API_VERSION;
 use capi_kit::conformance::{
     self, Authority, Capability, HttpTarget, RunOptions, RunReport, Suite, output, record,
 };
+use capi_kit::control::CONTROL_TOKEN_ENV;
 use capi_kit::fake::{FakeGraph, FakeServer};
 use capi_kit::{AccessToken, AppSecret};
 use clap::{Args, ValueEnum};
@@ -42,6 +43,10 @@ pub(crate) struct ConformanceArgs {
     /// Environment variable holding the access token the target accepts.
     #[arg(long, value_name = "VAR", default_value = "CAPI_ACCESS_TOKEN")]
     token_env: String,
+    /// Environment variable holding the control token the target wants on its `/_fake/` routes
+    /// (sent in the `x-capi-control-token` header; `capi serve` reads it from CAPI_CONTROL_TOKEN).
+    #[arg(long, value_name = "VAR", default_value = CONTROL_TOKEN_ENV)]
+    control_token_env: String,
     /// Environment variable holding the target's app secret (adds appsecret_proof to requests).
     #[arg(long, value_name = "VAR", default_value = "CAPI_APP_SECRET")]
     app_secret_env: String,
@@ -204,23 +209,30 @@ async fn conform(args: ConformanceArgs) -> Result<ExitCode, String> {
                     "--target must be an http:// or https:// URL, not {url}"
                 ));
             }
-            let target = HttpTarget::new(url, timeout).map_err(|e| e.to_string())?;
+            let mut target = HttpTarget::new(url, timeout).map_err(|e| e.to_string())?;
+            if let Some(token) = env(&args.control_token_env) {
+                target = target.with_control_token(token);
+            }
             conformance::run(&suite, &target, &options).await
         }
         None => {
             // The embedded target checks everything, with credentials made for this run.
             let token = format!("EAAB-conformance-{:016x}", fastrand::u64(..));
             let secret = format!("conformance-secret-{:016x}", fastrand::u64(..));
+            let control = format!("conformance-control-{:016x}", fastrand::u64(..));
             let fake = FakeGraph::builder()
                 .token(token.as_str())
                 .app_secret(AppSecret::new(secret.as_str()))
+                .control_token(control.as_str())
                 .build();
             options.token = Some(AccessToken::new(token));
             options.app_secret = Some(AppSecret::new(secret));
             let server = FakeServer::start(fake, ([127, 0, 0, 1], 0).into())
                 .await
                 .map_err(|e| format!("cannot start the embedded fake: {e}"))?;
-            let target = HttpTarget::new(&server.uri(), timeout).map_err(|e| e.to_string())?;
+            let target = HttpTarget::new(&server.uri(), timeout)
+                .map_err(|e| e.to_string())?
+                .with_control_token(control);
             let report = conformance::run(&suite, &target, &options).await;
             server.shutdown().await;
             report

@@ -4,6 +4,8 @@ use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
 
+use crate::control::{CONTROL_TOKEN_HEADER, PREFIX};
+
 /// One HTTP request as the runner builds it. Its `Debug` leaves out the query (it may hold the
 /// token) and the body.
 #[derive(Clone, PartialEq, Eq)]
@@ -92,6 +94,18 @@ pub struct HttpTarget {
     base_url: String,
     client: reqwest::Client,
     timeout: Duration,
+    /// Sent in [`CONTROL_TOKEN_HEADER`] on control requests; `Debug` shows only whether it is set.
+    control_token: Option<ControlToken>,
+}
+
+/// A control token, hidden from `Debug`.
+#[derive(Clone)]
+struct ControlToken(String);
+
+impl std::fmt::Debug for ControlToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
 }
 
 impl HttpTarget {
@@ -106,7 +120,17 @@ impl HttpTarget {
             base_url: base_url.trim_end_matches('/').to_owned(),
             client,
             timeout,
+            control_token: None,
         })
+    }
+
+    /// Sends `token` in the [`CONTROL_TOKEN_HEADER`] header of every control request (paths under
+    /// [`PREFIX`]), for a target that wants one (`capi serve` with `CAPI_CONTROL_TOKEN` set). Never
+    /// sent on the events edge.
+    #[must_use]
+    pub fn with_control_token(mut self, token: impl Into<String>) -> Self {
+        self.control_token = Some(ControlToken(token.into()));
+        self
     }
 
     /// The base URL requests go to.
@@ -125,6 +149,11 @@ impl Target for HttpTarget {
             let mut builder = self.client.request(method, url).body(request.body);
             for (name, value) in &request.headers {
                 builder = builder.header(name, value);
+            }
+            if let Some(ControlToken(token)) = &self.control_token
+                && request.path_and_query.starts_with(PREFIX)
+            {
+                builder = builder.header(CONTROL_TOKEN_HEADER, token);
             }
             let response = builder.send().await.map_err(|e| self.transport(&e))?;
             let status = response.status().as_u16();

@@ -187,6 +187,50 @@ pub(crate) fn body_too_large(size: usize, limit: usize) -> FakeResponse {
     error_response(&body)
 }
 
+/// A control request without the control token the fake wants: 401. Ours (no Graph route needs it).
+pub(crate) fn control_token_missing() -> FakeResponse {
+    control_token_refusal(
+        StatusCode::UNAUTHORIZED,
+        "The control routes under /_fake/ need the control token in the x-capi-control-token header.",
+    )
+}
+
+/// A control request with another control token than the fake's: 403. Ours.
+pub(crate) fn control_token_wrong() -> FakeResponse {
+    control_token_refusal(
+        StatusCode::FORBIDDEN,
+        "The x-capi-control-token header does not hold this fake's control token.",
+    )
+}
+
+fn control_token_refusal(status: StatusCode, message: &str) -> FakeResponse {
+    FakeResponse::json(
+        status,
+        &error_envelope(
+            "OAuthException",
+            graph_codes::INVALID_TOKEN,
+            message,
+            Transience::Permanent,
+        ),
+    )
+}
+
+/// Code 100, `Invalid parameter`, with `status` and a sentence naming what was wrong: a request the
+/// HTTP layer refuses before the fake reads it (a body that stalls or whose chunked encoding is
+/// broken, a line or headers too long, an HTTP version other than 1.x), or a control request's
+/// unreadable parameter. Ours: Graph's own answers to the transport's refusals are unknown.
+pub(crate) fn invalid_parameter(status: StatusCode, title: &str, message: String) -> FakeResponse {
+    let mut body = error_envelope(
+        "OAuthException",
+        graph_codes::INVALID_PARAMETER,
+        "Invalid parameter",
+        Transience::Permanent,
+    );
+    body.error.error_user_title = Some(title.to_owned());
+    body.error.error_user_msg = Some(message);
+    FakeResponse::json(status, &body)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,8 @@
 //! Who may post: the access token (query, body, form field or `Authorization` header) and, when the
 //! fake has an app secret, the `appsecret_proof` that must go with it.
 
-use std::collections::HashSet;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 
 use super::answers;
 use super::request::FakeResponse;
@@ -73,22 +74,59 @@ pub(crate) fn from_authorization_header(value: &str) -> AuthParams {
     }
 }
 
+/// The SHA-256 of an accepted token: every digest has the same length, so comparing one takes the
+/// same time whatever the token offered.
+pub(crate) type TokenDigest = [u8; 32];
+
+/// The digest a token is compared by.
+pub(crate) fn token_digest(token: &str) -> TokenDigest {
+    Sha256::digest(token.as_bytes()).into()
+}
+
+/// Whether `token` is one of `accepted`, in time that depends on neither the token nor which
+/// accepted one it matches (every digest is compared, in constant time).
+fn is_accepted(accepted: &[TokenDigest], token: &str) -> bool {
+    let offered = token_digest(token);
+    let matched = accepted
+        .iter()
+        .fold(subtle::Choice::from(0), |matched, digest| {
+            matched | digest.ct_eq(&offered)
+        });
+    matched.into()
+}
+
 /// What the fake accepts: which tokens (any non-empty one when empty) and the app secret, if any.
 #[derive(Clone, Default)]
 pub(crate) struct AuthConfig {
-    /// Accepted raw tokens; empty means any non-empty token.
-    pub(crate) tokens: HashSet<String>,
+    /// Digests of the accepted tokens; empty means any non-empty token.
+    pub(crate) tokens: Vec<TokenDigest>,
     /// When set, every request needs the matching `appsecret_proof`.
     pub(crate) app_secret: Option<AppSecret>,
+    /// When set, every control request needs this token in
+    /// [`CONTROL_TOKEN_HEADER`](crate::control::CONTROL_TOKEN_HEADER).
+    pub(crate) control_token: Option<TokenDigest>,
 }
 
 impl AuthConfig {
+    /// Checks a control request's token, when the fake wants one: `Err` is the answer (401 without
+    /// it, 403 with another).
+    pub(crate) fn check_control(&self, offered: Option<&str>) -> Result<(), FakeResponse> {
+        let Some(wanted) = &self.control_token else {
+            return Ok(());
+        };
+        match offered {
+            None | Some("") => Err(answers::control_token_missing()),
+            Some(token) if is_accepted(std::slice::from_ref(wanted), token) => Ok(()),
+            Some(_) => Err(answers::control_token_wrong()),
+        }
+    }
+
     /// Checks the request's auth parameters: `Err` is the Graph error to answer with.
     pub(crate) fn check(&self, auth: &AuthParams) -> Result<(), FakeResponse> {
         let Some(token) = auth.access_token.as_deref() else {
             return Err(answers::missing_token());
         };
-        if !self.tokens.is_empty() && !self.tokens.contains(token) {
+        if !self.tokens.is_empty() && !is_accepted(&self.tokens, token) {
             return Err(answers::invalid_token());
         }
         if let Some(secret) = &self.app_secret {
@@ -122,6 +160,16 @@ mod tests {
             Some("abc")
         );
         assert_eq!(from_authorization_header("Basic abc").access_token, None);
+    }
+
+    #[test]
+    fn only_configured_tokens_are_accepted() {
+        let accepted = [token_digest("one"), token_digest("two")];
+        assert!(is_accepted(&accepted, "one"));
+        assert!(is_accepted(&accepted, "two"));
+        for other in ["", "on", "one ", "three", "ONE"] {
+            assert!(!is_accepted(&accepted, other), "{other}");
+        }
     }
 
     #[test]

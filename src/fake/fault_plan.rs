@@ -150,6 +150,17 @@ impl FaultState {
         self.queue.extend(faults);
     }
 
+    /// Replaces the queued faults with `faults`.
+    pub(crate) fn replace_queue(&mut self, faults: Vec<Fault>) {
+        self.queue = faults.into();
+    }
+
+    /// Replaces the plan; its generator starts again from the new seed.
+    pub(crate) fn set_plan(&mut self, plan: FaultPlan) {
+        self.rng = fastrand::Rng::with_seed(plan.seed);
+        self.report.plan = plan;
+    }
+
     /// Forgets queued faults and counts; the plan goes on where it was.
     pub(crate) fn clear(&mut self) {
         self.queue.clear();

@@ -44,6 +44,7 @@ mod graph;
 mod held_batch;
 mod in_flight;
 mod json_fast_path;
+mod listing;
 mod request;
 mod route;
 mod server;
@@ -62,10 +63,14 @@ pub use fault_kinds::{
 };
 pub use fault_plan::{FaultPlan, FaultReport};
 pub use graph::{
-    DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_EVENTS, ExpiredVersions, FakeGraph, FakeGraphBuilder,
+    DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_EVENTS, DEFAULT_MAX_STORE_BYTES, ExpiredVersions,
+    FakeGraph, FakeGraphBuilder,
 };
 pub use request::{FakeRequest, FakeResponse, Hint};
-pub use server::{FakeServer, serve};
+pub use server::{
+    DEFAULT_BODY_TIMEOUT, DEFAULT_HEADER_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DEFAULT_SHUTDOWN_GRACE,
+    DEFAULT_WRITE_TIMEOUT, FakeServer, ServerLimits, Stopped, serve,
+};
 pub use store::{
     BROWSER_WINS_SECONDS, DEDUP_WINDOW_SECONDS, EventSource, StoredEvent, StoredPayload,
 };

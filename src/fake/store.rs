@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use super::held_batch::HeldBatch;
-use crate::control::{BrowserEvent, StoreCounts};
+use crate::control::{BrowserEvent, ListingQuery, StoreCounts};
 use crate::generated::types::ServerEvent;
 use crate::rules::RuleId;
 
@@ -138,7 +138,24 @@ enum HeldPayload {
     Browser(Box<BrowserEvent>),
 }
 
+/// What a held event weighs beyond its JSON (or a browser event's strings): the `Held` record, its
+/// spans in the batch, its dedup entry. An estimate, the same for every event.
+const HELD_OVERHEAD: usize = 160;
+
 impl Held {
+    /// What this event weighs against the store's byte cap: its JSON (a browser event's strings)
+    /// plus [`HELD_OVERHEAD`]. The same every time it is asked, so that the store's total stays
+    /// exact as events come and go.
+    fn weight(&self) -> usize {
+        HELD_OVERHEAD
+            + match &self.payload {
+                HeldPayload::Server { batch, index } => batch.event_json(*index).len(),
+                HeldPayload::Browser(event) => {
+                    event.event_name.len() + event.event_id.as_ref().map_or(0, String::len)
+                }
+            }
+    }
+
     fn event_name(&self) -> &str {
         match &self.payload {
             HeldPayload::Server { batch, index } => batch.event_name(*index),
@@ -268,14 +285,19 @@ pub(crate) struct Store {
     hasher: RandomState,
     /// Most events held at once.
     max_events: usize,
+    /// What the held events weigh ([`Held::weight`]), and the most they may.
+    bytes: usize,
+    max_bytes: usize,
     /// Running totals since the start or the last reset.
     counts: StoreCounts,
 }
 
 impl Store {
-    /// An empty store holding at most `max_events` (at least 1).
-    pub(crate) fn new(max_events: usize) -> Self {
+    /// An empty store holding at most `max_events` (at least 1) weighing at most `max_bytes`.
+    pub(crate) fn new(max_events: usize, max_bytes: usize) -> Self {
         Store {
+            bytes: 0,
+            max_bytes,
             events: VecDeque::new(),
             next_seq: 1,
             kept: HashTable::new(),
@@ -294,6 +316,7 @@ impl Store {
     pub(crate) fn clear(&mut self) {
         self.events.clear();
         self.kept.clear();
+        self.bytes = 0;
         self.counts = StoreCounts::default();
     }
 
@@ -301,6 +324,7 @@ impl Store {
     pub(crate) fn counts(&self) -> StoreCounts {
         StoreCounts {
             held: self.events.len(),
+            held_bytes: self.bytes,
             ..self.counts
         }
     }
@@ -368,9 +392,12 @@ impl Store {
             self.deduplicate(&mut event, now);
             self.counts.received += 1;
             self.counts.duplicates += u64::from(event.duplicate);
+            self.bytes += event.weight();
             self.events.push_back(event);
         }
-        while self.events.len() > self.max_events {
+        while self.events.len() > self.max_events
+            || (self.bytes > self.max_bytes && !self.events.is_empty())
+        {
             released.0.extend(self.pop_oldest());
             self.counts.evicted += 1;
         }
@@ -431,22 +458,82 @@ impl Store {
                 entry.remove();
             }
         }
-        self.events.pop_front()
+        let oldest = self.events.pop_front()?;
+        self.bytes = self.bytes.saturating_sub(oldest.weight());
+        Some(oldest)
     }
 
     /// Live events (server and browser) of `pixel_id`, oldest first.
     pub(crate) fn pixel_events(&self, pixel_id: &str) -> Snapshot {
-        self.select(|e| &*e.pixel_id == pixel_id && e.test_event_code.is_none())
+        self.listing(Scope::Pixel(pixel_id), &ListingQuery::default())
+            .events
     }
 
     /// Test events sent with `code` (any pixel), oldest first.
     pub(crate) fn test_events(&self, code: &str) -> Snapshot {
-        self.select(|e| e.test_event_code.as_deref() == Some(code))
+        self.listing(Scope::TestCode(code), &ListingQuery::default())
+            .events
     }
 
-    fn select(&self, wanted: impl Fn(&Held) -> bool) -> Snapshot {
-        Snapshot(self.events.iter().filter(|e| wanted(e)).cloned().collect())
+    /// The events of `scope` that `query` selects, oldest first: at most `query.limit`, and the
+    /// cursor of the next page when more match.
+    pub(crate) fn listing(&self, scope: Scope<'_>, query: &ListingQuery) -> Page {
+        let after = query.after.unwrap_or(0);
+        // Sequence numbers are consecutive: the first event after the cursor is found directly.
+        let start = self
+            .events
+            .front()
+            .map_or(0, |first| after.saturating_sub(first.seq - 1));
+        let start = usize::try_from(start).unwrap_or(usize::MAX);
+        let mut matching = self.events.iter().skip(start).filter(|held| {
+            scope.holds(held)
+                && query
+                    .event_name
+                    .as_deref()
+                    .is_none_or(|name| held.event_name() == name)
+                && query
+                    .event_id
+                    .as_deref()
+                    .is_none_or(|id| held.event_id() == Some(id))
+        });
+        let limit = query.limit.unwrap_or(usize::MAX);
+        let events: Vec<Held> = matching.by_ref().take(limit).cloned().collect();
+        let next = match (events.last(), matching.next()) {
+            (Some(last), Some(_)) => Some(last.seq),
+            _ => None,
+        };
+        Page {
+            events: Snapshot(events),
+            next,
+        }
     }
+}
+
+/// Whose events a listing shows.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Scope<'a> {
+    /// A pixel's live events (server and browser), test events left out.
+    Pixel(&'a str),
+    /// The events sent with a `test_event_code`, any pixel.
+    TestCode(&'a str),
+}
+
+impl Scope<'_> {
+    fn holds(self, held: &Held) -> bool {
+        match self {
+            Scope::Pixel(pixel_id) => &*held.pixel_id == pixel_id && held.test_event_code.is_none(),
+            Scope::TestCode(code) => held.test_event_code.as_deref() == Some(code),
+        }
+    }
+}
+
+/// One page of a listing.
+#[derive(Debug)]
+pub(crate) struct Page {
+    /// The events, oldest first.
+    pub(crate) events: Snapshot,
+    /// The cursor of the next page (the last event's `seq`), when more events match.
+    pub(crate) next: Option<u64>,
 }
 
 /// Held events copied out of the store, sharing their batches: cheap to take under the store's
@@ -461,9 +548,18 @@ impl Snapshot {
         self.0.iter().filter_map(Held::to_stored).collect()
     }
 
-    /// The events with their JSON as held, for the control protocol to write.
-    pub(crate) fn listed(&self) -> Vec<StoredEvent<ListedPayload<'_>>> {
-        self.0.iter().filter_map(Held::to_listed).collect()
+    /// How many events it holds.
+    pub(crate) fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Event `index` as the control protocol lists it (its JSON as held), appended to `out`; false
+    /// when there is no such event or it no longer reads (logged: a bug of the fake).
+    pub(crate) fn write_listed(&self, index: usize, out: &mut Vec<u8>) -> bool {
+        let Some(listed) = self.0.get(index).and_then(Held::to_listed) else {
+            return false;
+        };
+        serde_json::to_writer(out, &listed).is_ok()
     }
 }
 
@@ -481,7 +577,7 @@ mod tests {
 
     #[test]
     fn counts_follow_arrivals_duplicates_evictions_and_reset() {
-        let mut store = Store::new(3);
+        let mut store = Store::new(3, usize::MAX);
         let events = [browser("A", "1"), browser("A", "1"), browser("B", "2")];
         let _ = store.insert_browser("p", events.into(), 100);
         let _ = store.insert_browser("p", vec![browser("C", "3")], 100);
@@ -500,8 +596,37 @@ mod tests {
     }
 
     #[test]
+    fn the_byte_cap_drops_the_oldest_and_the_weight_follows_arrivals_and_departures() {
+        // Each browser event "E"/"xx" weighs 3 bytes of strings plus the overhead.
+        let one = HELD_OVERHEAD + 3;
+        let mut store = Store::new(100, 2 * one);
+        let _ = store.insert_browser("1", vec![browser("E", "aa"), browser("E", "bb")], 0);
+        assert_eq!((store.len(), store.counts().held_bytes), (2, 2 * one));
+        let _ = store.insert_browser("1", vec![browser("E", "cc")], 1);
+        let counts = store.counts();
+        assert_eq!(
+            (counts.held, counts.held_bytes, counts.evicted),
+            (2, 2 * one, 1)
+        );
+        let ids: Vec<_> = store
+            .pixel_events("1")
+            .into_stored()
+            .iter()
+            .map(|e| e.event_id().unwrap().to_owned())
+            .collect();
+        assert_eq!(ids, ["bb", "cc"]);
+        // Expiry gives the weight back too.
+        drop(store.expire(DEDUP_WINDOW_SECONDS + 10));
+        assert_eq!((store.len(), store.counts().held_bytes), (0, 0));
+        // An event heavier than the whole cap is accepted and let go at once.
+        let mut store = Store::new(100, one - 1);
+        let _ = store.insert_browser("1", vec![browser("E", "aa")], 0);
+        assert_eq!((store.len(), store.counts().evicted), (0, 1));
+    }
+
+    #[test]
     fn the_count_cap_drops_the_oldest_and_their_dedup_keys() {
-        let mut store = Store::new(2);
+        let mut store = Store::new(2, usize::MAX);
         for (i, id) in ["a", "b", "c"].into_iter().enumerate() {
             let _ = store.insert_browser("1", vec![browser("E", id)], i64::try_from(i).unwrap());
         }
@@ -523,7 +648,7 @@ mod tests {
 
     #[test]
     fn a_batch_is_held_until_its_last_event_goes() {
-        let mut store = Store::new(3);
+        let mut store = Store::new(3, usize::MAX);
         let batch = |events: &[ServerEvent]| HeldBatch::write(events, 0);
         let _ = store.insert_server("1", None, batch(&[server("A", "1"), server("B", "2")]), 0);
         let first = match &store.events[0].payload {
@@ -551,7 +676,7 @@ mod tests {
 
     #[test]
     fn events_expire_after_48_hours() {
-        let mut store = Store::new(10);
+        let mut store = Store::new(10, usize::MAX);
         let _ = store.insert_browser("1", vec![browser("E", "a")], 0);
         let _ = store.expire(DEDUP_WINDOW_SECONDS - 1);
         assert_eq!(store.len(), 1);

@@ -10,12 +10,7 @@ fn clock_of(url: &str) -> i64 {
         .build()
         .unwrap();
     runtime.block_on(async {
-        let answer: serde_json::Value = reqwest::get(format!("{url}/_fake/clock"))
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let (_, answer) = crate::support::fixtures::get_json(&format!("{url}/_fake/clock")).await;
         answer["now"].as_i64().unwrap()
     })
 }

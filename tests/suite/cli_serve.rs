@@ -50,7 +50,9 @@ fn serves_graph_answers_on_a_loopback_port_and_stops_on_sigterm() {
             .append_pair("access_token", TOKEN)
             .append_pair("data", &lead("order-2")["data"].to_string())
             .finish();
-        let response = capi_kit::client::http_builder().build().unwrap()
+        let response = capi_kit::client::http_builder()
+            .build()
+            .unwrap()
             .post(format!("{url}/{PIXEL}/events"))
             .header("content-type", "application/x-www-form-urlencoded")
             .body(form)

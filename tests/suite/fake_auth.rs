@@ -46,7 +46,9 @@ async fn post_with(
     body: Vec<u8>,
     authorization: Option<&str>,
 ) -> (u16, Value) {
-    let mut request = capi_kit::client::http_builder().build().unwrap()
+    let mut request = capi_kit::client::http_builder()
+        .build()
+        .unwrap()
         .post(format!("{}{target}", server.uri()))
         .header("content-type", content_type)
         .body(body);

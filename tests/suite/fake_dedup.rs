@@ -71,7 +71,9 @@ impl Fake {
     }
 
     async fn browser(&self, name: &str, id: &str) {
-        let response = capi_kit::client::http_builder().build().unwrap()
+        let response = capi_kit::client::http_builder()
+            .build()
+            .unwrap()
             .post(format!(
                 "{}/_fake/pixels/{PIXEL}/browser_events",
                 self.server.uri()

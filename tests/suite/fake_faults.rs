@@ -291,7 +291,12 @@ async fn faults_are_queued_and_reported_over_http() {
         .json()
         .await
         .unwrap();
-    assert_eq!(queued, json!({"queued": 3}));
+    // The answer is the report after the change.
+    assert_eq!(
+        queued["queued"],
+        json!(["service-error", "slow", "user-throttle"]),
+        "{queued}"
+    );
 
     let client = client(&base);
     assert_eq!(send(&client, "a").await.unwrap_err().code(), Some(2));
@@ -324,6 +329,53 @@ async fn faults_are_queued_and_reported_over_http() {
         let answer: Value = response.json().await.unwrap();
         assert_eq!(answer["error"]["code"], 100, "{answer}");
     }
+
+    // A POST replaces the queue: `[]` empties it, and a second list is not appended to the first.
+    let post = |body: Value| {
+        let http = http.clone();
+        let url = format!("{base}/_fake/faults");
+        async move {
+            let response = http.post(url).json(&body).send().await.unwrap();
+            let status = response.status().as_u16();
+            (status, response.json::<Value>().await.unwrap())
+        }
+    };
+    let (_, report) = post(json!({"next": ["drop", "drop"]})).await;
+    assert_eq!(report["queued"], json!(["drop", "drop"]), "{report}");
+    let (_, report) = post(json!({"next": ["service-error"]})).await;
+    assert_eq!(report["queued"], json!(["service-error"]), "{report}");
+    let (_, report) = post(json!({"next": []})).await;
+    assert_eq!(report["queued"], json!([]), "{report}");
+
+    // Rates and seed replace the plan at run time; the queue stays unless given.
+    post(json!({"next": ["drop"]})).await;
+    let (status, report) = post(json!({"rates": "service-error=1", "seed": 9})).await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(
+        report["plan"],
+        json!({"seed": 9, "rates": [["service-error", 1.0]]})
+    );
+    assert_eq!(report["queued"], json!(["drop"]), "{report}");
+    post(json!({"next": [], "rates": ""})).await;
+    assert_eq!(send(&client, "c").await.unwrap(), 1);
+
+    // What cannot be meant is refused, and changes nothing.
+    let too_many = vec!["drop"; capi_kit::control::MAX_QUEUED_FAULTS + 1];
+    for bad in [
+        json!({ "next": too_many }),
+        json!({"next": ["slow"], "slow_ms": capi_kit::control::MAX_SLOW_MS + 1}),
+        json!({"seed": 3}),
+        json!({"rates": "drop=2"}),
+    ] {
+        let (status, answer) = post(bad.clone()).await;
+        assert_eq!(
+            (status, &answer["error"]["code"]),
+            (400, &json!(100)),
+            "{bad}: {answer}"
+        );
+    }
+    assert_eq!(fake.fault_report().queued, []);
+    assert!(fake.fault_report().plan.is_empty());
 
     // Reset forgets the queue and the counts.
     fake.queue_faults([Fault::Drop]);

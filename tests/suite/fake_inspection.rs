@@ -229,12 +229,7 @@ async fn wrong_methods_and_unknown_inspection_paths_are_graph_style_errors() {
     let (status, answer) = fake.post("/_fake/ready", json!({})).await;
     assert_eq!(status, 400);
     assert_eq!(answer["error"]["code"], 100);
-    for path in [
-        "/_fake/",
-        "/_fake/pixels",
-        "/_fake/pixels/1/other",
-        "/_fake/nothing",
-    ] {
+    for path in ["/_fake/pixels", "/_fake/pixels/1/other", "/_fake/nothing"] {
         let (status, answer) = fake.get(path).await;
         assert_eq!(status, 400, "{path}");
         assert_eq!(answer["error"]["code"], 2500, "{path}");
@@ -251,6 +246,18 @@ async fn clones_of_the_fake_share_one_state() {
     assert_eq!(fake.fake.now(), NOW + 30);
 }
 
+/// What the fake says its held events weigh: more than their JSON, and the same through HTTP.
+fn stats_held_bytes(fake: &FakeGraph) -> usize {
+    let counts = fake.store_counts();
+    let json: usize = fake
+        .events(PIXEL)
+        .iter()
+        .map(|event| serde_json::to_vec(&event.event).unwrap().len())
+        .sum();
+    assert!(counts.held_bytes > json, "{counts:?}, JSON {json}");
+    counts.held_bytes
+}
+
 #[tokio::test]
 async fn stats_count_held_received_and_duplicate_events() {
     let fake = Fake::start().await;
@@ -260,7 +267,7 @@ async fn stats_count_held_received_and_duplicate_events() {
         fake.get("/_fake/stats").await,
         (
             200,
-            json!({"held": 3, "received": 3, "duplicates": 1, "evicted": 0, "in_flight": 0, "max_in_flight": 1})
+            json!({"held": 3, "held_bytes": stats_held_bytes(&fake.fake), "received": 3, "duplicates": 1, "evicted": 0, "in_flight": 0, "max_in_flight": 1})
         )
     );
     fake.post("/_fake/reset", json!({})).await;
@@ -371,4 +378,62 @@ async fn held_events_carry_their_warnings() {
         [capi_kit::rules::RuleId::WebsiteClientUserAgent]
     );
     assert!(held[1].warnings.is_empty());
+}
+
+#[tokio::test]
+async fn the_index_lists_every_route_and_a_negative_advance_is_refused() {
+    let fake = Fake::start().await;
+    let (status, index) = fake.get("/_fake/").await;
+    assert_eq!(status, 200);
+    let paths: Vec<&str> = index["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|route| route["path"].as_str().unwrap())
+        .collect();
+    let expected: Vec<&str> = capi_kit::control::ROUTES.iter().map(|r| r.path).collect();
+    assert_eq!(paths, expected);
+    assert!(paths.contains(&"/_fake/reset"), "{index}");
+
+    let (status, answer) = fake.post("/_fake/clock", json!({"advance": -60})).await;
+    assert_eq!(status, 400, "{answer}");
+    assert_eq!(answer["error"]["code"], 100, "{answer}");
+    assert_eq!(fake.fake.now(), NOW);
+}
+
+#[test]
+fn a_control_token_guards_every_control_route_and_never_the_events_edge() {
+    use capi_kit::control::CONTROL_TOKEN_HEADER;
+    use capi_kit::fake::FakeRequest;
+    let fake = FakeGraph::builder()
+        .token(TOKEN)
+        .now(NOW)
+        .control_token("control-secret")
+        .build();
+    for path in [
+        "/_fake/".to_owned(),
+        "/_fake/ready".to_owned(),
+        "/_fake/stats".to_owned(),
+        format!("/_fake/pixels/{PIXEL}/events"),
+    ] {
+        let without = fake.handle(&FakeRequest::get(&path));
+        assert_eq!(without.status, 401, "{path}");
+        assert_eq!(without.json_body()["error"]["code"], 190, "{path}");
+        let wrong = fake.handle(&FakeRequest::get(&path).header(CONTROL_TOKEN_HEADER, "guess"));
+        assert_eq!(wrong.status, 403, "{path}");
+        // Not the events edge's token either.
+        let events_token =
+            fake.handle(&FakeRequest::get(&path).header(CONTROL_TOKEN_HEADER, TOKEN));
+        assert_eq!(events_token.status, 403, "{path}");
+        let right =
+            fake.handle(&FakeRequest::get(&path).header(CONTROL_TOKEN_HEADER, "control-secret"));
+        assert_ne!(right.status.as_u16() / 100, 4, "{path}: {}", right.text());
+    }
+    let reset = fake.handle(&FakeRequest::post("/_fake/reset"));
+    assert_eq!(reset.status, 401);
+    // Without the token, nothing says which control paths exist.
+    assert_eq!(fake.handle(&FakeRequest::get("/_fake/nothing")).status, 401);
+    // The events edge wants its access token, never the control token.
+    let events = crate::support::fixtures::handle_json(&fake, &json!({"data": [event("a")]}));
+    assert_eq!(events.status, 200, "{}", events.text());
 }

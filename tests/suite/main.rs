@@ -60,5 +60,7 @@ mod rules;
 mod rules_properties;
 #[cfg(feature = "wiremock")]
 mod sender;
+#[cfg(feature = "fake")]
+mod server_limits;
 mod spec;
 mod wire_types;

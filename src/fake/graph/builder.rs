@@ -5,8 +5,10 @@ use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 
-use super::{DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_EVENTS, FakeGraph, Inner};
-use crate::fake::auth::AuthConfig;
+use super::{
+    DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_EVENTS, DEFAULT_MAX_STORE_BYTES, FakeGraph, Inner,
+};
+use crate::fake::auth::{self, AuthConfig};
 use crate::fake::clock::Clock;
 use crate::fake::fault_plan::{FaultPlan, FaultState};
 use crate::fake::in_flight::InFlight;
@@ -38,6 +40,8 @@ pub struct FakeGraphBuilder {
     app_secret: Option<AppSecret>,
     max_body_bytes: usize,
     max_events: usize,
+    max_store_bytes: usize,
+    control_token: Option<AccessToken>,
     now: Option<i64>,
     faults: FaultPlan,
     relaxed: Vec<RuleId>,
@@ -53,6 +57,8 @@ impl Default for FakeGraphBuilder {
             app_secret: None,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             max_events: DEFAULT_MAX_EVENTS,
+            max_store_bytes: DEFAULT_MAX_STORE_BYTES,
+            control_token: None,
             now: None,
             faults: FaultPlan::default(),
             relaxed: Vec::new(),
@@ -100,6 +106,15 @@ impl FakeGraphBuilder {
         self
     }
 
+    /// Most bytes the held events may weigh (default [`DEFAULT_MAX_STORE_BYTES`]): each event's JSON
+    /// plus a fixed overhead, as `held_bytes` in `GET /_fake/stats` shows. The oldest go first past
+    /// it, as past [`max_events`](Self::max_events), with the same caveat about shared buffers.
+    #[must_use]
+    pub fn max_store_bytes(mut self, bytes: usize) -> Self {
+        self.max_store_bytes = bytes;
+        self
+    }
+
     /// Starts the clock stopped at `now` (Unix seconds) instead of following the system clock.
     #[must_use]
     pub fn now(mut self, now: i64) -> Self {
@@ -133,6 +148,15 @@ impl FakeGraphBuilder {
         self
     }
 
+    /// Requires `token` in the [`CONTROL_TOKEN_HEADER`](crate::control::CONTROL_TOKEN_HEADER)
+    /// header of every control request (`/_fake/…`); without it such a request gets 401, with
+    /// another 403 (default: control requests need no token).
+    #[must_use]
+    pub fn control_token(mut self, token: impl Into<AccessToken>) -> Self {
+        self.control_token = Some(token.into());
+        self
+    }
+
     /// Injects faults on the events edge by this seeded plan (default: none).
     #[must_use]
     pub fn faults(mut self, plan: FaultPlan) -> Self {
@@ -145,13 +169,21 @@ impl FakeGraphBuilder {
         FakeGraph {
             inner: Arc::new(Inner {
                 auth: AuthConfig {
-                    tokens: self.tokens.iter().map(|t| t.expose().to_owned()).collect(),
+                    tokens: self
+                        .tokens
+                        .iter()
+                        .map(|t| auth::token_digest(t.expose()))
+                        .collect(),
                     app_secret: self.app_secret,
+                    control_token: self
+                        .control_token
+                        .as_ref()
+                        .map(|t| auth::token_digest(t.expose())),
                 },
                 pixels: self.pixels.into_iter().collect(),
                 max_body_bytes: self.max_body_bytes,
                 clock: Clock::new(self.now),
-                store: Mutex::new(Store::new(self.max_events)),
+                store: Mutex::new(Store::new(self.max_events, self.max_store_bytes)),
                 faults: Mutex::new(FaultState::new(self.faults)),
                 in_flight: InFlight::default(),
                 relaxed: self.relaxed,

@@ -2,13 +2,25 @@
 //! faults (the Rust side of the control protocol).
 
 use super::{FakeGraph, lock};
-use crate::control::{BrowserEvent, FakeConfig, FakeStats, StoreCounts};
+use http::HeaderName;
+
+use crate::control::{
+    BrowserEvent, CONTROL_TOKEN_HEADER, FakeConfig, FakeStats, ListingQuery, StoreCounts,
+};
 use crate::fake::fault_kinds::Fault;
-use crate::fake::fault_plan::FaultReport;
+use crate::fake::fault_plan::{FaultPlan, FaultReport};
 use crate::fake::in_flight::InFlightGuard;
-use crate::fake::store::{Snapshot, StoredEvent};
+use crate::fake::request::{FakeRequest, FakeResponse};
+use crate::fake::store::{Page, Scope, Snapshot, StoredEvent};
 
 impl FakeGraph {
+    /// Checks a control request's token ([`crate::control::CONTROL_TOKEN_HEADER`]) when the fake
+    /// has one: `Err` is the refusal to answer with.
+    pub(crate) fn check_control_token(&self, request: &FakeRequest) -> Result<(), FakeResponse> {
+        let offered = request.header_str(HeaderName::from_static(CONTROL_TOKEN_HEADER));
+        self.inner.auth.check_control(offered)
+    }
+
     /// Largest request body accepted, in bytes.
     pub fn max_body_bytes(&self) -> usize {
         self.inner.max_body_bytes
@@ -67,13 +79,18 @@ impl FakeGraph {
 
     /// What [`FakeGraph::events`] shows, to be read after the store's lock is released: a long
     /// listing holds up no request.
-    pub(crate) fn pixel_snapshot(&self, pixel_id: &str) -> Snapshot {
+    fn pixel_snapshot(&self, pixel_id: &str) -> Snapshot {
         self.live_store(|store| store.pixel_events(pixel_id))
     }
 
     /// What [`FakeGraph::test_events`] shows, to be read after the store's lock is released.
-    pub(crate) fn test_snapshot(&self, code: &str) -> Snapshot {
+    fn test_snapshot(&self, code: &str) -> Snapshot {
         self.live_store(|store| store.test_events(code))
+    }
+
+    /// The page of a listing that `query` selects, to be written after the store's lock is released.
+    pub(crate) fn listing_page(&self, scope: Scope<'_>, query: &ListingQuery) -> Page {
+        self.live_store(|store| store.listing(scope, query))
     }
 
     /// Records simulated browser (Pixel) events for `pixel_id`, arriving now; returns how many.
@@ -119,10 +136,24 @@ impl FakeGraph {
         self.inner.in_flight.enter()
     }
 
-    /// Gives the next requests to the events edge these faults, in order, before the seeded plan
-    /// draws again (e.g. "fail twice with code 2, then answer").
+    /// Gives the next requests to the events edge these faults, in order, after any already queued
+    /// and before the seeded plan draws again (e.g. "fail twice with code 2, then answer"). The
+    /// control protocol replaces the queue instead ([`FakeGraph::change_faults`]).
     pub fn queue_faults(&self, faults: impl IntoIterator<Item = Fault>) {
         lock(&self.inner.faults).enqueue(faults);
+    }
+
+    /// Replaces the queue of faults (when `queue` is given) and the seeded plan, its generator
+    /// starting again from the plan's seed (when `plan` is given), at once: what `POST
+    /// /_fake/faults` does. Counts of requests and injected faults go on.
+    pub fn change_faults(&self, queue: Option<Vec<Fault>>, plan: Option<FaultPlan>) {
+        let mut faults = lock(&self.inner.faults);
+        if let Some(queue) = queue {
+            faults.replace_queue(queue);
+        }
+        if let Some(plan) = plan {
+            faults.set_plan(plan);
+        }
     }
 
     /// The fault plan, queued faults, and what was injected so far.

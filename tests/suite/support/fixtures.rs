@@ -38,7 +38,9 @@ pub fn text(bytes: &[u8]) -> String {
 
 /// POSTs `body` as JSON to `url`: the status and the answer parsed as JSON.
 pub async fn post_json(url: &str, body: &Value) -> (u16, Value) {
-    let response = capi_kit::client::http_builder().build().unwrap()
+    let response = capi_kit::client::http_builder()
+        .build()
+        .unwrap()
         .post(url)
         .json(body)
         .send()
@@ -46,4 +48,40 @@ pub async fn post_json(url: &str, body: &Value) -> (u16, Value) {
         .unwrap();
     let status = response.status().as_u16();
     (status, response.json().await.unwrap())
+}
+
+/// POSTs `body` as JSON to `url`: the status and the answer parsed as JSON, or the transport error.
+pub async fn post_json_result(url: &str, body: &Value) -> Result<(u16, Value), reqwest::Error> {
+    let response = capi_kit::client::http_builder()
+        .build()
+        .unwrap()
+        .post(url)
+        .json(body)
+        .send()
+        .await?;
+    let status = response.status().as_u16();
+    Ok((status, response.json().await?))
+}
+
+/// GETs `url`: the status and the answer parsed as JSON.
+pub async fn get_json(url: &str) -> (u16, Value) {
+    let response = capi_kit::client::http_builder()
+        .build()
+        .unwrap()
+        .get(url)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap())
+}
+
+/// `body` as a JSON request to `fake`'s events edge for [`PIXEL`] with [`TOKEN`], in-process.
+#[cfg(feature = "fake")]
+pub fn handle_json(fake: &capi_kit::fake::FakeGraph, body: &Value) -> capi_kit::fake::FakeResponse {
+    fake.handle(
+        &capi_kit::fake::FakeRequest::post(&format!("/v26.0/{PIXEL}/events?access_token={TOKEN}"))
+            .header("content-type", "application/json")
+            .body(serde_json::to_vec(body).unwrap()),
+    )
 }

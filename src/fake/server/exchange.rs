@@ -1,0 +1,227 @@
+//! One request and its answer on a `capi serve` connection: the body read under its cap and deadline,
+//! the fake asked, the answer written (or, for a drop fault, none).
+
+use std::error::Error as _;
+use std::io;
+use std::time::Instant;
+
+use bytes::{Bytes, BytesMut};
+use http::header::{CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue, WWW_AUTHENTICATE};
+use http::{Request, Response, StatusCode};
+use http_body_util::BodyExt;
+use hyper::body::Incoming;
+
+use super::ServerLimits;
+use super::accounting::Answering;
+use super::body::AnswerBody;
+use crate::control::Route;
+use crate::fake::answers;
+use crate::fake::control_api;
+use crate::fake::fault_kinds::Fault;
+use crate::fake::graph::FakeGraph;
+use crate::fake::request::{FakeRequest, FakeResponse, Hint};
+use crate::rules::RuleId;
+
+/// What a body buffer starts at, whatever `Content-Length` announces: a client that announces
+/// megabytes and sends nothing holds this much, not what it announced. Once this much has arrived
+/// the rest of the announced length (within the cap) is reserved at once.
+const FIRST_RESERVATION: usize = 64 * 1024;
+
+/// The reason a connection is closed without an answer (a drop fault, or a client that went away).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub(super) struct NoAnswer(&'static str);
+
+/// Why a body was not read whole.
+enum BodyError {
+    /// The chunked encoding (or another framing) is broken: answered with a 400.
+    Malformed,
+    /// The client closed or reset the connection: nobody to answer.
+    Gone,
+}
+
+/// Reads the request (at most the fake's body cap plus one byte, within the body deadline), asks the
+/// core, and answers.
+pub(super) async fn answer(
+    fake: FakeGraph,
+    limits: ServerLimits,
+    answering: Answering,
+    request: Request<Incoming>,
+) -> Result<Response<AnswerBody>, NoAnswer> {
+    let started = Instant::now();
+    let (parts, body) = request.into_parts();
+    let limit = fake.max_body_bytes();
+    let announced = parts
+        .headers
+        .get(CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok()?.parse::<usize>().ok());
+    let body = match tokio::time::timeout(limits.body_timeout, read_capped(body, announced, limit))
+        .await
+    {
+        Ok(Ok(body)) => body,
+        Ok(Err(BodyError::Gone)) => return Err(NoAnswer("the client stopped sending its body")),
+        Ok(Err(BodyError::Malformed)) => {
+            tracing::info!(path = parts.uri.path(), "malformed body framing");
+            return Ok(closing(into_response(answers::invalid_parameter(
+                StatusCode::BAD_REQUEST,
+                "Malformed request body",
+                "The request body's framing (its chunked encoding) is broken.".to_owned(),
+            ))));
+        }
+        Err(_elapsed) => {
+            tracing::info!(path = parts.uri.path(), "body not received in time");
+            return Ok(closing(into_response(answers::invalid_parameter(
+                StatusCode::REQUEST_TIMEOUT,
+                "Request body too slow",
+                format!(
+                    "The request body did not arrive within {} seconds.",
+                    limits.body_timeout.as_secs_f64()
+                ),
+            ))));
+        }
+    };
+    let request = FakeRequest {
+        method: parts.method,
+        path: parts.uri.path().to_owned(),
+        query: parts.uri.query().map(str::to_owned),
+        headers: parts.headers,
+        body,
+    };
+    if let Some(listing) =
+        Route::parse(&request.path).and_then(|route| control_api::listing(&fake, &request, &route))
+    {
+        // Streamed as the client reads: under the write timeout, one chunk at a time.
+        let response = match listing {
+            Ok(listing) => {
+                let mut response = Response::new(AnswerBody::Listing(listing, Some(answering)));
+                response.headers_mut().insert(
+                    CONTENT_TYPE,
+                    HeaderValue::from_static(crate::fake::request::JSON_CONTENT_TYPE),
+                );
+                response
+            }
+            Err(refused) => into_response(refused),
+        };
+        tracing::info!(
+            method = %request.method,
+            path = %request.path,
+            status = response.status().as_u16(),
+            micros = started.elapsed().as_micros(),
+            "request"
+        );
+        return Ok(response);
+    }
+    let _answering = answering;
+    let (answer, request) = if request.path.starts_with(crate::control::PREFIX) {
+        // A reset may free a gigabyte: off the workers that serve the events edge.
+        let handler = fake.clone();
+        tokio::task::spawn_blocking(move || (handler.handle(&request), request))
+            .await
+            .map_err(|_| NoAnswer("the inspection request's task failed"))?
+    } else {
+        (fake.handle(&request), request)
+    };
+    // The query may hold the access token, and bodies hold customer data: log neither.
+    let warnings = (!answer.warnings.is_empty()).then(|| warning_ids(&answer.warnings));
+    tracing::info!(
+        method = %request.method,
+        path = %request.path,
+        status = answer.status.as_u16(),
+        rule = answer.rule.map(|rule| rule.as_str()),
+        warnings = warnings.as_deref(),
+        body_bytes = request.body.len(),
+        fault = answer.fault.map(Fault::name),
+        hint = answer.hint.map(Hint::text),
+        micros = started.elapsed().as_micros(),
+        "request"
+    );
+    if let Some(delay) = answer.delay {
+        // A slow answer is still in flight while it waits.
+        let _in_flight = fake.in_flight();
+        tokio::time::sleep(delay).await;
+    }
+    if answer.drop_connection {
+        // hyper closes the connection without writing a response when the service fails.
+        return Err(NoAnswer("fault: connection dropped"));
+    }
+    let response = into_response(answer);
+    if request.body.len() > limit {
+        // The rest of the body was never read: this connection cannot carry another request.
+        return Ok(closing(response));
+    }
+    Ok(response)
+}
+
+/// The HTTP response for the core's answer.
+fn into_response(answer: FakeResponse) -> Response<AnswerBody> {
+    let mut response = Response::new(AnswerBody::whole(answer.body));
+    *response.status_mut() = answer.status;
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static(answer.content_type));
+    if let Some(value) = answer
+        .www_authenticate
+        .as_deref()
+        .and_then(|v| HeaderValue::from_str(v).ok())
+    {
+        response.headers_mut().insert(WWW_AUTHENTICATE, value);
+    }
+    response
+}
+
+/// `response`, marked as the connection's last.
+fn closing(mut response: Response<AnswerBody>) -> Response<AnswerBody> {
+    response
+        .headers_mut()
+        .insert(CONNECTION, HeaderValue::from_static("close"));
+    response
+}
+
+/// The ids of the warn-level rules an accepted request broke, comma-separated, for the log line.
+fn warning_ids(rules: &[RuleId]) -> String {
+    let ids: Vec<&str> = rules.iter().map(|rule| rule.as_str()).collect();
+    ids.join(",")
+}
+
+/// The body, or its first `limit + 1` bytes when it is longer (enough for the core to refuse it).
+/// The buffer starts small whatever `Content-Length` announces, and takes the rest of the
+/// announced length (never past the cap) once the client has sent [`FIRST_RESERVATION`] bytes, so a
+/// large batch is not copied again and again as the buffer grows.
+async fn read_capped(
+    mut body: Incoming,
+    announced: Option<usize>,
+    limit: usize,
+) -> Result<Bytes, BodyError> {
+    let cap = limit.saturating_add(1);
+    let announced = announced.unwrap_or(0).min(cap);
+    let mut buffer = BytesMut::with_capacity(announced.min(FIRST_RESERVATION));
+    let mut reserved_all = announced <= FIRST_RESERVATION;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|error| body_error(&error))?;
+        if let Ok(data) = frame.into_data() {
+            if !reserved_all && buffer.len() + data.len() > FIRST_RESERVATION {
+                buffer.reserve(announced.saturating_sub(buffer.len()));
+                reserved_all = true;
+            }
+            buffer.extend_from_slice(&data);
+            if buffer.len() > limit {
+                buffer.truncate(cap);
+                break;
+            }
+        }
+    }
+    Ok(buffer.freeze())
+}
+
+/// Broken framing (hyper's decoder reports it as invalid input) or a client gone.
+fn body_error(error: &hyper::Error) -> BodyError {
+    let malformed = error
+        .source()
+        .and_then(|source| source.downcast_ref::<io::Error>())
+        .is_some_and(|io| io.kind() == io::ErrorKind::InvalidInput);
+    if malformed {
+        BodyError::Malformed
+    } else {
+        BodyError::Gone
+    }
+}
