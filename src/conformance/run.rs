@@ -13,7 +13,7 @@ use super::suite::Suite;
 use super::target::{Target, WireRequest, WireResponse};
 use super::template::Scope;
 use super::wire::{self, RequestContext};
-use crate::control::{BrowserEvents, ClockChange, FakeConfig, Route};
+use crate::control::{BrowserEvents, CONTROL_TOKEN_ENV, ClockChange, FakeConfig, Route};
 use crate::secret::{AccessToken, AppSecret};
 
 /// How a run is done.
@@ -511,15 +511,21 @@ fn json_body(value: &impl serde::Serialize) -> Option<Vec<u8>> {
 
 /// Asks the target what it offers (`GET /_fake/config`) and combines that with the options.
 async fn discover(target: &dyn Target, options: &RunOptions) -> TargetInfo {
-    let config: Option<FakeConfig> = control(target, "GET", &Route::Config, None)
-        .await
+    let answer = control(target, "GET", &Route::Config, None).await;
+    let no_protocol = match &answer {
+        Err(error) if error.ends_with("status 401") || error.ends_with("status 403") => format!(
+            "the target wants a control token on /_fake/ ({error}): give the runner one \
+             ({CONTROL_TOKEN_ENV} for capi conformance)"
+        ),
+        _ => "the target does not answer GET /_fake/config (no control protocol)".to_owned(),
+    };
+    let config: Option<FakeConfig> = answer
         .ok()
         .and_then(|value| serde_json::from_value(value).ok());
     let mut missing = Vec::new();
-    let no_protocol = "the target does not answer GET /_fake/config (no control protocol)";
     for capability in Capability::ALL {
         let why_not = match (&config, capability) {
-            (None, _) => Some(no_protocol.to_owned()),
+            (None, _) => Some(no_protocol.clone()),
             (Some(c), Capability::TokenCheck) if !c.checks_token => {
                 Some("the target accepts any token".to_owned())
             }

@@ -338,14 +338,10 @@ fn twenty_thousand_lines_through_capi_serve_with_faults_are_stored_once_each() {
         .enable_all()
         .build()
         .unwrap();
-    let stored: Value = runtime.block_on(async {
-        reqwest::get(format!("{}/_fake/pixels/{PIXEL}/events", served.url))
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
-    });
+    let (_, stored) = runtime.block_on(crate::support::fixtures::get_json(&format!(
+        "{}/_fake/pixels/{PIXEL}/events",
+        served.url
+    )));
     let stored = stored["events"].as_array().unwrap();
     let live: std::collections::HashSet<&str> = stored
         .iter()

@@ -28,7 +28,7 @@ fn lead(event_id: &str) -> Value {
 }
 
 async fn get_json(url: &str) -> Value {
-    reqwest::get(url).await.unwrap().json().await.unwrap()
+    crate::support::fixtures::get_json(url).await.1
 }
 
 #[test]
@@ -196,10 +196,93 @@ fn bad_options_and_a_busy_port_exit_2_with_a_reason() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("unknown fault `boom`"));
 
+    // Control routes reachable from other machines need a control token, or a flag that says so.
+    let output = capi(&["serve", "--addr", "0.0.0.0:0"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("CAPI_CONTROL_TOKEN") && stderr.contains("--open-control"),
+        "{stderr}"
+    );
+
     let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = busy.local_addr().unwrap().to_string();
     let output = capi(&["serve", "--addr", &addr]);
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("cannot listen on"), "{stderr}");
+}
+
+#[test]
+fn a_request_cut_at_shutdown_makes_the_exit_status_1() {
+    let served = Served::start(&["--shutdown-grace", "0"]);
+    let url = served.url.clone();
+    let rt = runtime();
+    rt.block_on(async {
+        let queued = post_json(
+            &format!("{url}/_fake/faults"),
+            &json!({"next": ["slow"], "slow_ms": 5000}),
+        )
+        .await;
+        assert_eq!(queued.0, 200, "{queued:?}");
+    });
+    let events = format!("{url}/v26.0/{PIXEL}/events?access_token=any");
+    let in_flight = thread::spawn(move || {
+        runtime().block_on(crate::support::fixtures::post_json_result(&events, &lead("cut")))
+    });
+    rt.block_on(async {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while get_json(&format!("{url}/_fake/faults")).await["requests"] != 1 {
+            assert!(Instant::now() < deadline, "the request never reached the server");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    });
+    served.signal("TERM");
+    let (exit, logs) = served.wait();
+    assert_eq!(exit.code(), Some(1), "{logs}");
+    assert!(logs.contains("requests_cut=1"), "{logs}");
+    assert!(in_flight.join().unwrap().is_err(), "the cut request was answered");
+}
+
+#[test]
+fn a_control_token_from_the_environment_guards_the_control_routes() {
+    let served = Served::start_with_env(&["--now", &NOW.to_string()], &[("CAPI_CONTROL_TOKEN", "ctl-1")]);
+    let url = served.url.clone();
+    let rt = runtime();
+    rt.block_on(async {
+        let http = capi_kit::client::http_builder().build().unwrap();
+        let ready = |token: Option<&'static str>| {
+            let mut request = http.get(format!("{url}/_fake/ready"));
+            if let Some(token) = token {
+                request = request.header("x-capi-control-token", token);
+            }
+            async move { request.send().await.unwrap().status().as_u16() }
+        };
+        assert_eq!(ready(None).await, 401);
+        assert_eq!(ready(Some("ctl-2")).await, 403);
+        assert_eq!(ready(Some("ctl-1")).await, 200);
+    });
+    // Without the token the runner says what is missing; with it the stateful cases run.
+    let output = Command::new(env!("CARGO_BIN_EXE_capi"))
+        .args(["conformance", "--target", &url, "--filter", "dedup.*"])
+        .env_remove("CAPI_ACCESS_TOKEN")
+        .env_remove("CAPI_CONTROL_TOKEN")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("the target wants a control token on /_fake/ (GET /_fake/config: status 401)"),
+        "{stdout}"
+    );
+    let output = Command::new(env!("CARGO_BIN_EXE_capi"))
+        .args(["conformance", "--target", &url, "--filter", "dedup.*"])
+        .env_remove("CAPI_ACCESS_TOKEN")
+        .env("CAPI_CONTROL_TOKEN", "ctl-1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    let last = stdout.lines().last().unwrap_or_default();
+    assert!(last.contains(" passed, 0 failed"), "{stdout}");
+    assert!(!last.starts_with("0 passed"), "{stdout}");
 }

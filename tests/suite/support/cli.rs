@@ -20,6 +20,7 @@ pub fn capi_with_token(args: &[&str], token: Option<&str>) -> Output {
         .args(args)
         .env_remove("CAPI_ACCESS_TOKEN")
         .env_remove("CAPI_APP_SECRET")
+        .env_remove("CAPI_CONTROL_TOKEN")
         .stdin(Stdio::null());
     if let Some(token) = token {
         command.env("CAPI_ACCESS_TOKEN", token);
@@ -33,6 +34,7 @@ pub fn capi_stdin(args: &[&str], input: &[u8]) -> Output {
         .args(args)
         .env_remove("CAPI_ACCESS_TOKEN")
         .env_remove("CAPI_APP_SECRET")
+        .env_remove("CAPI_CONTROL_TOKEN")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -61,9 +63,19 @@ impl Served {
     /// Starts `capi serve` on a free loopback port with `extra` options, its clock on the
     /// system's unless they say otherwise.
     pub fn start_live(extra: &[&str]) -> Served {
+        Served::start_with_env(extra, &[])
+    }
+
+    /// Starts `capi serve` on a free loopback port with `extra` options and these environment
+    /// variables (and none of the `CAPI_` ones the tests' own environment may hold).
+    pub fn start_with_env(extra: &[&str], env: &[(&str, &str)]) -> Served {
         let mut child = Command::new(env!("CARGO_BIN_EXE_capi"))
             .args(["serve", "--addr", "127.0.0.1:0"])
             .args(extra)
+            .env_remove("CAPI_ACCESS_TOKEN")
+            .env_remove("CAPI_APP_SECRET")
+            .env_remove("CAPI_CONTROL_TOKEN")
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
