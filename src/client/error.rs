@@ -43,7 +43,17 @@ pub enum SendError {
         #[source]
         source: serde_json::Error,
     },
-    /// A response with a status the spec does not declare (1xx, 2xx other than 200, 3xx).
+    /// An answer whose body is longer than [`MAX_ANSWER_BYTES`](super::MAX_ANSWER_BYTES) (Graph's
+    /// are a few hundred bytes): it was not read further.
+    #[error("HTTP {status} with a body over {limit} bytes, not read further: not a Graph response")]
+    AnswerTooLarge {
+        /// The HTTP status of the response.
+        status: StatusCode,
+        /// The cap it went past, in bytes.
+        limit: usize,
+    },
+    /// A response with a status the spec does not declare (1xx, 2xx other than 200, 3xx: redirects
+    /// are never followed).
     #[error("unexpected HTTP status {status}")]
     UnexpectedStatus {
         /// The HTTP status of the response.
@@ -80,9 +90,9 @@ impl SendError {
     /// The HTTP status of the response, when one arrived.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
-            SendError::Graph { status, .. } | SendError::UnexpectedStatus { status, .. } => {
-                Some(*status)
-            }
+            SendError::Graph { status, .. }
+            | SendError::UnexpectedStatus { status, .. }
+            | SendError::AnswerTooLarge { status, .. } => Some(*status),
             SendError::UndecodableResponse { status, .. } => *status,
             SendError::Transport(err) => err.status(),
             SendError::InvalidRequest(_) => None,
@@ -127,6 +137,9 @@ impl SendError {
             SendError::UndecodableResponse { status, .. } => {
                 status.is_none_or(|s| s.is_server_error() || s == StatusCode::TOO_MANY_REQUESTS)
             }
+            SendError::AnswerTooLarge { status, .. } => {
+                status.is_server_error() || *status == StatusCode::TOO_MANY_REQUESTS
+            }
             SendError::UnexpectedStatus { .. } => false,
         }
     }
@@ -139,7 +152,8 @@ impl SendError {
             SendError::UndecodableResponse { status, .. } => {
                 *status == Some(StatusCode::TOO_MANY_REQUESTS)
             }
-            SendError::UnexpectedStatus { status, .. } => *status == StatusCode::TOO_MANY_REQUESTS,
+            SendError::UnexpectedStatus { status, .. }
+            | SendError::AnswerTooLarge { status, .. } => *status == StatusCode::TOO_MANY_REQUESTS,
             _ => false,
         }
     }

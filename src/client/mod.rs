@@ -8,6 +8,7 @@ mod options;
 mod send;
 
 pub use error::{SendError, error_chain};
+pub use hooks::MAX_ANSWER_BYTES;
 pub use http::http_builder;
 pub use options::{ClientOptions, DEFAULT_API_VERSION, GRAPH_BASE_URL};
 pub use send::SendEventsExt;

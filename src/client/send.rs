@@ -4,7 +4,7 @@ use bytes::Bytes;
 use progenitor_client::{Error as GeneratedError, ResponseValue};
 
 use super::error::SendError;
-use super::hooks::exchange;
+use super::hooks::{MAX_ANSWER_BYTES, exchange};
 use crate::generated::builder::SendEvents;
 use crate::generated::types::{EventRequest, EventResponse};
 
@@ -37,7 +37,18 @@ async fn checked(
     request: SendEvents<'_>,
     body: Option<Bytes>,
 ) -> Result<ResponseValue<EventResponse>, SendError> {
-    let (result, status) = exchange(body, request.send()).await;
+    let (result, seen) = exchange(body, request.send()).await;
+    if seen.too_large {
+        let status = seen
+            .status
+            .and_then(|s| reqwest::StatusCode::from_u16(s).ok())
+            .unwrap_or_default();
+        return Err(SendError::AnswerTooLarge {
+            status,
+            limit: MAX_ANSWER_BYTES,
+        });
+    }
+    let status = seen.status;
     match result {
         Ok(response) => Ok(response),
         Err(GeneratedError::UnexpectedResponse(response)) => {

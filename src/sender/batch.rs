@@ -118,6 +118,31 @@ impl OpenBatch {
         self.entries.is_empty()
     }
 
+    /// Bytes of the body written so far (its tail not yet).
+    pub(crate) fn body_len(&self) -> usize {
+        self.body.len()
+    }
+
+    /// Moves the last event out of this batch into `next`, an empty batch: the event that took a
+    /// body past the byte limit starts the next one.
+    pub(crate) fn move_last_into(&mut self, next: &mut OpenBatch) {
+        let Some(mut last) = self.entries.pop() else {
+            return;
+        };
+        debug_assert!(next.is_empty());
+        let start = next.body.len();
+        next.body.extend_from_slice(&self.body[last.span.clone()]);
+        // Its comma goes too, when an event is left before it.
+        let cut = if self.entries.is_empty() {
+            last.span.start
+        } else {
+            last.span.start - 1
+        };
+        self.body.truncate(cut);
+        last.span = start..next.body.len();
+        next.entries.push(last);
+    }
+
     /// Writes `event` (input position `index`) into the body. When `ids_for` names a pixel and the
     /// event has no `event_id` (or an empty one), the event gets the deterministic id of its content
     /// ([`super::event_id_for`]), computed from the bytes just written. Returns the event's id;
@@ -338,6 +363,31 @@ mod tests {
         assert_eq!(request.data[0].event_id.as_deref().map(str::len), Some(37));
         assert_eq!(request.data[1].event_id, None);
         assert_eq!(request.test_event_code, None);
+    }
+
+    #[test]
+    fn the_last_event_moves_to_the_next_batch_with_its_bytes() {
+        let mut batch = OpenBatch::with_capacity(3, 100);
+        let mut next = OpenBatch::with_capacity(3, 100);
+        for (index, id) in ["a", "b", "c"].into_iter().enumerate() {
+            batch
+                .push(index, &mut event(index as i64, Some(id)), None)
+                .unwrap();
+        }
+        batch.move_last_into(&mut next);
+        let (first, second) = (batch.finish(b"]}"), next.finish(b"]}"));
+        let ids = |batch: &Batch| -> Vec<String> {
+            parse(batch)
+                .data
+                .into_iter()
+                .map(|e| e.event_id.unwrap())
+                .collect()
+        };
+        assert_eq!(ids(&first), ["a", "b"]);
+        assert_eq!(ids(&second), ["c"]);
+        assert_eq!(second.entries()[0].index, 2);
+        // What was moved can be split and rebuilt as any batch.
+        assert_eq!(ids(&second.split()[1]), ["c"]);
     }
 
     #[test]

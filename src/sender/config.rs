@@ -49,6 +49,10 @@ pub enum RejectionPolicy {
 /// event), for progress bars.
 pub type ProgressHook = std::sync::Arc<dyn Fn(usize) + Send + Sync>;
 
+/// Most bytes of a request body by default: 8 MiB, under the fake's 10 MiB cap. Graph's own limit
+/// is not documented, and unknown.
+pub const DEFAULT_MAX_BATCH_BYTES: usize = 8 * 1024 * 1024;
+
 /// Configuration of an [`EventSender`](super::EventSender); start with
 /// [`EventSender::builder`](super::EventSender::builder).
 #[derive(Clone)]
@@ -61,6 +65,7 @@ pub struct SenderConfig {
     pub(crate) test_event_code: Option<String>,
     pub(crate) partner_agent: Option<String>,
     pub(crate) batch_size: usize,
+    pub(crate) max_batch_bytes: usize,
     pub(crate) concurrency: usize,
     pub(crate) retry: RetryPolicy,
     pub(crate) rejection: RejectionPolicy,
@@ -80,6 +85,7 @@ impl std::fmt::Debug for SenderConfig {
             .field("app_secret", &self.app_secret)
             .field("test_event_code", &self.test_event_code)
             .field("batch_size", &self.batch_size)
+            .field("max_batch_bytes", &self.max_batch_bytes)
             .field("concurrency", &self.concurrency)
             .field("retry", &self.retry)
             .field("rejection", &self.rejection)
@@ -118,6 +124,7 @@ impl SenderConfig {
             test_event_code: None,
             partner_agent: None,
             batch_size: MAX_EVENTS,
+            max_batch_bytes: DEFAULT_MAX_BATCH_BYTES,
             concurrency: 4,
             retry: RetryPolicy::default(),
             rejection: RejectionPolicy::default(),
@@ -175,6 +182,14 @@ impl SenderBuilder {
     /// Events per request, from 1 to 1,000 (default 1,000).
     pub fn batch_size(mut self, events: usize) -> Self {
         self.config.batch_size = events;
+        self
+    }
+
+    /// Most bytes of a request body (default [`DEFAULT_MAX_BATCH_BYTES`]): a batch closes before
+    /// the event that would take it past this, whatever its count. An event larger than this on
+    /// its own goes alone.
+    pub fn max_batch_bytes(mut self, bytes: usize) -> Self {
+        self.config.max_batch_bytes = bytes;
         self
     }
 

@@ -84,6 +84,15 @@ async fn deliver_one(
             }
         }
         shared.throttle.wait().await;
+        if Instant::now() >= deadline {
+            // Queued or waiting for a retry when the run's time was up: never (again) sent.
+            let why = format!(
+                "the deadline ({:?}) passed before attempt {attempts}",
+                config.retry.deadline
+            );
+            not_delivered(report, batch.take_entries(), attempts - 1, why);
+            return Vec::new();
+        }
         let span = tracing::info_span!(
             "capi_send",
             events = batch.len(),
@@ -93,7 +102,17 @@ async fn deliver_one(
             micros = tracing::field::Empty,
         );
         let started = std::time::Instant::now();
-        let result = send(shared, &batch).instrument(span.clone()).await;
+        let Ok(result) = tokio::time::timeout_at(deadline, send(shared, &batch))
+            .instrument(span.clone())
+            .await
+        else {
+            let why = format!(
+                "the deadline ({:?}) passed during attempt {attempts}; Graph may have received the events",
+                config.retry.deadline
+            );
+            not_delivered(report, batch.take_entries(), attempts, why);
+            return Vec::new();
+        };
         span.record("micros", started.elapsed().as_micros() as u64);
         match result {
             Ok((received, fbtrace_id)) => {
@@ -125,7 +144,16 @@ async fn deliver_one(
                         tokio::time::sleep(wait).await;
                         continue;
                     }
-                    not_delivered(report, batch.take_entries(), attempts, &error);
+                    let last_error = crate::client::error_chain(&error);
+                    not_delivered(report, batch.take_entries(), attempts, last_error);
+                    return Vec::new();
+                }
+                if error.graph_error().is_none() {
+                    // Not Graph's refusal (a 3xx, a 200 or 4xx that is not Graph's JSON, an answer
+                    // too long): what became of the events is unknown, and sending them again as
+                    // they are would meet the same answer.
+                    let last_error = crate::client::error_chain(&error);
+                    not_delivered(report, batch.take_entries(), attempts, last_error);
                     return Vec::new();
                 }
                 return graph_rejected(config, batch, &error, report);
@@ -150,13 +178,13 @@ async fn send(shared: &Shared, batch: &Batch) -> Result<(i64, Option<String>), S
     Ok((response.events_received, response.fbtrace_id))
 }
 
+/// Accounts for `entries` as not delivered after `attempts`, for the reason `last_error`.
 fn not_delivered(
     report: &mut DeliveryReport,
     entries: Vec<Entry>,
     attempts: u32,
-    error: &SendError,
+    last_error: String,
 ) {
-    let last_error = crate::client::error_chain(error);
     report
         .not_delivered
         .extend(entries.into_iter().map(|e| UndeliveredEvent {

@@ -69,7 +69,8 @@ use crate::rules::{self, Context};
 use crate::secret::AccessToken;
 
 pub use config::{
-    ConfigError, ProgressHook, RejectionPolicy, RetryPolicy, SenderBuilder, SenderConfig,
+    ConfigError, DEFAULT_MAX_BATCH_BYTES, ProgressHook, RejectionPolicy, RetryPolicy,
+    SenderBuilder, SenderConfig,
 };
 pub use event_id::event_id_for;
 pub use report::{
@@ -174,10 +175,8 @@ impl EventSender {
             if let Err(refused) = self.prepare(index, event.borrow_mut(), &ctx, &mut batch) {
                 rejected.push(*refused);
             }
-            if batch.len() == batch_size {
-                let next = self.next_batch(&batch);
-                let full = std::mem::replace(&mut batch, next);
-                request(&self.finish(full).body());
+            if let Some(full) = self.take_full(&mut batch) {
+                request(&full.body());
             }
         }
         if !batch.is_empty() {
@@ -229,6 +228,23 @@ impl EventSender {
                 reason: Rejection::Unserializable(error.to_string()),
             })),
         }
+    }
+
+    /// The batch to post now, when `batch` is full: by count, or by bytes (then the event that
+    /// took it past the byte limit starts the next batch). `batch` is left as the next one.
+    fn take_full(&self, batch: &mut OpenBatch) -> Option<Batch> {
+        let shared = &self.shared;
+        let over_bytes = batch.len() > 1
+            && batch.body_len() + shared.body_tail.len() > shared.config.max_batch_bytes;
+        if !over_bytes && batch.len() < shared.config.batch_size {
+            return None;
+        }
+        let mut next = self.next_batch(batch);
+        if over_bytes {
+            batch.move_last_into(&mut next);
+        }
+        let full = std::mem::replace(batch, next);
+        Some(self.finish(full))
     }
 
     /// An empty batch to follow `full`, its body sized after it.
@@ -304,10 +320,8 @@ impl<'a> Intake<'a> {
                 self.sender.progress(1);
             }
         }
-        if self.batch.len() == self.sender.shared.config.batch_size {
-            let next = self.sender.next_batch(&self.batch);
-            let full = std::mem::replace(&mut self.batch, next);
-            self.spawn(self.sender.finish(full)).await;
+        if let Some(full) = self.sender.take_full(&mut self.batch) {
+            self.spawn(full).await;
         }
     }
 

@@ -228,12 +228,18 @@ fn a_request_cut_at_shutdown_makes_the_exit_status_1() {
     });
     let events = format!("{url}/v26.0/{PIXEL}/events?access_token=any");
     let in_flight = thread::spawn(move || {
-        runtime().block_on(crate::support::fixtures::post_json_result(&events, &lead("cut")))
+        runtime().block_on(crate::support::fixtures::post_json_result(
+            &events,
+            &lead("cut"),
+        ))
     });
     rt.block_on(async {
         let deadline = Instant::now() + Duration::from_secs(10);
         while get_json(&format!("{url}/_fake/faults")).await["requests"] != 1 {
-            assert!(Instant::now() < deadline, "the request never reached the server");
+            assert!(
+                Instant::now() < deadline,
+                "the request never reached the server"
+            );
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
     });
@@ -241,12 +247,18 @@ fn a_request_cut_at_shutdown_makes_the_exit_status_1() {
     let (exit, logs) = served.wait();
     assert_eq!(exit.code(), Some(1), "{logs}");
     assert!(logs.contains("requests_cut=1"), "{logs}");
-    assert!(in_flight.join().unwrap().is_err(), "the cut request was answered");
+    assert!(
+        in_flight.join().unwrap().is_err(),
+        "the cut request was answered"
+    );
 }
 
 #[test]
 fn a_control_token_from_the_environment_guards_the_control_routes() {
-    let served = Served::start_with_env(&["--now", &NOW.to_string()], &[("CAPI_CONTROL_TOKEN", "ctl-1")]);
+    let served = Served::start_with_env(
+        &["--now", &NOW.to_string()],
+        &[("CAPI_CONTROL_TOKEN", "ctl-1")],
+    );
     let url = served.url.clone();
     let rt = runtime();
     rt.block_on(async {
@@ -271,7 +283,9 @@ fn a_control_token_from_the_environment_guards_the_control_routes() {
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
-        stdout.contains("the target wants a control token on /_fake/ (GET /_fake/config: status 401)"),
+        stdout.contains(
+            "the target wants a control token on /_fake/ (GET /_fake/config: status 401)"
+        ),
         "{stdout}"
     );
     let output = Command::new(env!("CARGO_BIN_EXE_capi"))

@@ -60,6 +60,8 @@ mod rules;
 mod rules_properties;
 #[cfg(feature = "wiremock")]
 mod sender;
+#[cfg(feature = "wiremock")]
+mod sender_hostile;
 #[cfg(feature = "fake")]
 mod server_limits;
 mod spec;

@@ -52,6 +52,10 @@ pub(crate) struct SendArgs {
     /// Events per request (1 to 1000).
     #[arg(long, value_name = "N", default_value_t = 1000)]
     pub(super) batch_size: usize,
+    /// Most bytes of a request body: a batch closes before the event that would take it past this
+    /// (Graph's own limit is unknown; the fake's is 10 MiB).
+    #[arg(long, value_name = "BYTES", default_value_t = capi_kit::sender::DEFAULT_MAX_BATCH_BYTES)]
+    pub(super) max_batch_bytes: usize,
     /// Requests in flight at once.
     #[arg(long, value_name = "N", default_value_t = 4)]
     pub(super) concurrency: usize,
@@ -133,6 +137,7 @@ impl SendArgs {
                 ..ClientOptions::default()
             })
             .batch_size(self.batch_size)
+            .max_batch_bytes(self.max_batch_bytes)
             .concurrency(self.concurrency)
             .strict(self.strict)
             .retry(RetryPolicy {
