@@ -85,6 +85,10 @@ pub(crate) struct ConformanceArgs {
     /// Timeout per request, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
     timeout: f64,
+    /// The most the whole run may take, in seconds: a case still running then fails, and those
+    /// not started fail as not run (0: no bound).
+    #[arg(long, value_name = "SECONDS", default_value_t = 300.0)]
+    time_limit: f64,
     /// Also write every request a case sent (to the events edge or another path) and the answer it got to FILE, as
     /// evidence-ledger entries (token, app secret and proofs redacted) naming the target, the
     /// version and the date. Only a run against Graph is evidence: a maintainer reviews the
@@ -199,6 +203,13 @@ async fn conform(args: ConformanceArgs) -> Result<ExitCode, String> {
         skip_authorities: skipped_authorities(&args.skip_authority),
         jobs: args.jobs.max(1),
         record: args.ledger.is_some(),
+        time_limit: match args.time_limit {
+            0.0 => None,
+            seconds => Some(
+                Duration::try_from_secs_f64(seconds)
+                    .map_err(|_| "--time-limit must be a number of seconds, 0 or more")?,
+            ),
+        },
     };
     let report = match &args.target {
         Some(url) => {

@@ -40,6 +40,9 @@ pub struct RunOptions {
     /// Keep each request a case sends (the `send` steps) and its answer in [`CaseResult::exchanges`]
     /// (for `capi conformance --ledger`).
     pub record: bool,
+    /// The most the whole run may take: a case still running then fails, and the cases not yet
+    /// started fail as not run. `None`: no bound beyond each request's timeout.
+    pub time_limit: Option<Duration>,
 }
 
 impl Default for RunOptions {
@@ -55,6 +58,7 @@ impl Default for RunOptions {
             skip_authorities: Vec::new(),
             jobs: 8,
             record: false,
+            time_limit: None,
         }
     }
 }
@@ -164,7 +168,8 @@ struct TargetInfo {
 /// Runs the cases of `suite` selected by `options` against `target`.
 pub async fn run(suite: &Suite, target: &dyn Target, options: &RunOptions) -> RunReport {
     let started = Instant::now();
-    let info = discover(target, options).await;
+    let end = options.time_limit.map(|limit| started + limit);
+    let info = discover(target, options, end).await;
     let mut notes: Vec<String> = info
         .missing
         .iter()
@@ -192,7 +197,13 @@ pub async fn run(suite: &Suite, target: &dyn Target, options: &RunOptions) -> Ru
     });
     let run_id = run_id();
     let pixel_base = pixel_base();
-    let start_clock = read_clock(target, &info).await;
+    let start_clock = match end {
+        Some(end) => tokio::time::timeout_at(end.into(), read_clock(target, &info))
+            .await
+            .ok()
+            .flatten(),
+        None => read_clock(target, &info).await,
+    };
 
     let mut planned = Vec::new();
     for (area, case) in suite.cases() {
@@ -250,9 +261,27 @@ impl CaseRunner<'_> {
     async fn run(&self, seq: usize, area: &str, case: &Case) -> (usize, CaseResult) {
         let started = Instant::now();
         let mut exchanges = Vec::new();
-        let outcome = match self.skip_reason(case) {
-            Some(reason) => Outcome::Skipped(reason),
-            None => self.steps(seq, case, &mut exchanges).await,
+        let outcome = match (self.skip_reason(case), self.options.time_limit) {
+            (Some(reason), _) => Outcome::Skipped(reason),
+            (None, None) => self.steps(seq, case, &mut exchanges).await,
+            (None, Some(limit)) => {
+                let end = self.started + limit;
+                let out_of_time = |during: bool| Outcome::Failed {
+                    step: 0,
+                    reason: format!(
+                        "{} the run's time limit of {} s passed",
+                        if during { "not finished:" } else { "not run:" },
+                        limit.as_secs_f64()
+                    ),
+                };
+                if Instant::now() >= end {
+                    out_of_time(false)
+                } else {
+                    tokio::time::timeout_at(end.into(), self.steps(seq, case, &mut exchanges))
+                        .await
+                        .unwrap_or_else(|_| out_of_time(true))
+                }
+            }
         };
         let result = CaseResult {
             id: case.id.clone(),
@@ -510,8 +539,16 @@ fn json_body(value: &impl serde::Serialize) -> Option<Vec<u8>> {
 }
 
 /// Asks the target what it offers (`GET /_fake/config`) and combines that with the options.
-async fn discover(target: &dyn Target, options: &RunOptions) -> TargetInfo {
-    let answer = control(target, "GET", &Route::Config, None).await;
+async fn discover(target: &dyn Target, options: &RunOptions, end: Option<Instant>) -> TargetInfo {
+    let ask = control(target, "GET", &Route::Config, None);
+    let answer = match end {
+        Some(end) => tokio::time::timeout_at(end.into(), ask)
+            .await
+            .unwrap_or_else(|_| {
+                Err("GET /_fake/config: no answer within the run's time limit".to_owned())
+            }),
+        None => ask.await,
+    };
     let no_protocol = match &answer {
         Err(error) if error.ends_with("status 401") || error.ends_with("status 403") => format!(
             "the target wants a control token on /_fake/ ({error}): give the runner one \

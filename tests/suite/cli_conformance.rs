@@ -148,6 +148,25 @@ fn a_target_that_hangs_fails_by_timeout_and_one_that_answers_html_fails_with_the
         "{}",
         text(&out.stdout)
     );
+    // The whole suite against it ends at the run's time limit, whatever each request's timeout.
+    let started = std::time::Instant::now();
+    let out = capi(&[
+        "conformance",
+        "--target",
+        &hang_url,
+        "--timeout",
+        "30",
+        "--time-limit",
+        "2",
+    ]);
+    let took = started.elapsed();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(took < std::time::Duration::from_secs(10), "took {took:?}");
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("the run's time limit of 2 s passed"),
+        "{stdout}"
+    );
 
     let html = TcpListener::bind("127.0.0.1:0").unwrap();
     let html_url = format!("http://{}", html.local_addr().unwrap());
