@@ -255,3 +255,34 @@ async fn shutdown_answers_what_finishes_within_the_grace_and_counts_what_it_cut(
         assert_eq!(answered.is_ok(), cut == 0, "delay {delay} ms: {answered:?}");
     }
 }
+
+#[tokio::test]
+async fn requests_hyper_refuses_below_the_router_get_graph_s_envelope_too() {
+    let fake = FakeGraph::builder().token(TOKEN).now(NOW).build();
+    let server = start(&fake, limits()).await;
+    let long_uri = format!("/v26.0/{PIXEL}/events?x={}", "a".repeat(70_000));
+    let many_headers: String = (0..200).map(|i| format!("x-h{i}: v\r\n")).collect();
+    for (request, status) in [
+        (
+            format!(
+                "POST /v26.0/{PIXEL}/events HTTP/1.1\r\nhost: x\r\ncontent-length: abc\r\n\r\n"
+            ),
+            400,
+        ),
+        (format!("GET {long_uri} HTTP/1.1\r\nhost: x\r\n\r\n"), 414),
+        (
+            format!("GET /_fake/ready HTTP/1.1\r\nhost: x\r\n{many_headers}\r\n"),
+            431,
+        ),
+        ("NOT HTTP AT ALL\r\n\r\n".to_owned(), 400),
+    ] {
+        let mut client = TcpStream::connect(server.local_addr()).await.unwrap();
+        client.write_all(request.as_bytes()).await.unwrap();
+        let raw = read_to_close(&mut client, Duration::from_secs(5)).await;
+        let (got, head, body) = parse_answer(&raw);
+        assert_eq!(got, status, "{head}");
+        assert!(head.contains("content-type: application/json"), "{head}");
+        assert_eq!(body["error"]["code"], 100, "{head}\n{body}");
+        assert_eq!(body["error"]["message"], "Invalid parameter", "{body}");
+    }
+}

@@ -6,6 +6,7 @@ mod accounting;
 mod body;
 mod exchange;
 mod limits;
+mod refusals;
 
 use std::future::Future;
 use std::io;
@@ -154,8 +155,9 @@ pub async fn serve(
                     let service = service_fn(move |request| {
                         exchange::answer(fake.clone(), limits, answered.enter(), request)
                     });
-                    let connection =
-                        http.serve_connection(TokioIo::new(Box::pin(stream)), service);
+                    // hyper's own refusals (headers it cannot parse…) leave as Graph's envelope.
+                    let stream = refusals::RefusalsAsGraph::new(Box::pin(stream));
+                    let connection = http.serve_connection(TokioIo::new(stream), service);
                     let connection = graceful.watch(connection);
                     tasks.spawn(async move {
                         if let Err(error) = connection.await {
