@@ -224,34 +224,54 @@ fn decide_start(input: &mut impl BufRead) -> io::Result<(Result<Shape, NotEvents
     }
 }
 
-/// The non-blank lines of an input, each with its 1-based number in the input.
+/// Longest NDJSON line read: 1 MiB, far more than any event Graph takes (a line past it is
+/// reported as too long, and never held whole).
+pub(crate) const MAX_LINE_BYTES: usize = 1024 * 1024;
+
+/// Why a line could not be read.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum LineError {
+    /// Reading failed.
+    #[error("cannot read the line: {0}")]
+    Io(#[from] io::Error),
+    /// The line is longer than [`MAX_LINE_BYTES`]; it was skipped.
+    #[error("the line is longer than {MAX_LINE_BYTES} bytes; it was not read")]
+    TooLong,
+}
+
+/// The non-blank lines of an input, each with its 1-based number in the input, at most
+/// [`MAX_LINE_BYTES`] each.
 pub(crate) struct NumberedLines {
     reader: Input,
     number: usize,
+    max_line: usize,
 }
 
 impl NumberedLines {
-    /// The lines of `reader`, from its start.
     pub(crate) fn new(reader: Input) -> Self {
-        NumberedLines { reader, number: 0 }
+        NumberedLines {
+            reader,
+            number: 0,
+            max_line: MAX_LINE_BYTES,
+        }
     }
 
-    /// Reads the next non-blank line into `line` (cleared first, its end of line kept) and returns
-    /// its number; `None` at the end. An error is the number of the line that could not be read.
-    /// `before_wait` runs before any read that may wait for more input (a pipe with nothing
-    /// buffered), so a reader can hand on what it has first.
+    /// Reads the next non-blank line into `line` (its newline kept): its number, or the number of
+    /// a line that could not be read and why; `None` at the end. `before_wait` runs before a read
+    /// that may wait for more input.
     pub(crate) fn next_line(
         &mut self,
         line: &mut Vec<u8>,
         mut before_wait: impl FnMut(),
-    ) -> Option<Result<usize, (usize, io::Error)>> {
+    ) -> Option<Result<usize, (usize, LineError)>> {
         loop {
             if self.reader.buffer().is_empty() {
                 before_wait();
             }
             line.clear();
-            match self.reader.read_until(b'\n', line) {
-                Ok(0) => return None,
+            let read = self.read_capped(line);
+            match read {
+                Ok(false) if line.is_empty() => return None,
                 Ok(_) => {}
                 Err(error) => {
                     self.number += 1;
@@ -261,6 +281,46 @@ impl NumberedLines {
             self.number += 1;
             if !line.trim_ascii().is_empty() {
                 return Some(Ok(self.number));
+            }
+        }
+    }
+
+    /// Reads up to and including the next newline into `line`, but never more than the cap: the
+    /// rest of a longer line is skipped. Ok(true) when a newline ended the line.
+    fn read_capped(&mut self, line: &mut Vec<u8>) -> Result<bool, LineError> {
+        let mut too_long = false;
+        loop {
+            let available = match self.reader.fill_buf() {
+                Ok(available) => available,
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+                Err(error) => return Err(error.into()),
+            };
+            if available.is_empty() {
+                return if too_long {
+                    Err(LineError::TooLong)
+                } else {
+                    Ok(false)
+                };
+            }
+            let (taken, ended) = match available.iter().position(|&b| b == b'\n') {
+                Some(at) => (at + 1, true),
+                None => (available.len(), false),
+            };
+            if !too_long {
+                if line.len() + taken > self.max_line {
+                    too_long = true;
+                    line.clear();
+                } else {
+                    line.extend_from_slice(&available[..taken]);
+                }
+            }
+            self.reader.consume(taken);
+            if ended {
+                return if too_long {
+                    Err(LineError::TooLong)
+                } else {
+                    Ok(true)
+                };
             }
         }
     }
@@ -345,6 +405,41 @@ mod tests {
             assert_eq!(line.trim_ascii(), EVENT.as_bytes());
         }
         assert_eq!(numbers, [2, 4, 5]);
+    }
+
+    #[test]
+    fn a_line_past_the_cap_is_skipped_whole_and_named() {
+        let long = "x".repeat(100);
+        for ending in ["\n", ""] {
+            let text = format!("{EVENT}\n{long}{ending}");
+            let text = if ending.is_empty() {
+                text
+            } else {
+                format!("{text}{EVENT}\n")
+            };
+            let boxed: Box<dyn Read + Send> = Box::new(Cursor::new(text.into_bytes()));
+            // A small reader buffer, so that the long line arrives in pieces.
+            let mut lines = NumberedLines::new(BufReader::with_capacity(7, boxed));
+            lines.max_line = 50;
+            let mut line = Vec::new();
+            let mut seen = Vec::new();
+            while let Some(read) = lines.next_line(&mut line, || {}) {
+                seen.push(match read {
+                    Ok(number) => {
+                        assert_eq!(line.trim_ascii(), EVENT.as_bytes());
+                        format!("{number} ok")
+                    }
+                    Err((number, LineError::TooLong)) => format!("{number} too long"),
+                    Err((number, error)) => format!("{number} {error}"),
+                });
+            }
+            let expected: &[&str] = if ending.is_empty() {
+                &["1 ok", "2 too long"]
+            } else {
+                &["1 ok", "2 too long", "3 ok"]
+            };
+            assert_eq!(seen, expected, "ending {ending:?}");
+        }
     }
 
     #[test]

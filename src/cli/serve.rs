@@ -105,6 +105,10 @@ pub(crate) struct ServeArgs {
     /// Most connections served at once; further clients wait until one closes.
     #[arg(long, value_name = "N", default_value_t = ServerLimits::default().max_connections)]
     max_connections: usize,
+    /// Most bytes of request bodies held at once; a body that would go past it waits unread (and
+    /// gets Graph's transient code 2 if no room comes within --body-timeout).
+    #[arg(long, value_name = "BYTES", default_value_t = ServerLimits::default().max_body_memory)]
+    max_body_memory: usize,
     /// Seconds a client has to send a request's headers.
     #[arg(long, value_name = "SECONDS", default_value_t = ServerLimits::default().header_timeout.as_secs())]
     header_timeout: u64,
@@ -175,6 +179,7 @@ pub(crate) fn run(args: ServeArgs) -> ExitCode {
 fn limits(args: &ServeArgs) -> ServerLimits {
     let mut limits = ServerLimits::default();
     limits.max_connections = args.max_connections.max(1);
+    limits.max_body_memory = args.max_body_memory;
     limits.header_timeout = Duration::from_secs(args.header_timeout.max(1));
     limits.body_timeout = Duration::from_secs(args.body_timeout.max(1));
     limits.write_timeout = Duration::from_secs(args.write_timeout.max(1));

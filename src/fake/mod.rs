@@ -68,8 +68,8 @@ pub use graph::{
 };
 pub use request::{FakeRequest, FakeResponse, Hint};
 pub use server::{
-    DEFAULT_BODY_TIMEOUT, DEFAULT_HEADER_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DEFAULT_SHUTDOWN_GRACE,
-    DEFAULT_WRITE_TIMEOUT, FakeServer, ServerLimits, Stopped, serve,
+    DEFAULT_BODY_TIMEOUT, DEFAULT_HEADER_TIMEOUT, DEFAULT_MAX_BODY_MEMORY, DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_SHUTDOWN_GRACE, DEFAULT_WRITE_TIMEOUT, FakeServer, ServerLimits, Stopped, serve,
 };
 pub use store::{
     BROWSER_WINS_SECONDS, DEDUP_WINDOW_SECONDS, EventSource, StoredEvent, StoredPayload,

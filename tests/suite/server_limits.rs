@@ -47,7 +47,7 @@ fn parse_answer(raw: &[u8]) -> (u16, String, Value) {
 fn events_request_head(length: usize) -> String {
     format!(
         "POST /v26.0/{PIXEL}/events?access_token={TOKEN} HTTP/1.1\r\nhost: x\r\n\
-         content-type: application/json\r\ncontent-length: {length}\r\n\r\n"
+         content-type: application/json\r\ncontent-length: {length}\r\nconnection: close\r\n\r\n"
     )
 }
 
@@ -285,4 +285,63 @@ async fn requests_hyper_refuses_below_the_router_get_graph_s_envelope_too() {
         assert_eq!(body["error"]["code"], 100, "{head}\n{body}");
         assert_eq!(body["error"]["message"], "Invalid parameter", "{body}");
     }
+}
+
+#[tokio::test]
+async fn past_the_body_memory_a_body_waits_and_then_gets_graph_s_transient_error() {
+    // Room for one body at the cap (1 MiB) and a little more.
+    let fake = FakeGraph::builder()
+        .token(TOKEN)
+        .now(NOW)
+        .max_body_bytes(1 << 20)
+        .build();
+    let mut limits = limits();
+    limits.max_body_memory = 0;
+    let server = start(&fake, limits).await;
+    let url = format!("{}/v26.0/{PIXEL}/events?access_token={TOKEN}", server.uri());
+    // One client's 900 KB batch holds the room for 3 s (a slow answer).
+    fake.queue_faults([Fault::Slow(Duration::from_secs(3))]);
+    let big: Vec<Value> = (0..100)
+        .map(|i| {
+            let mut event = website_event(&format!("big-{i}"));
+            event["custom_data"]["order_id"] = json!("x".repeat(9_000));
+            event
+        })
+        .collect();
+    let holder = {
+        let url = url.clone();
+        tokio::spawn(async move {
+            crate::support::fixtures::post_json_result(&url, &json!({ "data": big })).await
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Another's 300 KB body finds no room: it waits, then gets Graph's transient error.
+    let mut waiting = TcpStream::connect(server.local_addr()).await.unwrap();
+    waiting
+        .write_all(events_request_head(300_000).as_bytes())
+        .await
+        .unwrap();
+    waiting.write_all(&vec![b' '; 300_000]).await.unwrap();
+    let raw = read_to_close(&mut waiting, Duration::from_secs(5)).await;
+    let (status, head, body) = parse_answer(&raw);
+    assert_eq!(status, 500, "{head}");
+    assert_eq!(body["error"]["code"], 2, "{body}");
+    assert_eq!(body["error"]["is_transient"], true, "{body}");
+    // Small bodies still fit beside the holder, and once it is answered the room is free.
+    let small = json!({"data": [website_event("small")]});
+    assert_eq!(
+        crate::support::fixtures::post_json(&url, &small).await.0,
+        200
+    );
+    assert_eq!(holder.await.unwrap().unwrap().0, 200);
+    let mut after = TcpStream::connect(server.local_addr()).await.unwrap();
+    after
+        .write_all(events_request_head(300_000).as_bytes())
+        .await
+        .unwrap();
+    after.write_all(&vec![b' '; 300_000]).await.unwrap();
+    let (status, head, body) =
+        parse_answer(&read_to_close(&mut after, Duration::from_secs(5)).await);
+    // Read and refused as the spaces it is: not a busy answer.
+    assert_eq!(status, 400, "{head}\n{body}");
 }

@@ -148,9 +148,7 @@ impl EventLines {
                     let _ = Self::flush(out, chunk);
                 })? {
                     Ok(line) => Some((line, Ok(()))),
-                    Err((line, error)) => {
-                        Some((line, Err(format!("cannot read the line: {error}"))))
-                    }
+                    Err((line, error)) => Some((line, Err(error.to_string()))),
                 }
             }
         }

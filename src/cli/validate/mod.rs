@@ -176,11 +176,11 @@ impl Batch {
     }
 }
 
-/// An NDJSON line that could not be read as JSON.
+/// An NDJSON line that could not be read as JSON, or at all (too long): its rule when one applies.
 #[derive(Serialize)]
 struct BadLine {
     line: usize,
-    rule: RuleId,
+    rule: Option<RuleId>,
     message: String,
 }
 
@@ -308,8 +308,10 @@ fn rows(outcome: &Outcome) -> Vec<Row<'_>> {
             line: Some(bad.line),
             batch: None,
             level: "error",
-            rule: bad.rule.to_string(),
-            authority: authority_of(&bad.rule.to_string()),
+            rule: bad.rule.map_or_else(|| "-".to_owned(), |r| r.to_string()),
+            authority: bad
+                .rule
+                .map_or_else(|| "-".to_owned(), |r| authority_of(&r.to_string())),
             path: "-".to_owned(),
             message: &bad.message,
         });

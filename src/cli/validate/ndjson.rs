@@ -10,7 +10,7 @@ use std::thread;
 use capi_kit::rules::{self, Context, MAX_EVENTS, Report, RuleId};
 
 use super::{BadLine, Batch, Outcome, check_line};
-use crate::cli::input::{NumberedLines, Shape};
+use crate::cli::input::{LineError, MAX_LINE_BYTES, NumberedLines, Shape};
 
 /// One batch of good lines on its way to a worker: the request body built from them.
 struct Job {
@@ -113,12 +113,25 @@ fn read_batches(
     let mut line = Vec::new();
     let mut job = Job::new(0);
     while let Some(read) = input.next_line(&mut line, || {}) {
-        let number = read.map_err(|(_, error)| error)?;
+        let number = match read {
+            Ok(number) => number,
+            Err((number, LineError::TooLong)) => {
+                bad_lines.push(BadLine {
+                    line: number,
+                    rule: None,
+                    message: format!(
+                        "Line {number} is longer than {MAX_LINE_BYTES} bytes; it was not read, and is left out of its batch."
+                    ),
+                });
+                continue;
+            }
+            Err((_, LineError::Io(error))) => return Err(error),
+        };
         let text = line.trim_ascii();
         if let Err(problem) = check_line(text) {
             bad_lines.push(BadLine {
                 line: number,
-                rule: RuleId::MalformedJson,
+                rule: Some(RuleId::MalformedJson),
                 message: format!("Line {number} {problem}; it is left out of its batch."),
             });
             continue;

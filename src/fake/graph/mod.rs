@@ -26,9 +26,9 @@ pub use builder::{ExpiredVersions, FakeGraphBuilder};
 
 /// Largest request body accepted by default: 10 MiB.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
-/// Most bytes the held events weigh by default (1 GiB; see
+/// Most bytes the held events weigh by default (512 MiB; see
 /// [`FakeGraphBuilder::max_store_bytes`]).
-pub const DEFAULT_MAX_STORE_BYTES: usize = 1024 * 1024 * 1024;
+pub const DEFAULT_MAX_STORE_BYTES: usize = 512 * 1024 * 1024;
 /// Most events held by default (the oldest go first past it; every event also goes after 48 hours).
 pub const DEFAULT_MAX_EVENTS: usize = 100_000;
 

@@ -3,6 +3,8 @@
 
 use std::error::Error as _;
 use std::io;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use bytes::{Bytes, BytesMut};
@@ -10,6 +12,7 @@ use http::header::{CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue, WWW_AU
 use http::{Request, Response, StatusCode};
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::ServerLimits;
 use super::accounting::Answering;
@@ -27,6 +30,9 @@ use crate::rules::RuleId;
 /// the rest of the announced length (within the cap) is reserved at once.
 const FIRST_RESERVATION: usize = 64 * 1024;
 
+/// Bodies longer than this are answered on the blocking pool (see [`answer`]).
+const LARGE_BODY: usize = 256 * 1024;
+
 /// The reason a connection is closed without an answer (a drop fault, or a client that went away).
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
@@ -40,14 +46,26 @@ enum BodyError {
     Gone,
 }
 
+/// What one request's answer needs of its server: the limits, its place in the count of requests
+/// being answered, and the budget of body bytes held at once.
+pub(super) struct Turn {
+    pub(super) limits: ServerLimits,
+    pub(super) answering: Answering,
+    pub(super) body_memory: Arc<Semaphore>,
+}
+
 /// Reads the request (at most the fake's body cap plus one byte, within the body deadline), asks the
 /// core, and answers.
 pub(super) async fn answer(
     fake: FakeGraph,
-    limits: ServerLimits,
-    answering: Answering,
+    turn: Turn,
     request: Request<Incoming>,
 ) -> Result<Response<AnswerBody>, NoAnswer> {
+    let Turn {
+        limits,
+        answering,
+        body_memory,
+    } = turn;
     let started = Instant::now();
     let (parts, body) = request.into_parts();
     let limit = fake.max_body_bytes();
@@ -55,10 +73,20 @@ pub(super) async fn answer(
         .headers
         .get(CONTENT_LENGTH)
         .and_then(|value| value.to_str().ok()?.parse::<usize>().ok());
-    let body = match tokio::time::timeout(limits.body_timeout, read_capped(body, announced, limit))
-        .await
-    {
-        Ok(Ok(body)) => body,
+    let waiting_for_memory = AtomicBool::new(false);
+    let reading = read_capped(body, announced, limit, &body_memory, &waiting_for_memory);
+    let (body, _held) = match tokio::time::timeout(limits.body_timeout, reading).await {
+        Ok(Ok(read)) => read,
+        Err(_elapsed) if waiting_for_memory.load(Ordering::Relaxed) => {
+            // Graph's temporary service error (code 2, transient): the client is not at fault,
+            // and its retry logic knows this answer.
+            tracing::warn!("busy: the bodies being read fill --max-body-memory");
+            let busy = FakeResponse {
+                fault: None,
+                ..Fault::ServiceError.answer(FakeResponse::dropped)
+            };
+            return Ok(closing(into_response(busy)));
+        }
         Ok(Err(BodyError::Gone)) => return Err(NoAnswer("the client stopped sending its body")),
         Ok(Err(BodyError::Malformed)) => {
             tracing::info!(path = parts.uri.path(), "malformed body framing");
@@ -112,15 +140,17 @@ pub(super) async fn answer(
         return Ok(response);
     }
     let _answering = answering;
-    let (answer, request) = if request.path.starts_with(crate::control::PREFIX) {
-        // A reset may free a gigabyte: off the workers that serve the events edge.
-        let handler = fake.clone();
-        tokio::task::spawn_blocking(move || (handler.handle(&request), request))
-            .await
-            .map_err(|_| NoAnswer("the inspection request's task failed"))?
-    } else {
-        (fake.handle(&request), request)
-    };
+    let (answer, request) =
+        if request.path.starts_with(crate::control::PREFIX) || request.body.len() > LARGE_BODY {
+            // A large batch takes milliseconds to check and store, and a reset may free a gigabyte:
+            // off the workers, so that other clients' small requests do not wait behind them.
+            let handler = fake.clone();
+            tokio::task::spawn_blocking(move || (handler.handle(&request), request))
+                .await
+                .map_err(|_| NoAnswer("the request's task failed"))?
+        } else {
+            (fake.handle(&request), request)
+        };
     // The query may hold the access token, and bodies hold customer data: log neither.
     let warnings = (!answer.warnings.is_empty()).then(|| warning_ids(&answer.warnings));
     tracing::info!(
@@ -183,34 +213,86 @@ fn warning_ids(rules: &[RuleId]) -> String {
     ids.join(",")
 }
 
-/// The body, or its first `limit + 1` bytes when it is longer (enough for the core to refuse it).
+/// The body, or its first `limit + 1` bytes when it is longer (enough for the core to refuse it),
+/// and its share of the server's body budget, held until the answer is built.
+///
 /// The buffer starts small whatever `Content-Length` announces, and takes the rest of the
 /// announced length (never past the cap) once the client has sent [`FIRST_RESERVATION`] bytes, so a
-/// large batch is not copied again and again as the buffer grows.
+/// large batch is not copied again and again as the buffer grows. Every byte of capacity is taken
+/// from `budget` first (in KiB), waiting while other bodies fill it (`waiting` says so meanwhile).
 async fn read_capped(
     mut body: Incoming,
     announced: Option<usize>,
     limit: usize,
-) -> Result<Bytes, BodyError> {
+    budget: &Arc<Semaphore>,
+    waiting: &AtomicBool,
+) -> Result<(Bytes, Option<OwnedSemaphorePermit>), BodyError> {
     let cap = limit.saturating_add(1);
     let announced = announced.unwrap_or(0).min(cap);
-    let mut buffer = BytesMut::with_capacity(announced.min(FIRST_RESERVATION));
+    let mut held: Option<OwnedSemaphorePermit> = None;
+    let mut buffer = BytesMut::new();
+    grow(
+        &mut buffer,
+        announced.min(FIRST_RESERVATION),
+        budget,
+        &mut held,
+        waiting,
+    )
+    .await?;
     let mut reserved_all = announced <= FIRST_RESERVATION;
     while let Some(frame) = body.frame().await {
         let frame = frame.map_err(|error| body_error(&error))?;
         if let Ok(data) = frame.into_data() {
-            if !reserved_all && buffer.len() + data.len() > FIRST_RESERVATION {
-                buffer.reserve(announced.saturating_sub(buffer.len()));
+            let wanted = buffer.len() + data.len().min(cap - buffer.len());
+            if !reserved_all && wanted > FIRST_RESERVATION {
                 reserved_all = true;
+                grow(
+                    &mut buffer,
+                    announced.max(wanted),
+                    budget,
+                    &mut held,
+                    waiting,
+                )
+                .await?;
+            } else if wanted > buffer.capacity() {
+                // No (or a wrong) length announced: grow as BytesMut would, budget first.
+                let doubled = (buffer.capacity() * 2).max(wanted).min(cap);
+                grow(&mut buffer, doubled, budget, &mut held, waiting).await?;
             }
-            buffer.extend_from_slice(&data);
+            buffer.extend_from_slice(&data[..wanted - buffer.len()]);
             if buffer.len() > limit {
-                buffer.truncate(cap);
                 break;
             }
         }
     }
-    Ok(buffer.freeze())
+    Ok((buffer.freeze(), held))
+}
+
+/// Makes `buffer`'s capacity at least `capacity`, taking the growth from `budget` into `held`.
+async fn grow(
+    buffer: &mut BytesMut,
+    capacity: usize,
+    budget: &Arc<Semaphore>,
+    held: &mut Option<OwnedSemaphorePermit>,
+    waiting: &AtomicBool,
+) -> Result<(), BodyError> {
+    let have = held.as_ref().map_or(0, |permit| permit.num_permits());
+    let want = capacity.div_ceil(1024);
+    if want > have {
+        let more = u32::try_from(want - have).unwrap_or(u32::MAX);
+        waiting.store(true, Ordering::Relaxed);
+        let permit = Arc::clone(budget)
+            .acquire_many_owned(more)
+            .await
+            .map_err(|_| BodyError::Gone)?;
+        waiting.store(false, Ordering::Relaxed);
+        match held {
+            Some(held) => held.merge(permit),
+            None => *held = Some(permit),
+        }
+    }
+    buffer.reserve(capacity.saturating_sub(buffer.len()));
+    Ok(())
 }
 
 /// Broken framing (hyper's decoder reports it as invalid input) or a client gone.

@@ -5,6 +5,9 @@ use std::time::Duration;
 
 /// Most connections served at once by default; further clients wait in the kernel's queue.
 pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
+/// Most bytes of request bodies held at once by default (256 MiB): 25 bodies at the default 10 MiB
+/// cap, thousands of ordinary batches.
+pub const DEFAULT_MAX_BODY_MEMORY: usize = 256 * 1024 * 1024;
 /// Default time a client has to send a request's headers.
 pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default time a client has to send a request's whole body, from its headers on.
@@ -22,6 +25,10 @@ pub const DEFAULT_SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 pub struct ServerLimits {
     /// Most connections open at once; the next client waits until one closes.
     pub max_connections: usize,
+    /// Most bytes of request bodies held at once, from their first byte to their answer: a body
+    /// that would go past it waits, unread, and gets Graph's transient error (code 2) if no room
+    /// comes within its body timeout. Never less than the fake's body cap plus 64 KiB.
+    pub max_body_memory: usize,
     /// Time to send a request's headers, from the connection's start or the previous answer.
     pub header_timeout: Duration,
     /// Time to send a request's body, from its headers on: a stalled or trickling upload gets
@@ -38,6 +45,7 @@ impl Default for ServerLimits {
     fn default() -> Self {
         ServerLimits {
             max_connections: DEFAULT_MAX_CONNECTIONS,
+            max_body_memory: DEFAULT_MAX_BODY_MEMORY,
             header_timeout: DEFAULT_HEADER_TIMEOUT,
             body_timeout: DEFAULT_BODY_TIMEOUT,
             write_timeout: DEFAULT_WRITE_TIMEOUT,

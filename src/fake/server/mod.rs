@@ -25,8 +25,8 @@ use super::graph::FakeGraph;
 use accounting::Answered;
 
 pub use limits::{
-    DEFAULT_BODY_TIMEOUT, DEFAULT_HEADER_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DEFAULT_SHUTDOWN_GRACE,
-    DEFAULT_WRITE_TIMEOUT, ServerLimits,
+    DEFAULT_BODY_TIMEOUT, DEFAULT_HEADER_TIMEOUT, DEFAULT_MAX_BODY_MEMORY, DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_SHUTDOWN_GRACE, DEFAULT_WRITE_TIMEOUT, ServerLimits,
 };
 
 /// A [`FakeGraph`] served over HTTP/1.1 on a TCP socket, on the current tokio runtime. Unlike the
@@ -126,6 +126,12 @@ pub async fn serve(
     // Every connection's task, so that those still running after the grace can be ended.
     let mut tasks = JoinSet::new();
     let connections = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    // In KiB; room for at least one body at the cap.
+    let body_memory = limits
+        .max_body_memory
+        .max(fake.max_body_bytes() + 64 * 1024)
+        .div_ceil(1024);
+    let body_memory = Arc::new(Semaphore::new(body_memory.min(Semaphore::MAX_PERMITS)));
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
         // A client that opens a connection and sends nothing must not hold it forever.
@@ -152,8 +158,14 @@ pub async fn serve(
                     let mut stream = TimeoutStream::new(stream);
                     stream.set_write_timeout(Some(limits.write_timeout));
                     let (fake, answered) = (fake.clone(), answered.clone());
+                    let body_memory = Arc::clone(&body_memory);
                     let service = service_fn(move |request| {
-                        exchange::answer(fake.clone(), limits, answered.enter(), request)
+                        let turn = exchange::Turn {
+                            limits,
+                            answering: answered.enter(),
+                            body_memory: Arc::clone(&body_memory),
+                        };
+                        exchange::answer(fake.clone(), turn, request)
                     });
                     // hyper's own refusals (headers it cannot parse…) leave as Graph's envelope.
                     let stream = refusals::RefusalsAsGraph::new(Box::pin(stream));
