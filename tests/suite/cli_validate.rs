@@ -205,7 +205,7 @@ fn a_line_that_is_not_json_is_reported_on_its_line_without_its_content() {
         last_line(&stdout).contains("2 events in 1 batch (0 rejected)"),
         "{stdout}"
     );
-    assert!(last_line(&stdout).contains("1 line not JSON"), "{stdout}");
+    assert!(last_line(&stdout).contains("1 line not read"), "{stdout}");
 
     let out = capi(&["validate", path, "--now", &now(), "--format", "json"]);
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -458,4 +458,72 @@ fn send_and_validate_decide_the_input_alike() {
         stderr.contains("is not a JSON request body with a data array"),
         "{stderr}"
     );
+}
+
+#[test]
+fn a_line_past_the_cap_is_named_and_skipped_and_the_rest_is_validated() {
+    let mut input = ndjson(&[website_event("a")]);
+    input.extend_from_slice(b"{\"event_name\": \"");
+    input.extend(std::iter::repeat_n(b'x', 2 * 1024 * 1024));
+    input.extend_from_slice(b"\"}\n");
+    input.extend(ndjson(&[website_event("b")]));
+    let path = file("long-line.ndjson", &input);
+    let now = now();
+    let out = capi(&[
+        "validate",
+        path.to_str().unwrap(),
+        "--now",
+        &now,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["invalid_lines"][0]["line"], 2, "{doc}");
+    assert_eq!(doc["invalid_lines"][0]["rule"], Value::Null, "{doc}");
+    assert!(
+        doc["invalid_lines"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("longer than 1048576 bytes"),
+        "{doc}"
+    );
+    assert_eq!(doc["totals"]["events"], 2, "{doc}");
+    assert_eq!(doc["totals"]["invalid_lines"], 1, "{doc}");
+    assert_eq!(doc["accepted"], false);
+}
+
+#[test]
+fn findings_are_written_while_the_input_is_still_coming() {
+    use std::io::{Read, Write};
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_capi"))
+        .args(["validate", "-", "--input", "ndjson", "--now", &now()])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // A first batch of 1,000 events with unhashed emails, then the input stays open.
+    let events: Vec<Value> = (0..1_000).map(raw_email_event).collect();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(&ndjson(&events)).unwrap();
+    stdin.write_all(&ndjson(&[website_event("next")])).unwrap();
+    stdin.flush().unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut first = [0u8; 5];
+        let read = stdout.read_exact(&mut first).map(|()| first);
+        let _ = sender.send(read.map(|first| first.to_vec()));
+        let mut rest = Vec::new();
+        let _ = stdout.read_to_end(&mut rest);
+    });
+    let first = receiver
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("no finding written while the input was open")
+        .unwrap();
+    assert_eq!(first, b"LINE ");
+    drop(stdin);
+    assert_eq!(child.wait().unwrap().code(), Some(1));
 }

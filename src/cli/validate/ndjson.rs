@@ -7,37 +7,53 @@ use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
 
-use capi_kit::rules::{self, Context, MAX_EVENTS, Report, RuleId};
+use capi_kit::rules::{self, Context, MAX_EVENTS, RuleId};
 
-use super::{BadLine, Batch, Outcome, check_line};
-use crate::cli::input::{LineError, MAX_LINE_BYTES, NumberedLines, Shape};
+use super::check_line;
+use super::findings::{BadLine, Batch, Piece};
+use crate::cli::input::{LineError, MAX_LINE_BYTES, NumberedLines};
 
-/// One batch of good lines on its way to a worker: the request body built from them.
+/// One piece of input on its way to a worker: the request body built from up to 1,000 good lines
+/// (none when only unreadable lines were read), and the lines that could not be read meanwhile.
 struct Job {
-    /// Its place among the batches.
-    seq: usize,
     body: Vec<u8>,
     /// The input line of each event.
     lines: Vec<usize>,
+    bad: Vec<BadLine>,
 }
 
-/// A worker's answer for one batch.
-type Done = (usize, Vec<usize>, Report);
+/// A worker's answer for one job, with its place among the jobs.
+struct Done {
+    seq: usize,
+    piece: Piece,
+}
 
 /// The stack of a worker: the main thread's usual 8 MiB, for bodies nested as deep as serde_json
 /// reads (128 levels) through the typed read, the path-tracking read and the JSON Schema.
 const WORKER_STACK: usize = 8 << 20;
 
-/// Validates NDJSON events read from `input`. Memory holds at most the batches waiting for a worker
-/// (two per core), those being validated (one per core) and the one being filled, each about 2 MB
-/// of body, whatever the input's size.
-pub(super) fn validate(input: &mut NumberedLines, ctx: &Context) -> io::Result<Outcome> {
+/// Most unreadable lines a job gathers before it is handed on without its events (which go on
+/// filling the batch): memory stays bounded however many lines cannot be read.
+const MAX_BAD_LINES: usize = 1_000;
+
+/// Validates NDJSON events read from `input`, handing each piece of findings to `emit` in input
+/// order as soon as it and those before it are done. Memory holds at most the jobs waiting for a
+/// worker (two per core), those being validated (one per core), the one being filled and the
+/// finished ones waiting for an earlier one, each about 2 MB of body and its findings, whatever
+/// the input's size.
+pub(super) fn validate(
+    input: &mut NumberedLines,
+    ctx: &Context,
+    emit: &mut (dyn FnMut(Piece) -> io::Result<()> + Send),
+) -> io::Result<()> {
     let workers = thread::available_parallelism().map_or(1, |n| n.get());
-    let (jobs, job_queue) = mpsc::sync_channel::<Job>(workers * 2);
+    let (jobs, job_queue) = mpsc::sync_channel::<(usize, Job)>(workers * 2);
     // Shared by the workers alone: should they all stop, the queue closes and the reader stops too.
     let job_queue = Arc::new(Mutex::new(job_queue));
-    let (done, results) = mpsc::channel::<Done>();
-    let (read, batches) = thread::scope(|scope| {
+    // Bounded too: a collector slower than the workers (a slow writer) holds them up rather than
+    // letting finished reports pile up.
+    let (done, results) = mpsc::sync_channel::<Done>(workers * 2);
+    let (read, emitted) = thread::scope(|scope| {
         for _ in 0..workers {
             let done = done.clone();
             let job_queue = Arc::clone(&job_queue);
@@ -46,132 +62,155 @@ pub(super) fn validate(input: &mut NumberedLines, ctx: &Context) -> io::Result<O
                 .stack_size(WORKER_STACK)
                 .spawn_scoped(scope, move || work(&job_queue, &done, ctx));
             if let Err(err) = worker {
-                return (Err(err), Ok(Vec::new()));
+                return (Err(err), Ok(Ok((0, 0))));
             }
         }
         drop(done);
         drop(job_queue);
-        let collector = scope.spawn(move || in_order(results));
-        let read = read_batches(input, jobs);
+        let emit = &mut *emit;
+        let collector = scope.spawn(move || in_order(results, emit));
+        let read = read_jobs(input, jobs);
         // The reader has dropped its sender: the workers finish, then the collector.
         (read, collector.join())
     });
-    let (bad_lines, sent) = read?;
-    let mut batches = batches.map_err(|_| io::Error::other("a validation thread stopped"))?;
-    if sent == 0 && bad_lines.is_empty() {
-        // Nothing to send: what Graph would say to an empty batch.
+    read?;
+    let (batches, bad_lines) =
+        emitted.map_err(|_| io::Error::other("a validation thread stopped"))??;
+    if batches == 0 && bad_lines == 0 {
+        // Nothing at all: what Graph would say to an empty batch.
         let report = rules::report_bytes(br#"{"data":[]}"#, ctx);
-        batches.push(Batch::new(Vec::new(), report));
+        emit(Piece {
+            batch: Some(Batch::new(Vec::new(), report)),
+            bad_lines: Vec::new(),
+        })?;
     }
-    Ok(Outcome {
-        kind: Shape::Ndjson,
-        batches,
-        bad_lines,
-    })
+    Ok(())
 }
 
-/// A worker: validates batches until the reader is done.
-fn work(job_queue: &Mutex<Receiver<Job>>, done: &mpsc::Sender<Done>, ctx: &Context) {
+/// A worker: validates jobs until the reader is done.
+fn work(job_queue: &Mutex<Receiver<(usize, Job)>>, done: &SyncSender<Done>, ctx: &Context) {
     loop {
         // The lock is held only while waiting for the next job.
         let job = job_queue
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .recv();
-        let Ok(job) = job else {
+        let Ok((seq, job)) = job else {
             return;
         };
-        let report = rules::report_bytes(&job.body, ctx);
-        if done.send((job.seq, job.lines, report)).is_err() {
+        let batch = (!job.lines.is_empty())
+            .then(|| Batch::new(job.lines, rules::report_bytes(&job.body, ctx)));
+        let piece = Piece {
+            batch,
+            bad_lines: job.bad,
+        };
+        if done.send(Done { seq, piece }).is_err() {
             return;
         }
     }
 }
 
-/// The batches' reports in input order, as workers finish them in any order.
-fn in_order(results: Receiver<Done>) -> Vec<Batch> {
+/// Hands the pieces to `emit` in input order, as workers finish them in any order; the numbers of
+/// batches and of bad lines seen.
+fn in_order(
+    results: Receiver<Done>,
+    emit: &mut (dyn FnMut(Piece) -> io::Result<()> + Send),
+) -> io::Result<(usize, usize)> {
     let mut waiting = BTreeMap::new();
-    let mut batches = Vec::new();
-    for (seq, lines, report) in results {
-        waiting.insert(seq, (lines, report));
-        while let Some((lines, report)) = waiting.remove(&batches.len()) {
-            batches.push(Batch::new(lines, report));
+    let mut next = 0;
+    let (mut batches, mut bad_lines) = (0, 0);
+    for Done { seq, piece } in results {
+        waiting.insert(seq, piece);
+        while let Some(piece) = waiting.remove(&next) {
+            batches += usize::from(piece.batch.is_some());
+            bad_lines += piece.bad_lines.len();
+            emit(piece)?;
+            next += 1;
         }
     }
-    batches
+    Ok((batches, bad_lines))
 }
 
-/// Reads the input line by line: a line that is not JSON becomes a [`BadLine`], and every 1,000
-/// good lines become the body of one batch, sent to the workers. Returns the bad lines and the
-/// number of batches sent.
-fn read_batches(
-    input: &mut NumberedLines,
-    jobs: SyncSender<Job>,
-) -> io::Result<(Vec<BadLine>, usize)> {
-    let mut bad_lines = Vec::new();
+/// Reads the input line by line: a line that is not JSON (or too long) becomes a [`BadLine`], and
+/// every 1,000 good lines become the body of one batch, sent to the workers with the bad lines
+/// read meanwhile.
+fn read_jobs(input: &mut NumberedLines, jobs: SyncSender<(usize, Job)>) -> io::Result<()> {
     let mut sent = 0;
     let mut line = Vec::new();
-    let mut job = Job::new(0);
+    let mut job = Job::new();
+    let mut send = |job: Job| -> io::Result<()> {
+        jobs.send((sent, job.closed()))
+            .map_err(|_| io::Error::other("the validation threads stopped"))?;
+        sent += 1;
+        Ok(())
+    };
     while let Some(read) = input.next_line(&mut line, || {}) {
         let number = match read {
             Ok(number) => number,
             Err((number, LineError::TooLong)) => {
-                bad_lines.push(BadLine {
+                job.bad.push(BadLine {
                     line: number,
                     rule: None,
                     message: format!(
                         "Line {number} is longer than {MAX_LINE_BYTES} bytes; it was not read, and is left out of its batch."
                     ),
                 });
+                if job.bad.len() == MAX_BAD_LINES {
+                    send(job.take_bad())?;
+                }
                 continue;
             }
             Err((_, LineError::Io(error))) => return Err(error),
         };
         let text = line.trim_ascii();
         if let Err(problem) = check_line(text) {
-            bad_lines.push(BadLine {
+            job.bad.push(BadLine {
                 line: number,
                 rule: Some(RuleId::MalformedJson),
                 message: format!("Line {number} {problem}; it is left out of its batch."),
             });
+            if job.bad.len() == MAX_BAD_LINES {
+                send(job.take_bad())?;
+            }
             continue;
         }
         job.push(number, text);
         if job.lines.len() == MAX_EVENTS {
-            let next = Job::new(sent + 1);
-            if jobs
-                .send(std::mem::replace(&mut job, next).closed())
-                .is_err()
-            {
-                return Err(io::Error::other("the validation threads stopped"));
-            }
-            sent += 1;
+            send(std::mem::replace(&mut job, Job::new()))?;
         }
     }
-    if !job.lines.is_empty() {
-        if jobs.send(job.closed()).is_err() {
-            return Err(io::Error::other("the validation threads stopped"));
-        }
-        sent += 1;
+    if !job.lines.is_empty() || !job.bad.is_empty() {
+        send(job)?;
     }
-    Ok((bad_lines, sent))
+    Ok(())
 }
 
 impl Job {
-    /// An empty batch, numbered `seq`.
-    fn new(seq: usize) -> Self {
+    /// An empty job.
+    fn new() -> Self {
         let mut body = Vec::with_capacity(2 * 1024 * 1024);
         body.extend_from_slice(br#"{"data":["#);
         Job {
-            seq,
             body,
             lines: Vec::with_capacity(MAX_EVENTS),
+            bad: Vec::new(),
+        }
+    }
+
+    /// A job of only the bad lines gathered so far, taken out of this one.
+    fn take_bad(&mut self) -> Job {
+        Job {
+            body: Vec::new(),
+            lines: Vec::new(),
+            bad: std::mem::take(&mut self.bad),
         }
     }
 
     /// The job with its body closed, ready to validate.
     fn closed(mut self) -> Self {
-        self.body.extend_from_slice(b"]}");
+        if !self.lines.is_empty() {
+            self.body.extend_from_slice(b"]}");
+        }
         self
     }
 
