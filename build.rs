@@ -74,9 +74,7 @@ fn main() {
     read_wider_forms(&mut file, &wider);
     let code = prettyplease::unparse(&file);
     // The generated `Client::new` builds its reqwest client from `reqwest::ClientBuilder::new()`,
-    // which panics when no rustls provider is installed (the crate builds rustls on ring with none
-    // installed by default): start it from capi-kit's builder, which installs ring and follows no
-    // redirects.
+    // which follows redirects: start it from capi-kit's builder, which follows none.
     let builder = "reqwest::ClientBuilder::new()";
     assert!(
         code.contains(builder),

@@ -88,6 +88,19 @@ pub(crate) fn open(path: &Path, forced: Option<Shape>) -> Result<Opened, InputEr
     } else {
         Box::new(std::fs::File::open(path).map_err(io_error)?)
     };
+    from_reader(name, source, forced)
+}
+
+/// [`open`] of a reader already open, named `name` in errors.
+pub(crate) fn from_reader(
+    name: String,
+    source: Box<dyn Read + Send>,
+    forced: Option<Shape>,
+) -> Result<Opened, InputError> {
+    let io_error = |source| InputError::Io {
+        name: name.clone(),
+        source,
+    };
     let mut raw = BufReader::with_capacity(1 << 16, source);
     let (shape, start) = match forced {
         Some(shape) => (shape, Vec::new()),

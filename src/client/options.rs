@@ -47,8 +47,8 @@ impl ClientOptions {
         }
     }
 
-    /// Builds the generated client on [`http_builder`](super::http_builder) (rustls on ring, no
-    /// redirects). Fails only if the TLS backend cannot be initialised.
+    /// Builds the generated client on [`http_builder`](super::http_builder) (no redirects). Fails
+    /// only if the TLS backend cannot be initialised.
     pub fn build(&self) -> Result<Client, reqwest::Error> {
         let http = super::http_builder()
             .connect_timeout(self.connect_timeout)
