@@ -40,7 +40,10 @@ fuzz_target!(|bytes: &[u8]| {
             Err((_, LineError::Io(error))) => panic!("in memory: {error}"),
         };
         assert!(number > last, "line {number} after line {last}");
-        assert!(number <= newlines + 1, "line {number} of {newlines} newlines");
+        assert!(
+            number <= newlines + 1,
+            "line {number} of {newlines} newlines"
+        );
         last = number;
     }
 });

@@ -18,12 +18,19 @@ fuzz_target!(|input: &[u8]| {
     let Ok(normalized) = normalizer.normalize(field, value) else {
         return;
     };
-    let (first, hashed) = (normalized.as_str().to_owned(), normalized.is_already_hashed());
+    let (first, hashed) = (
+        normalized.as_str().to_owned(),
+        normalized.is_already_hashed(),
+    );
     let again = normalizer
         .normalize(field, &first)
         .unwrap_or_else(|error| panic!("{field:?}: a normalized value is refused: {error}"));
     if !hashed {
-        assert_eq!(again.as_str(), first, "{field:?}: normalizing is not idempotent");
+        assert_eq!(
+            again.as_str(),
+            first,
+            "{field:?}: normalizing is not idempotent"
+        );
     }
     let _ = normalizer.hash(field, value);
 });
