@@ -29,9 +29,25 @@ fn event(i: usize, padding: usize) -> ServerEvent {
     .unwrap()
 }
 
+/// What a hostile target does once it has read a request.
+#[derive(Clone)]
+enum Behaviour {
+    /// Writes this whole HTTP/1.1 response and closes (an empty one: never answers).
+    Answer(Vec<u8>),
+    /// Writes this response a byte every 500 ms.
+    Trickle(Vec<u8>),
+    /// Writes the first half of this response, then resets the connection.
+    ResetHalfway(Vec<u8>),
+}
+
 /// A target that answers every request with `answer` (a whole HTTP/1.1 response, written after
 /// the request's head and body are read), or never answers when `answer` is empty. Counts requests.
 async fn target(answer: Vec<u8>) -> (String, Arc<AtomicUsize>) {
+    hostile(Behaviour::Answer(answer)).await
+}
+
+/// A target that behaves as `behaviour` after reading each request. Counts requests.
+async fn hostile(behaviour: Behaviour) -> (String, Arc<AtomicUsize>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let requests = Arc::new(AtomicUsize::new(0));
@@ -41,7 +57,7 @@ async fn target(answer: Vec<u8>) -> (String, Arc<AtomicUsize>) {
             let Ok((mut stream, _)) = listener.accept().await else {
                 return;
             };
-            let answer = answer.clone();
+            let behaviour = behaviour.clone();
             let counted = Arc::clone(&counted);
             tokio::spawn(async move {
                 let mut seen = Vec::new();
@@ -72,11 +88,28 @@ async fn target(answer: Vec<u8>) -> (String, Arc<AtomicUsize>) {
                     }
                 }
                 counted.fetch_add(1, Ordering::SeqCst);
-                if answer.is_empty() {
-                    tokio::time::sleep(Duration::from_secs(3600)).await;
+                match behaviour {
+                    Behaviour::Answer(answer) if answer.is_empty() => {
+                        tokio::time::sleep(Duration::from_secs(3600)).await;
+                    }
+                    Behaviour::Answer(answer) => {
+                        let _ = stream.write_all(&answer).await;
+                        let _ = stream.shutdown().await;
+                    }
+                    Behaviour::Trickle(answer) => {
+                        for byte in answer {
+                            if stream.write_all(&[byte]).await.is_err() {
+                                return;
+                            }
+                            tokio::time::sleep(Duration::from_millis(500)).await;
+                        }
+                    }
+                    Behaviour::ResetHalfway(answer) => {
+                        let _ = stream.write_all(&answer[..answer.len() / 2]).await;
+                        let _ = stream.set_linger(Some(Duration::ZERO));
+                        drop(stream);
+                    }
                 }
-                let _ = stream.write_all(&answer).await;
-                let _ = stream.shutdown().await;
             });
         }
     });
@@ -233,4 +266,60 @@ async fn batches_close_at_the_byte_limit_so_large_events_are_accepted() {
     assert_eq!(report.accepted(), 1_000);
     assert_eq!(report.batches.len(), 2, "{report:#}");
     assert_eq!(fake.events(PIXEL).len(), 1_000);
+}
+
+#[tokio::test]
+async fn a_trickle_a_reset_halfway_and_a_tls_error_leave_events_not_delivered_after_retries() {
+    let answer = response(
+        "200 OK",
+        "application/json",
+        "",
+        br#"{"events_received": 1, "messages": [], "fbtrace_id": "x"}"#,
+    );
+    let (trickle, trickled) = hostile(Behaviour::Trickle(answer.clone())).await;
+    let (reset, resets) = hostile(Behaviour::ResetHalfway(answer)).await;
+    // A plain HTTP server asked for TLS: the handshake fails.
+    let (plain, _) = target(response("200 OK", "text/plain", "", b"hello")).await;
+    let tls = plain.replace("http://", "https://");
+    for (url, counter, words) in [
+        (trickle, Some(trickled), "transport error"),
+        (reset, Some(resets), "transport error"),
+        (tls, None, "transport error"),
+    ] {
+        let mut options = ClientOptions::new(&url);
+        options.request_timeout = Duration::from_secs(2);
+        options.connect_timeout = Duration::from_secs(2);
+        let started = Instant::now();
+        let report = EventSender::builder(PIXEL, AccessToken::new(TOKEN))
+            .connection(options)
+            .retry(RetryPolicy {
+                max_attempts: 2,
+                initial_backoff: Duration::from_millis(5),
+                max_backoff: Duration::from_millis(20),
+                deadline: Duration::from_secs(30),
+            })
+            .build()
+            .unwrap()
+            .send(vec![event(0, 0)])
+            .await;
+        assert!(report.accounts_for_every_event(), "{report:?}");
+        assert_eq!(report.not_delivered.len(), 1, "{url}: {report:#}");
+        assert_eq!(report.not_delivered[0].attempts, 2, "{url}: {report:#}");
+        assert!(
+            report.not_delivered[0].last_error.contains(words),
+            "{url}: {report:#}"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{url}: {:?}",
+            started.elapsed()
+        );
+        if let Some(counter) = counter {
+            assert_eq!(
+                counter.load(Ordering::SeqCst),
+                2,
+                "{url}: transient, so retried once"
+            );
+        }
+    }
 }
