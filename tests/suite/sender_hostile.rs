@@ -106,7 +106,7 @@ async fn hostile(behaviour: Behaviour) -> (String, Arc<AtomicUsize>) {
                     }
                     Behaviour::ResetHalfway(answer) => {
                         let _ = stream.write_all(&answer[..answer.len() / 2]).await;
-                        let _ = stream.set_linger(Some(Duration::ZERO));
+                        let _ = stream.set_zero_linger();
                         drop(stream);
                     }
                 }
