@@ -10,6 +10,7 @@ mod hash;
 mod input;
 mod send;
 mod serve;
+mod spool;
 mod validate;
 
 /// Tooling for Meta's Conversions API events edge (`POST /{api_version}/{pixel_id}/events`).

@@ -1,10 +1,18 @@
 //! What became of every input line: problems met while reading, the line of each event handed to
 //! the sender, and the sender's report mapped back to those lines.
 
+use std::io;
+
 use capi_kit::sender::{DeliveryReport, Rejection};
+use serde::{Deserialize, Serialize};
+
+use crate::cli::spool::Spool;
+
+/// Most problems of one kind kept for standard error; the report file has them all.
+pub(super) const SHOWN: usize = 20;
 
 /// A line the sender never saw, or an event it made but will not send, for the report.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(super) struct LineProblem {
     /// The input line (for a request body, the event's 1-based position in `data`).
     pub(super) line: usize,
@@ -14,11 +22,69 @@ pub(super) struct LineProblem {
     pub(super) message: String,
 }
 
+/// The problems met while reading (lines that are not events, values `--hash-pii` refused), in
+/// line order: the first [`SHOWN`] kept for standard error, all counted, and all written to a spool
+/// when a report file wants them, so memory stays flat however many lines are bad.
+#[derive(Debug, Default)]
+pub(super) struct ReaderProblems {
+    first: Vec<LineProblem>,
+    count: usize,
+    spool: Option<Spool>,
+    spool_error: Option<String>,
+}
+
+impl ReaderProblems {
+    /// Problems that are also spooled, for a report file.
+    pub(super) fn spooled() -> io::Result<Self> {
+        Ok(ReaderProblems {
+            spool: Some(Spool::create()?),
+            ..ReaderProblems::default()
+        })
+    }
+
+    /// Records the next problem (the reader meets them in line order).
+    pub(super) fn push(&mut self, problem: LineProblem) {
+        self.count += 1;
+        if let Some(spool) = &mut self.spool
+            && self.spool_error.is_none()
+            && let Err(error) = spool.push(&problem)
+        {
+            self.spool_error = Some(error.to_string());
+        }
+        if self.first.len() < SHOWN {
+            self.first.push(problem);
+        }
+    }
+
+    /// How many there were.
+    pub(super) fn len(&self) -> usize {
+        self.count
+    }
+
+    /// The first [`SHOWN`] of them.
+    pub(super) fn first(&self) -> &[LineProblem] {
+        &self.first
+    }
+
+    /// Every one of them, in line order (when spooled; else the first ones).
+    pub(super) fn all(
+        &mut self,
+    ) -> io::Result<Box<dyn Iterator<Item = io::Result<LineProblem>> + '_>> {
+        if let Some(error) = &self.spool_error {
+            return Err(io::Error::other(error.clone()));
+        }
+        match &mut self.spool {
+            Some(spool) => Ok(Box::new(spool.items()?)),
+            None => Ok(Box::new(self.first.iter().cloned().map(Ok))),
+        }
+    }
+}
+
 /// Kept while events are read and sent: every problem on the way with its line, and the line of
 /// each event handed on, so the sender's positions map back to lines.
 #[derive(Debug, Default)]
 pub(super) struct Lines {
-    pub(super) problems: Vec<LineProblem>,
+    pub(super) problems: ReaderProblems,
     /// The input line of the sender's event `i`, at index `i`.
     pub(super) event_lines: Vec<usize>,
     /// Things to tell the user (a value left out, a body member not sent).
@@ -31,9 +97,10 @@ impl Lines {
         self.event_lines.get(index).copied().unwrap_or(0)
     }
 
-    /// Every line not accepted, from the reader's problems and the sender's report, in line order.
+    /// The lines the sender did not accept (rejected or not delivered), in line order; the
+    /// reader's problems are [`Lines::problems`].
     pub(super) fn not_accepted(&self, report: &DeliveryReport) -> Vec<LineProblem> {
-        let mut problems = self.problems.clone();
+        let mut problems = Vec::new();
         for rejected in &report.rejected {
             // A rule's id is a column of its own; any other reason prints whole.
             let (rule, message) = match &rejected.reason {
@@ -97,7 +164,7 @@ mod tests {
     #[test]
     fn the_senders_positions_map_back_to_input_lines_in_line_order() {
         let lines = Lines {
-            problems: vec![problem(4, "not JSON (column 1)")],
+            problems: ReaderProblems::default(),
             event_lines: vec![2, 3, 7],
             warnings: Vec::new(),
         };
@@ -121,16 +188,31 @@ mod tests {
             .iter()
             .map(|p| (p.line, p.event_id.as_deref()))
             .collect();
-        assert_eq!(placed, [(2, None), (4, None), (7, Some("e-7"))]);
+        assert_eq!(placed, [(2, None), (7, Some("e-7"))]);
         assert!(
             problems[0]
                 .message
                 .starts_with("not delivered after 5 attempts")
         );
         assert!(
-            problems[2].message.contains("a NaN"),
+            problems[1].message.contains("a NaN"),
             "{}",
-            problems[2].message
+            problems[1].message
         );
+    }
+
+    #[test]
+    fn reader_problems_keep_the_first_few_and_spool_them_all() {
+        let mut problems = ReaderProblems::spooled().unwrap();
+        for line in 1..=1000 {
+            problems.push(problem(line, "not JSON (column 1)"));
+        }
+        assert_eq!(problems.len(), 1000);
+        assert_eq!(problems.first().len(), SHOWN);
+        let all: Vec<usize> = problems.all().unwrap().map(|p| p.unwrap().line).collect();
+        assert_eq!(all, (1..=1000).collect::<Vec<_>>());
+        let mut unspooled = ReaderProblems::default();
+        unspooled.push(problem(3, "x"));
+        assert_eq!(unspooled.all().unwrap().count(), 1);
     }
 }

@@ -81,9 +81,13 @@ mod tests {
         let mut bad = event(serde_json::json!({"em": "nobody-at-nowhere"}));
         assert!(!hashing.hash(4, &mut bad, &mut lines));
         assert_eq!(lines.problems.len(), 1);
-        assert_eq!(lines.problems[0].line, 4);
-        assert_eq!(lines.problems[0].event_id.as_deref(), Some("e-1"));
-        assert!(!lines.problems[0].message.contains("nobody-at-nowhere"));
+        assert_eq!(lines.problems.first()[0].line, 4);
+        assert_eq!(lines.problems.first()[0].event_id.as_deref(), Some("e-1"));
+        assert!(
+            !lines.problems.first()[0]
+                .message
+                .contains("nobody-at-nowhere")
+        );
     }
 
     #[test]
@@ -92,7 +96,7 @@ mod tests {
         let mut hashing = Hashing::new(true);
         let mut bad = event(serde_json::json!({"em": "nobody-at-nowhere", "external_id": "x"}));
         assert!(hashing.hash(7, &mut bad, &mut lines));
-        assert!(lines.problems.is_empty());
+        assert_eq!(lines.problems.len(), 0);
         assert_eq!(lines.warnings.len(), 1);
         assert!(
             lines.warnings[0].starts_with("line 7: "),

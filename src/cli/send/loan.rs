@@ -160,7 +160,7 @@ mod tests {
         assert_eq!(ids, ["a", "b"]);
         let lines = lines.into_inner();
         assert_eq!(lines.event_lines, [1, 3]);
-        assert_eq!(lines.problems, [problem]);
+        assert_eq!(lines.problems.first(), [problem]);
         assert_eq!(lines.warnings, ["a warning"]);
         // Every event made its way back to be freed by the reading thread.
         let returned: usize = given_back.try_iter().map(|done| done.len()).sum();

@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use capi_kit::sender::DeliveryReport;
 
-use self::accounting::Lines;
+use self::accounting::{Lines, ReaderProblems};
 pub(crate) use self::args::SendArgs;
 use self::hashing::Hashing;
 use self::loan::Received;
@@ -43,7 +43,16 @@ fn send(args: SendArgs) -> Result<ExitCode, String> {
     let token = args.token(read_env)?;
     let mut builder = args.sender_builder(token, args.app_secret(read_env))?;
     let input = input::open(&args.file, None).map_err(|e| e.to_string())?;
-    let lines = RefCell::new(Lines::default());
+    // With a report file, every problem the reader meets waits in a spool for it.
+    let problems = match &args.report {
+        Some(_) => ReaderProblems::spooled()
+            .map_err(|e| format!("cannot create a temporary file for --report: {e}"))?,
+        None => ReaderProblems::default(),
+    };
+    let lines = RefCell::new(Lines {
+        problems,
+        ..Lines::default()
+    });
     let progress = progress_bar();
     // At most 4 chunks waiting (1,024 events), so memory stays flat whatever the input size.
     let (out, items) = std::sync::mpsc::sync_channel(4);
@@ -86,20 +95,23 @@ fn send(args: SendArgs) -> Result<ExitCode, String> {
         reader_thread
             .join()
             .map_err(|_| "the thread reading the input failed".to_owned())?;
-        let lines = lines.into_inner();
+        let mut lines = lines.into_inner();
         let report = DeliveryReport {
             submitted: lines.event_lines.len(),
             rejected,
             ..DeliveryReport::default()
         };
-        let problems = lines.not_accepted(&report);
-        summary::tell(&problems, &[], &lines.warnings, args.report.as_deref())?;
+        let sender_problems = lines.not_accepted(&report);
+        let problems = summary::tell(
+            &mut lines.problems,
+            &sender_problems,
+            &[],
+            &lines.warnings,
+            args.report.as_deref(),
+        )?;
         let would_send = lines.event_lines.len() - report.rejected.len();
-        eprintln!(
-            "{}",
-            summary::dry_run_line(requests, would_send, problems.len())
-        );
-        return Ok(exit(problems.is_empty()));
+        eprintln!("{}", summary::dry_run_line(requests, would_send, problems));
+        return Ok(exit(problems == 0));
     }
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -113,17 +125,18 @@ fn send(args: SendArgs) -> Result<ExitCode, String> {
     reader_thread
         .join()
         .map_err(|_| "the thread reading the input failed".to_owned())?;
-    let lines = lines.into_inner();
-    let problems = lines.not_accepted(&report);
+    let mut lines = lines.into_inner();
+    let sender_problems = lines.not_accepted(&report);
     let rule_warnings = lines.rule_warnings(&report);
-    summary::tell(
-        &problems,
+    let problems = summary::tell(
+        &mut lines.problems,
+        &sender_problems,
         &rule_warnings,
         &lines.warnings,
         args.report.as_deref(),
     )?;
-    println!("{}", summary::last_line(&report, problems.len()));
-    Ok(exit(problems.is_empty() && report.all_accepted()))
+    println!("{}", summary::last_line(&report, problems));
+    Ok(exit(problems == 0 && report.all_accepted()))
 }
 
 fn exit(ok: bool) -> ExitCode {

@@ -1,15 +1,12 @@
 //! What `capi send` tells: lines not accepted and warnings on standard error (at most 20 of each),
 //! the `--report` file, and the last line on standard output.
 
+use std::io::{BufWriter, Write};
 use std::path::Path;
 
 use capi_kit::sender::DeliveryReport;
-use serde_json::json;
 
-use super::accounting::LineProblem;
-
-/// Most lines of one kind printed on standard error; the report file has them all.
-const SHOWN: usize = 20;
+use super::accounting::{LineProblem, ReaderProblems, SHOWN};
 
 /// `capi send: line 3 (event_id o-1) [rule]: {prefix}{message}`.
 fn line_text(item: &LineProblem, prefix: &str) -> String {
@@ -29,63 +26,113 @@ fn line_text(item: &LineProblem, prefix: &str) -> String {
     )
 }
 
-/// The lines to print for `items`: at most [`SHOWN`], then how many more `rest` there are.
-fn shown_lines(items: &[LineProblem], prefix: &str, rest: &str) -> Vec<String> {
+/// The lines to print for `items` (the first of `total`): at most [`SHOWN`], then how many more
+/// `rest` there are.
+fn shown_lines<'a>(
+    items: impl IntoIterator<Item = &'a LineProblem>,
+    total: usize,
+    prefix: &str,
+    rest: &str,
+) -> Vec<String> {
     let mut lines: Vec<String> = items
-        .iter()
+        .into_iter()
         .take(SHOWN)
         .map(|i| line_text(i, prefix))
         .collect();
-    if items.len() > SHOWN {
-        lines.push(format!(
-            "capi send: … and {} more {rest}",
-            items.len() - SHOWN
-        ));
+    if total > SHOWN {
+        lines.push(format!("capi send: … and {} more {rest}", total - SHOWN));
     }
     lines
 }
 
-/// The `--report` document: every line not accepted and every warning.
-fn report_document(problems: &[LineProblem], rule_warnings: &[LineProblem]) -> serde_json::Value {
-    let lines = |items: &[LineProblem]| {
-        items
-            .iter()
-            .map(|p| {
-                json!({
-                    "line": p.line, "event_id": p.event_id, "rule": p.rule, "message": p.message,
-                })
-            })
-            .collect::<Vec<_>>()
-    };
-    json!({
-        "not_accepted": lines(problems),
-        "warnings": lines(rule_warnings),
+/// Two lists in line order merged into one, in line order (the first list's first on a tie).
+fn merged<T, E>(
+    first: impl Iterator<Item = Result<T, E>>,
+    second: impl Iterator<Item = T>,
+    line: impl Fn(&T) -> usize,
+) -> impl Iterator<Item = Result<T, E>> {
+    let mut first = first.peekable();
+    let mut second = second.peekable();
+    std::iter::from_fn(move || match (first.peek(), second.peek()) {
+        (Some(Ok(a)), Some(b)) if line(b) < line(a) => second.next().map(Ok),
+        (Some(_), _) => first.next(),
+        (None, Some(_)) => second.next().map(Ok),
+        (None, None) => None,
     })
 }
 
-/// Problems and warnings to standard error, and to `report_file` when given.
+/// Writes the `--report` document to `path`: every line not accepted (the reader's problems read
+/// back from their spool, merged with the sender's) and every warning, each one line of JSON.
+fn write_report(
+    path: &Path,
+    reader: &mut ReaderProblems,
+    sender: &[LineProblem],
+    rule_warnings: &[LineProblem],
+) -> std::io::Result<()> {
+    let mut out = BufWriter::new(std::fs::File::create(path)?);
+    out.write_all(b"{\n  \"not_accepted\": [")?;
+    let mut first = true;
+    for problem in merged(reader.all()?, sender.iter().cloned(), |p: &LineProblem| {
+        p.line
+    }) {
+        out.write_all(if first { b"\n    " } else { b",\n    " })?;
+        serde_json::to_writer(&mut out, &problem?)?;
+        first = false;
+    }
+    out.write_all(if first {
+        b"],\n  \"warnings\": ["
+    } else {
+        b"\n  ],\n  \"warnings\": ["
+    })?;
+    for (n, warning) in rule_warnings.iter().enumerate() {
+        out.write_all(if n == 0 { b"\n    " } else { b",\n    " })?;
+        serde_json::to_writer(&mut out, warning)?;
+    }
+    out.write_all(if rule_warnings.is_empty() {
+        b"]\n}\n"
+    } else {
+        b"\n  ]\n}\n"
+    })?;
+    out.flush()
+}
+
+/// Problems and warnings to standard error (the first [`SHOWN`] of each), and all of them to
+/// `report_file` when given; the number of lines not accepted.
 pub(super) fn tell(
-    problems: &[LineProblem],
+    reader: &mut ReaderProblems,
+    sender: &[LineProblem],
     rule_warnings: &[LineProblem],
     warnings: &[String],
     report_file: Option<&Path>,
-) -> Result<(), String> {
+) -> Result<usize, String> {
     for warning in warnings {
         eprintln!("capi send: {warning}");
     }
-    for line in shown_lines(rule_warnings, "warning (sent): ", "lines with warnings") {
+    for line in shown_lines(
+        rule_warnings,
+        rule_warnings.len(),
+        "warning (sent): ",
+        "lines with warnings",
+    ) {
         eprintln!("{line}");
     }
-    for line in shown_lines(problems, "", "lines not accepted") {
+    let total = reader.len() + sender.len();
+    let first: Vec<LineProblem> = merged(
+        reader.first().iter().cloned().map(Ok::<_, ()>),
+        sender.iter().take(SHOWN).cloned(),
+        |p: &LineProblem| p.line,
+    )
+    .filter_map(Result::ok)
+    .take(SHOWN)
+    .collect();
+    for line in shown_lines(&first, total, "", "lines not accepted") {
         eprintln!("{line}");
     }
     if let Some(path) = report_file {
-        let document = report_document(problems, rule_warnings);
-        let text = serde_json::to_string_pretty(&document).map_err(|e| e.to_string())?;
-        std::fs::write(path, text + "\n")
+        write_report(path, reader, sender, rule_warnings)
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
-    Ok(())
+    Ok(total)
 }
 
 /// The last line of a send: `3 accepted, 1 rejected, 0 not delivered (1 accepted request)`.
@@ -141,7 +188,7 @@ mod tests {
     #[test]
     fn at_most_twenty_lines_then_a_count_of_the_rest() {
         let items: Vec<LineProblem> = (1..=23).map(problem).collect();
-        let lines = shown_lines(&items, "", "lines not accepted");
+        let lines = shown_lines(&items, items.len(), "", "lines not accepted");
         assert_eq!(lines.len(), 21);
         assert_eq!(
             lines[0],
@@ -173,9 +220,25 @@ mod tests {
     }
 
     #[test]
-    fn the_report_file_lists_every_line_and_warning() {
-        let document = report_document(&[problem(2)], &[problem(5)]);
-        assert_eq!(document["not_accepted"][0]["line"], 2);
+    fn the_report_file_merges_the_readers_and_the_senders_lines_in_order() {
+        let mut reader = ReaderProblems::spooled().unwrap();
+        for line in [1, 4, 9] {
+            reader.push(problem(line));
+        }
+        let sender = [problem(2), problem(4), problem(12)];
+        let path =
+            std::env::temp_dir().join(format!("capi-send-report-{}.json", std::process::id()));
+        write_report(&path, &mut reader, &sender, &[problem(5)]).unwrap();
+        let document: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        let lines: Vec<u64> = document["not_accepted"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["line"].as_u64().unwrap())
+            .collect();
+        assert_eq!(lines, [1, 2, 4, 4, 9, 12]);
         assert_eq!(document["not_accepted"][0]["rule"], "event_name.required");
         assert_eq!(document["warnings"][0]["event_id"], "e-5");
     }

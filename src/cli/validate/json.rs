@@ -2,15 +2,14 @@
 //! lines that could not be read, listed after the requests, wait in a temporary file meanwhile, so
 //! memory grows with neither the requests nor those lines.
 
-use std::fs::{self, File};
-use std::io::{self, BufRead, BufReader, BufWriter, Seek, Write};
-use std::path::PathBuf;
+use std::io::{self, Write};
 
 use capi_kit::rules::{self, BlamePath, Context, RuleId};
 use serde::Serialize;
 
 use super::findings::{Batch, Piece, Totals, shape_name, standing_of};
 use crate::cli::input::Shape;
+use crate::cli::spool::Spool;
 
 /// Writes the document as pieces come.
 pub(super) struct JsonDocument<W: Write> {
@@ -20,49 +19,6 @@ pub(super) struct JsonDocument<W: Write> {
     requests: usize,
     /// The unreadable lines, one JSON object per line, until the requests are all written.
     spool: Option<Spool>,
-}
-
-/// A temporary file, removed when dropped.
-struct Spool {
-    path: PathBuf,
-    file: BufWriter<File>,
-    lines: usize,
-}
-
-impl Drop for Spool {
-    fn drop(&mut self) {
-        let _ = fs::remove_file(&self.path);
-    }
-}
-
-impl Spool {
-    fn create() -> io::Result<Spool> {
-        let dir = std::env::temp_dir();
-        for attempt in 0..100u32 {
-            let path = dir.join(format!(
-                "capi-validate-{}-{}-{attempt}.jsonl",
-                std::process::id(),
-                fastrand::u32(..)
-            ));
-            match File::options()
-                .read(true)
-                .write(true)
-                .create_new(true)
-                .open(&path)
-            {
-                Ok(file) => {
-                    return Ok(Spool {
-                        path,
-                        file: BufWriter::new(file),
-                        lines: 0,
-                    });
-                }
-                Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {}
-                Err(error) => return Err(error),
-            }
-        }
-        Err(io::Error::other("cannot create a temporary file"))
-    }
 }
 
 impl<W: Write> JsonDocument<W> {
@@ -100,9 +56,7 @@ impl<W: Write> JsonDocument<W> {
         }
         if let Some(spool) = &mut self.spool {
             for bad in &piece.bad_lines {
-                serde_json::to_writer(&mut spool.file, bad).map_err(io::Error::other)?;
-                spool.file.write_all(b"\n")?;
-                spool.lines += 1;
+                spool.push(bad)?;
             }
         }
         Ok(())
@@ -114,11 +68,8 @@ impl<W: Write> JsonDocument<W> {
             .write_all(if self.requests == 0 { b"]" } else { b"\n  ]" })?;
         if let Some(mut spool) = self.spool.take() {
             self.out.write_all(b",\n  \"invalid_lines\": [")?;
-            spool.file.flush()?;
-            let file = spool.file.get_mut();
-            file.rewind()?;
             let mut first = true;
-            for line in BufReader::new(file).lines().take(spool.lines) {
+            for line in spool.texts()? {
                 self.out
                     .write_all(if first { b"\n    " } else { b",\n    " })?;
                 self.out.write_all(line?.as_bytes())?;
