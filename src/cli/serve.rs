@@ -25,9 +25,14 @@ use super::exit::EXIT_USAGE;
 /// 200 with `events_received`, or Graph's error envelope with code, subcode and blame path.
 /// Accepted events are kept 48 hours by the fake's clock (at most --max-events and
 /// --max-store-bytes) with Graph's
-/// deduplication, and can be read back under `/_fake/` (see the README: `/_fake/ready`,
-/// `/_fake/pixels/{id}/events`, `/_fake/test_events/{code}`, `/_fake/stats`, `/_fake/faults`, `/_fake/clock`,
-/// `/_fake/reset`).
+/// deduplication, and can be read back under `/_fake/` (`GET /_fake/` lists the routes:
+/// `/_fake/ready`, `/_fake/pixels/{id}/events`, `/_fake/test_events/{code}`, `/_fake/stats`,
+/// `/_fake/faults`, `/_fake/clock`, `/_fake/reset`…). With CAPI_CONTROL_TOKEN set, those routes
+/// want it in the `x-capi-control-token` header.
+///
+/// Limits keep one client from taking the server's memory or its other clients' turns (the README's
+/// "Reliability" section gives the memory ceiling they add up to): connections, time to send a
+/// request and to read an answer, bytes of bodies held at once, bytes of events held.
 ///
 /// The first line on standard output is the base URL it listens on (`http://127.0.0.1:4010`);
 /// logs go to standard error and never contain tokens, query strings or bodies. Stops cleanly on
