@@ -44,6 +44,19 @@ fn parse_answer(raw: &[u8]) -> (u16, String, Value) {
     )
 }
 
+/// Waits until `fake` has drawn a fault for a request to the events edge: the request is read and
+/// being answered.
+async fn wait_until_held(fake: &FakeGraph) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while fake.fault_report().requests == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the request never arrived"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
 fn events_request_head(length: usize) -> String {
     format!(
         "POST /v26.0/{PIXEL}/events?access_token={TOKEN} HTTP/1.1\r\nhost: x\r\n\
@@ -245,7 +258,8 @@ async fn shutdown_answers_what_finishes_within_the_grace_and_counts_what_it_cut(
             tokio::spawn(
                 async move { crate::support::fixtures::post_json_result(&url, &body).await },
             );
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        // Shut down only once the server holds the request (its fault was drawn).
+        wait_until_held(&fake).await;
         let stopped = server.shutdown().await;
         assert_eq!(
             stopped.requests_cut, cut,
@@ -314,7 +328,7 @@ async fn past_the_body_memory_a_body_waits_and_then_gets_graph_s_transient_error
             crate::support::fixtures::post_json_result(&url, &json!({ "data": big })).await
         })
     };
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    wait_until_held(&fake).await;
     // Another's 300 KB body finds no room: it waits, then gets Graph's transient error.
     let mut waiting = TcpStream::connect(server.local_addr()).await.unwrap();
     waiting
