@@ -107,22 +107,28 @@ fn serves_graph_answers_on_a_loopback_port_and_stops_on_sigterm() {
     }
 }
 
-#[test]
-fn sigint_lets_a_request_in_flight_finish() {
-    let served = Served::start(&["--log-format", "json"]);
-    let url = served.url.clone();
+/// Posts one event to the `capi serve` at `url` with a `slow` fault of `slow_ms` queued before it,
+/// and returns once the server holds the request (its fault drawn): the thread waiting for the
+/// answer.
+fn hold_a_slow_request(
+    url: &str,
+    slow_ms: u64,
+    event_id: &str,
+) -> thread::JoinHandle<Result<(u16, Value), reqwest::Error>> {
     let rt = runtime();
     rt.block_on(async {
         let queued = post_json(
             &format!("{url}/_fake/faults"),
-            &json!({"next": ["slow"], "slow_ms": 1500}),
+            &json!({"next": ["slow"], "slow_ms": slow_ms}),
         )
         .await;
         assert_eq!(queued.0, 200, "{queued:?}");
     });
     let events = format!("{url}/v26.0/{PIXEL}/events?access_token=any");
-    let in_flight = thread::spawn(move || runtime().block_on(post_json(&events, &lead("slow"))));
-    // Signal only once the server holds the request (its slow fault was drawn).
+    let body = lead(event_id);
+    let in_flight = thread::spawn(move || {
+        runtime().block_on(crate::support::fixtures::post_json_result(&events, &body))
+    });
     rt.block_on(async {
         let deadline = Instant::now() + Duration::from_secs(10);
         while get_json(&format!("{url}/_fake/faults")).await["requests"] != 1 {
@@ -133,8 +139,15 @@ fn sigint_lets_a_request_in_flight_finish() {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
     });
+    in_flight
+}
+
+#[test]
+fn sigint_lets_a_request_in_flight_finish() {
+    let served = Served::start(&["--log-format", "json"]);
+    let in_flight = hold_a_slow_request(&served.url, 1500, "slow");
     served.signal("INT");
-    let (status, answer) = in_flight.join().unwrap();
+    let (status, answer) = in_flight.join().unwrap().expect("an answer");
     assert_eq!(status, 200, "the request in flight was cut: {answer}");
     let (exit, logs) = served.wait();
     assert!(exit.success(), "{exit}: {logs}");
@@ -216,33 +229,7 @@ fn bad_options_and_a_busy_port_exit_2_with_a_reason() {
 #[test]
 fn a_request_cut_at_shutdown_makes_the_exit_status_1() {
     let served = Served::start(&["--shutdown-grace", "0"]);
-    let url = served.url.clone();
-    let rt = runtime();
-    rt.block_on(async {
-        let queued = post_json(
-            &format!("{url}/_fake/faults"),
-            &json!({"next": ["slow"], "slow_ms": 5000}),
-        )
-        .await;
-        assert_eq!(queued.0, 200, "{queued:?}");
-    });
-    let events = format!("{url}/v26.0/{PIXEL}/events?access_token=any");
-    let in_flight = thread::spawn(move || {
-        runtime().block_on(crate::support::fixtures::post_json_result(
-            &events,
-            &lead("cut"),
-        ))
-    });
-    rt.block_on(async {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while get_json(&format!("{url}/_fake/faults")).await["requests"] != 1 {
-            assert!(
-                Instant::now() < deadline,
-                "the request never reached the server"
-            );
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-    });
+    let in_flight = hold_a_slow_request(&served.url, 5000, "cut");
     served.signal("TERM");
     let (exit, logs) = served.wait();
     assert_eq!(exit.code(), Some(1), "{logs}");

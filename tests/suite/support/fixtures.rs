@@ -38,16 +38,7 @@ pub fn text(bytes: &[u8]) -> String {
 
 /// POSTs `body` as JSON to `url`: the status and the answer parsed as JSON.
 pub async fn post_json(url: &str, body: &Value) -> (u16, Value) {
-    let response = capi_kit::client::http_builder()
-        .build()
-        .unwrap()
-        .post(url)
-        .json(body)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap())
+    post_json_result(url, body).await.unwrap()
 }
 
 /// POSTs `body` as JSON to `url`: the status and the answer parsed as JSON, or the transport error.
