@@ -3,12 +3,12 @@
 //! under the prefix that names no route Graph's unknown-path error, an unreadable body a 400 Graph
 //! envelope.
 
+use std::time::Duration;
+
 use http::{Method, StatusCode};
 use serde_json::json;
 
 use super::answers;
-use std::time::Duration;
-
 use super::fault_kinds::{DEFAULT_SLOW_DELAY, Fault};
 use super::fault_plan::FaultPlan;
 use super::graph::FakeGraph;
@@ -39,13 +39,15 @@ pub(crate) fn handle(fake: &FakeGraph, request: &FakeRequest, path: &str) -> Fak
             fake.reset();
             FakeResponse::json(StatusCode::OK, &json!({"reset": true}))
         }
-        Route::PixelEvents(_) | Route::TestEvents(_) => match listing(fake, request, &route) {
-            Some(Ok(answer)) => {
-                FakeResponse::raw(StatusCode::OK, JSON_CONTENT_TYPE, answer.into_bytes())
+        Route::PixelEvents(_) | Route::TestEvents(_) => {
+            match checked_listing(fake, request, &route) {
+                Some(Ok(answer)) => {
+                    FakeResponse::raw(StatusCode::OK, JSON_CONTENT_TYPE, answer.into_bytes())
+                }
+                Some(Err(refused)) => refused,
+                None => answers::unknown_path(&request.path),
             }
-            Some(Err(refused)) => refused,
-            None => answers::unknown_path(&request.path),
-        },
+        }
         Route::BrowserEvents(id) => post_browser_events(fake, request, &id),
         Route::Stats => FakeResponse::json(StatusCode::OK, &fake.stats()),
         Route::Config => FakeResponse::json(StatusCode::OK, &fake.config()),
@@ -57,23 +59,36 @@ pub(crate) fn handle(fake: &FakeGraph, request: &FakeRequest, path: &str) -> Fak
 }
 
 /// The answer to a listing request (`GET` of a pixel's or a test code's events), to be written a
-/// chunk at a time; `None` when `request` is no listing, a refusal when its query is unreadable.
+/// chunk at a time; `None` when `request` is no listing, a refusal when the control token is
+/// wrong or the query unreadable. For a server that streams listings without calling
+/// [`handle`].
 pub(crate) fn listing(
     fake: &FakeGraph,
     request: &FakeRequest,
     route: &Route<'_>,
 ) -> Option<Result<ListingAnswer, FakeResponse>> {
-    if request.method != Method::GET {
+    if request.method != Method::GET
+        || !matches!(route, Route::PixelEvents(_) | Route::TestEvents(_))
+    {
         return None;
     }
+    if let Err(refused) = fake.check_control_token(request) {
+        return Some(Err(refused));
+    }
+    checked_listing(fake, request, route)
+}
+
+/// [`listing`] once the method and the control token are checked.
+fn checked_listing(
+    fake: &FakeGraph,
+    request: &FakeRequest,
+    route: &Route<'_>,
+) -> Option<Result<ListingAnswer, FakeResponse>> {
     let (key, scope) = match route {
         Route::PixelEvents(id) => ("pixel_id", Scope::Pixel(id)),
         Route::TestEvents(code) => ("test_event_code", Scope::TestCode(code)),
         _ => return None,
     };
-    if let Err(refused) = fake.check_control_token(request) {
-        return Some(Err(refused));
-    }
     let query = match ListingQuery::parse(request.query.as_deref().unwrap_or("")) {
         Ok(query) => query,
         Err(error) => {

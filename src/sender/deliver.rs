@@ -144,14 +144,11 @@ async fn deliver_one(
                         tokio::time::sleep(wait).await;
                         continue;
                     }
-                    let last_error = crate::client::error_chain(&error);
-                    not_delivered(report, batch.take_entries(), attempts, last_error);
-                    return Vec::new();
                 }
-                if error.graph_error().is_none() {
-                    // Not Graph's refusal (a 3xx, a 200 or 4xx that is not Graph's JSON, an answer
-                    // too long): what became of the events is unknown, and sending them again as
-                    // they are would meet the same answer.
+                if error.is_transient() || error.graph_error().is_none() {
+                    // Out of retries, or no refusal of Graph's (a 3xx, a 200 or 4xx that is not
+                    // Graph's JSON, an answer too long, which sent again would meet the same
+                    // answer): what became of the events is unknown.
                     let last_error = crate::client::error_chain(&error);
                     not_delivered(report, batch.take_entries(), attempts, last_error);
                     return Vec::new();

@@ -126,15 +126,20 @@ fn response(status: &str, content_type: &str, extra: &str, body: &[u8]) -> Vec<u
     answer
 }
 
+/// Fast retries: `max_attempts` requests at most per batch, within `deadline`.
+fn retries(max_attempts: u32, deadline: Duration) -> RetryPolicy {
+    RetryPolicy {
+        max_attempts,
+        initial_backoff: Duration::from_millis(5),
+        max_backoff: Duration::from_millis(20),
+        deadline,
+    }
+}
+
 fn sender(url: &str, deadline: Duration) -> EventSender {
     EventSender::builder(PIXEL, AccessToken::new(TOKEN))
         .base_url(url)
-        .retry(RetryPolicy {
-            max_attempts: 3,
-            initial_backoff: Duration::from_millis(5),
-            max_backoff: Duration::from_millis(20),
-            deadline,
-        })
+        .retry(retries(3, deadline))
         .build()
         .unwrap()
 }
@@ -221,12 +226,7 @@ async fn the_deadline_bounds_the_whole_run_against_a_target_that_never_answers()
         .base_url(&url)
         .batch_size(1)
         .concurrency(2)
-        .retry(RetryPolicy {
-            max_attempts: 5,
-            initial_backoff: Duration::from_millis(5),
-            max_backoff: Duration::from_millis(20),
-            deadline: Duration::from_secs(2),
-        })
+        .retry(retries(5, Duration::from_secs(2)))
         .build()
         .unwrap();
     let report = sender.send((0..4).map(|i| event(i, 0)).collect()).await;
@@ -292,12 +292,7 @@ async fn a_trickle_a_reset_halfway_and_a_tls_error_leave_events_not_delivered_af
         let started = Instant::now();
         let report = EventSender::builder(PIXEL, AccessToken::new(TOKEN))
             .connection(options)
-            .retry(RetryPolicy {
-                max_attempts: 2,
-                initial_backoff: Duration::from_millis(5),
-                max_backoff: Duration::from_millis(20),
-                deadline: Duration::from_secs(30),
-            })
+            .retry(retries(2, Duration::from_secs(30)))
             .build()
             .unwrap()
             .send(vec![event(0, 0)])

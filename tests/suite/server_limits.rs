@@ -44,6 +44,18 @@ fn parse_answer(raw: &[u8]) -> (u16, String, Value) {
     )
 }
 
+/// Posts a body of `length` spaces to the events edge over a raw connection: the answer's status,
+/// head and JSON body.
+async fn post_spaces(server: &FakeServer, length: usize) -> (u16, String, Value) {
+    let mut client = TcpStream::connect(server.local_addr()).await.unwrap();
+    client
+        .write_all(events_request_head(length).as_bytes())
+        .await
+        .unwrap();
+    client.write_all(&vec![b' '; length]).await.unwrap();
+    parse_answer(&read_to_close(&mut client, Duration::from_secs(5)).await)
+}
+
 /// Waits until `fake` has drawn a fault for a request to the events edge: the request is read and
 /// being answered.
 async fn wait_until_held(fake: &FakeGraph) {
@@ -330,14 +342,7 @@ async fn past_the_body_memory_a_body_waits_and_then_gets_graph_s_transient_error
     };
     wait_until_held(&fake).await;
     // Another's 300 KB body finds no room: it waits, then gets Graph's transient error.
-    let mut waiting = TcpStream::connect(server.local_addr()).await.unwrap();
-    waiting
-        .write_all(events_request_head(300_000).as_bytes())
-        .await
-        .unwrap();
-    waiting.write_all(&vec![b' '; 300_000]).await.unwrap();
-    let raw = read_to_close(&mut waiting, Duration::from_secs(5)).await;
-    let (status, head, body) = parse_answer(&raw);
+    let (status, head, body) = post_spaces(&server, 300_000).await;
     assert_eq!(status, 500, "{head}");
     assert_eq!(body["error"]["code"], 2, "{body}");
     assert_eq!(body["error"]["is_transient"], true, "{body}");
@@ -348,14 +353,7 @@ async fn past_the_body_memory_a_body_waits_and_then_gets_graph_s_transient_error
         200
     );
     assert_eq!(holder.await.unwrap().unwrap().0, 200);
-    let mut after = TcpStream::connect(server.local_addr()).await.unwrap();
-    after
-        .write_all(events_request_head(300_000).as_bytes())
-        .await
-        .unwrap();
-    after.write_all(&vec![b' '; 300_000]).await.unwrap();
-    let (status, head, body) =
-        parse_answer(&read_to_close(&mut after, Duration::from_secs(5)).await);
+    let (status, head, body) = post_spaces(&server, 300_000).await;
     // Read and refused as the spaces it is: not a busy answer.
     assert_eq!(status, 400, "{head}\n{body}");
 }

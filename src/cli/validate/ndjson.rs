@@ -145,38 +145,33 @@ fn read_jobs(input: &mut NumberedLines, jobs: SyncSender<(usize, Job)>) -> io::R
         Ok(())
     };
     while let Some(read) = input.next_line(&mut line, || {}) {
-        let number = match read {
-            Ok(number) => number,
-            Err((number, LineError::TooLong)) => {
-                job.bad.push(BadLine {
-                    line: number,
-                    rule: None,
-                    message: format!(
-                        "Line {number} is longer than {MAX_LINE_BYTES} bytes; it was not read, and is left out of its batch."
-                    ),
-                });
-                if job.bad.len() == MAX_BAD_LINES {
-                    send(job.take_bad())?;
+        let bad = match read {
+            Ok(number) => match check_line(line.trim_ascii()) {
+                Ok(()) => {
+                    job.push(number, line.trim_ascii());
+                    if job.lines.len() == MAX_EVENTS {
+                        send(std::mem::replace(&mut job, Job::new()))?;
+                    }
+                    continue;
                 }
-                continue;
-            }
+                Err(problem) => BadLine {
+                    line: number,
+                    rule: Some(RuleId::MalformedJson),
+                    message: format!("Line {number} {problem}; it is left out of its batch."),
+                },
+            },
+            Err((number, LineError::TooLong)) => BadLine {
+                line: number,
+                rule: None,
+                message: format!(
+                    "Line {number} is longer than {MAX_LINE_BYTES} bytes; it was not read, and is left out of its batch."
+                ),
+            },
             Err((_, LineError::Io(error))) => return Err(error),
         };
-        let text = line.trim_ascii();
-        if let Err(problem) = check_line(text) {
-            job.bad.push(BadLine {
-                line: number,
-                rule: Some(RuleId::MalformedJson),
-                message: format!("Line {number} {problem}; it is left out of its batch."),
-            });
-            if job.bad.len() == MAX_BAD_LINES {
-                send(job.take_bad())?;
-            }
-            continue;
-        }
-        job.push(number, text);
-        if job.lines.len() == MAX_EVENTS {
-            send(std::mem::replace(&mut job, Job::new()))?;
+        job.bad.push(bad);
+        if job.bad.len() == MAX_BAD_LINES {
+            send(job.take_bad())?;
         }
     }
     if !job.lines.is_empty() || !job.bad.is_empty() {

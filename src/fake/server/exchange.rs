@@ -30,6 +30,18 @@ use crate::rules::RuleId;
 /// the rest of the announced length (within the cap) is reserved at once.
 const FIRST_RESERVATION: usize = 64 * 1024;
 
+/// The body budget counts bytes in units of this many (a semaphore's permits are `u32`s).
+const BUDGET_UNIT: usize = 1024;
+
+/// The server's budget of body bytes held at once: `max_body_memory`, but never less than room for
+/// one body at the fake's cap (`max_body_bytes`).
+pub(super) fn body_budget(max_body_memory: usize, max_body_bytes: usize) -> Semaphore {
+    let units = max_body_memory
+        .max(max_body_bytes.saturating_add(FIRST_RESERVATION))
+        .div_ceil(BUDGET_UNIT);
+    Semaphore::new(units.min(Semaphore::MAX_PERMITS))
+}
+
 /// Bodies longer than this are answered on the blocking pool (see [`answer`]).
 const LARGE_BODY: usize = 256 * 1024;
 
@@ -219,7 +231,7 @@ fn warning_ids(rules: &[RuleId]) -> String {
 /// The buffer starts small whatever `Content-Length` announces, and takes the rest of the
 /// announced length (never past the cap) once the client has sent [`FIRST_RESERVATION`] bytes, so a
 /// large batch is not copied again and again as the buffer grows. Every byte of capacity is taken
-/// from `budget` first (in KiB), waiting while other bodies fill it (`waiting` says so meanwhile).
+/// from `budget` first (in [`BUDGET_UNIT`]s), waiting while other bodies fill it (`waiting` says so meanwhile).
 async fn read_capped(
     mut body: Incoming,
     announced: Option<usize>,
@@ -277,7 +289,7 @@ async fn grow(
     waiting: &AtomicBool,
 ) -> Result<(), BodyError> {
     let have = held.as_ref().map_or(0, |permit| permit.num_permits());
-    let want = capacity.div_ceil(1024);
+    let want = capacity.div_ceil(BUDGET_UNIT);
     if want > have {
         let more = u32::try_from(want - have).unwrap_or(u32::MAX);
         waiting.store(true, Ordering::Relaxed);

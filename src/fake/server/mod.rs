@@ -126,12 +126,10 @@ pub async fn serve(
     // Every connection's task, so that those still running after the grace can be ended.
     let mut tasks = JoinSet::new();
     let connections = Arc::new(Semaphore::new(limits.max_connections.max(1)));
-    // In KiB; room for at least one body at the cap.
-    let body_memory = limits
-        .max_body_memory
-        .max(fake.max_body_bytes() + 64 * 1024)
-        .div_ceil(1024);
-    let body_memory = Arc::new(Semaphore::new(body_memory.min(Semaphore::MAX_PERMITS)));
+    let body_memory = Arc::new(exchange::body_budget(
+        limits.max_body_memory,
+        fake.max_body_bytes(),
+    ));
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
         // A client that opens a connection and sends nothing must not hold it forever.
